@@ -1,0 +1,322 @@
+"""Parse once, walk once, run every enabled rule, return plain results (never print).
+
+The walk is iterative, so deep trees cannot overflow Python's stack while visiting,
+and rule callbacks are dispatched only for the node types a rule registered.
+Positions are computed only for files that have findings.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from fastapi_lint import __version__
+from fastapi_lint.decoding import DecodeProblem, decode_source
+from fastapi_lint.models import (
+    Diagnostic,
+    FileResult,
+    InternalError,
+    Report,
+    RuleInfo,
+    TypeCoverage,
+)
+from fastapi_lint.nesting_guard import check_nesting
+from fastapi_lint.options import RuleOptions
+from fastapi_lint.rule import FileContext, PendingReport, Rule
+from fastapi_lint.rules.syntax_error import SyntaxErrorRule
+from fastapi_lint.suppression import unsuppressed
+
+Callback = Callable[[cst.CSTNode], object]
+_SCOPE_TYPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# A second attempt for trees deeper than Python's default recursion limit allows
+# (LibCST's code generation, used for positions, recurses once per tree level).
+_DEEP_RECURSION_LIMIT = 50_000
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+_T = TypeVar("_T")
+
+
+@dataclass(slots=True)
+class _Dispatch:
+    """Bound visit/leave callbacks per exact node class, with the rule that owns each."""
+
+    visit: dict[type[cst.CSTNode], list[tuple[Rule, Callback]]] = field(default_factory=dict)
+    leave: dict[type[cst.CSTNode], list[tuple[Rule, Callback]]] = field(default_factory=dict)
+
+    @classmethod
+    def for_rules(cls, rules: Sequence[Rule]) -> _Dispatch:
+        dispatch = cls()
+        for rule in rules:
+            for method_name, (phase, node_type) in type(rule).visitor_methods().items():
+                table = dispatch.visit if phase == "visit" else dispatch.leave
+                node_class = getattr(cst, node_type)
+                table.setdefault(node_class, []).append((rule, getattr(rule, method_name)))
+        return dispatch
+
+    def drop(self, rule: Rule) -> None:
+        """Stop calling a rule that crashed on this file."""
+        for table in (self.visit, self.leave):
+            for callbacks in table.values():
+                callbacks[:] = [entry for entry in callbacks if entry[0] is not rule]
+
+
+@dataclass(slots=True)
+class _Walk:
+    context: FileContext
+    dispatch: _Dispatch
+    errors: list[InternalError] = field(default_factory=list)
+
+    def call(self, callbacks: list[tuple[Rule, Callback]] | None, node: cst.CSTNode) -> None:
+        if not callbacks:
+            return
+        for rule, callback in list(callbacks):
+            try:
+                callback(node)
+            except RecursionError:
+                raise
+            except Exception as error:  # noqa: BLE001 - one rule must not stop the others
+                self.errors.append(_internal_error(self.context.path, type(rule).code, error))
+                self.dispatch.drop(rule)
+
+    def run(self, module: cst.Module) -> None:
+        """Depth-first, in source order, without recursion."""
+        scopes = self.context.scopes
+        stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+        while stack:
+            node, leaving = stack.pop()
+            node_class = type(node)
+            if leaving:
+                self.call(self.dispatch.leave.get(node_class), node)
+                if isinstance(node, _SCOPE_TYPES):
+                    scopes.pop()
+                continue
+            if isinstance(node, _SCOPE_TYPES):
+                scopes.append(node)
+            self.call(self.dispatch.visit.get(node_class), node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.children))
+
+
+def _internal_error(path: str, rule_code: str, error: BaseException) -> InternalError:
+    where = traceback.extract_tb(error.__traceback__)[-1:]
+    location = f" ({where[0].filename}:{where[0].lineno})" if where else ""
+    return InternalError(path, rule_code, f"{type(error).__name__}: {error}{location}")
+
+
+def _lines(source: str) -> list[str]:
+    return _LINE_BREAK.split(source)
+
+
+def _diagnostic(
+    pending: PendingReport, where: CodeRange, path: str, lines: Sequence[str]
+) -> Diagnostic:
+    rule = pending.rule
+    line, column = where.start.line, where.start.column + 1
+    end_line, end_column = where.end.line, where.end.column + 1
+    if pending.length is not None:
+        end_line, end_column = line, column + pending.length
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    return Diagnostic(
+        code=rule.code,
+        name=pending.name,
+        family=rule.family,
+        severity=rule.severity,
+        message=pending.message,
+        path=path,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        source_line=source_line,
+        fix=pending.fix,
+    )
+
+
+def _resolve(context: FileContext) -> list[Diagnostic]:
+    if not context.reports:
+        return []
+    wrapper = MetadataWrapper(context.module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    lines = _lines(context.source)
+    return [
+        _diagnostic(pending, positions[pending.node], context.path, lines)
+        for pending in context.reports
+    ]
+
+
+def syntax_diagnostic(path: str, message: str, line: int, column: int, source: str) -> Diagnostic:
+    """A FAPI000 finding at a 1-based position, clamped to the file."""
+    lines = _lines(source)
+    line = min(max(line, 1), max(len(lines), 1))
+    source_line = lines[line - 1] if lines else ""
+    return SyntaxErrorRule.diagnostic(path, message, line, max(column, 1), source_line)
+
+
+_LIBCST_POSITION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
+
+
+def _cpython_syntax_error(source: str, path: str) -> SyntaxError | None:
+    """CPython's own diagnosis, whose messages and positions are the ones users know."""
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        return error
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
+def _parse_error(path: str, source: str, error: cst.ParserSyntaxError) -> Diagnostic:
+    cpython = _cpython_syntax_error(source, path)
+    if cpython is not None and cpython.lineno:
+        message = f"SyntaxError: {cpython.msg}"
+        return syntax_diagnostic(path, message, cpython.lineno, cpython.offset or 1, source)
+    position = _LIBCST_POSITION.match(error.message)
+    if position is None:
+        message = f"SyntaxError: {error.message}"
+        return syntax_diagnostic(path, message, error.raw_line, error.raw_column + 1, source)
+    line, column = int(position.group(1)), int(position.group(2)) + 1
+    message = f"SyntaxError: {error.message[position.end() :]}"
+    return syntax_diagnostic(path, message, line, column, source)
+
+
+def _run_rules(
+    source: str, path: str, rule_classes: Sequence[type[Rule]], options: RuleOptions
+) -> FileResult:
+    if "\x00" in source:
+        message = "SyntaxError: source code cannot contain null bytes"
+        line = source.count("\n", 0, source.index("\x00")) + 1
+        return FileResult(path, (syntax_diagnostic(path, message, line, 1, source),))
+    problem = check_nesting(source)
+    if problem is not None:
+        return FileResult(
+            path, (syntax_diagnostic(path, problem.message, problem.line, 1, source),)
+        )
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        return FileResult(path, (_parse_error(path, source, error),))
+    context = FileContext(path=path, source=source, module=module, options=options)
+    rules = [rule_class(context) for rule_class in rule_classes]
+    walk = _Walk(context, _Dispatch.for_rules(rules))
+    walk.run(module)
+    diagnostics = unsuppressed(_resolve(context))
+    return FileResult(path, tuple(sorted(diagnostics, key=Diagnostic.sort_key)), tuple(walk.errors))
+
+
+def _with_deep_stack(function: Callable[[], _T]) -> _T:
+    """Run ``function`` in a thread with a large stack and a high recursion limit."""
+    outcome: list[_T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(function())
+        except BaseException as error:  # noqa: BLE001 - re-raised in the calling thread
+            failure.append(error)
+
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    try:
+        threading.stack_size(_DEEP_STACK_BYTES)
+        sys.setrecursionlimit(_DEEP_RECURSION_LIMIT)
+        worker = threading.Thread(target=target, name="fastapi-lint-deep")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(old_stack)
+        sys.setrecursionlimit(old_limit)
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def lint_source(
+    source: str,
+    path: str,
+    rules: Sequence[type[Rule]],
+    options: RuleOptions | None = None,
+) -> FileResult:
+    """Lint already-decoded source text. Never raises for bad input."""
+    chosen = options or RuleOptions()
+
+    def attempt() -> FileResult:
+        return _run_rules(source, path, rules, chosen)
+
+    try:
+        return attempt()
+    except RecursionError:
+        pass
+    try:
+        return _with_deep_stack(attempt)
+    except RecursionError:
+        message = "code nested too deeply to analyse"
+        return FileResult(path, (syntax_diagnostic(path, message, 1, 1, source),))
+
+
+def lint_bytes(
+    data: bytes, path: str, rules: Sequence[type[Rule]], options: RuleOptions | None = None
+) -> FileResult:
+    """Decode (BOM, coding cookie, UTF-8) then lint; undecodable input is one FAPI000."""
+    decoded = decode_source(data)
+    if isinstance(decoded, DecodeProblem):
+        diagnostic = SyntaxErrorRule.diagnostic(
+            path, decoded.message, decoded.line, 1, "", name="unreadable-file"
+        )
+        return FileResult(path, (diagnostic,))
+    return lint_source(decoded, path, rules, options)
+
+
+def lint_file(
+    file: Path, display_path: str, rules: Sequence[type[Rule]], options: RuleOptions | None = None
+) -> FileResult:
+    """Read and lint one file; a file that vanished or cannot be read is one FAPI000."""
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        diagnostic = SyntaxErrorRule.diagnostic(
+            display_path, f"cannot read file: {reason}", 1, 1, "", name="unreadable-file"
+        )
+        return FileResult(display_path, (diagnostic,))
+    return lint_bytes(data, display_path, rules, options)
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """One file to lint with the rules that apply to it (per-file ignores already applied)."""
+
+    file: Path
+    display_path: str
+    rules: tuple[type[Rule], ...]
+
+
+def lint_files(jobs: Sequence[FileJob], options: RuleOptions) -> Iterator[FileResult]:
+    for job in jobs:
+        yield lint_file(job.file, job.display_path, job.rules, options)
+
+
+def build_report(results: Sequence[FileResult], rules: Sequence[RuleInfo]) -> Report:
+    diagnostics = sorted(
+        (diagnostic for result in results for diagnostic in result.diagnostics),
+        key=Diagnostic.sort_key,
+    )
+    errors = tuple(error for result in results for error in result.internal_errors)
+    coverage = sum((result.type_coverage for result in results), start=TypeCoverage())
+    return Report(
+        tool_version=__version__,
+        files=len(results),
+        diagnostics=tuple(diagnostics),
+        rules=tuple(rules),
+        internal_errors=errors,
+        type_coverage=coverage,
+    )

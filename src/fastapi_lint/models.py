@@ -1,0 +1,122 @@
+"""Plain, frozen result records shared by the engine and the reporters.
+
+Nothing here knows about LibCST: reporters, caches and worker processes only ever
+see these records, so they stay cheap to pickle and easy to serialise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Applicability = Literal["safe", "unsafe"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text between two 1-based positions with ``content``."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    applicability: Applicability
+    message: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding. Lines and columns are 1-based; the end is exclusive."""
+
+    code: str
+    name: str
+    family: str
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    source_line: str = ""
+    fix: Fix | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What reporters (SARIF, the rule listing) need to know about a rule."""
+
+    code: str
+    name: str
+    family: str
+    severity: Severity
+    summary: str
+    docs: str
+    default_enabled: bool
+    fixable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InternalError:
+    """A crash inside one rule (or the engine) on one file; the run goes on."""
+
+    path: str
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class TypeCoverage:
+    """Annotated parameters and returns over all of them."""
+
+    annotated: int = 0
+    total: int = 0
+
+    def __add__(self, other: TypeCoverage) -> TypeCoverage:
+        return TypeCoverage(self.annotated + other.annotated, self.total + other.total)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else round(100.0 * self.annotated / self.total, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    path: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    internal_errors: tuple[InternalError, ...] = ()
+    type_coverage: TypeCoverage = field(default_factory=TypeCoverage)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything a reporter renders: sorted diagnostics plus run metadata."""
+
+    tool_version: str
+    files: int
+    diagnostics: tuple[Diagnostic, ...]
+    rules: tuple[RuleInfo, ...]
+    internal_errors: tuple[InternalError, ...] = ()
+    type_coverage: TypeCoverage = field(default_factory=TypeCoverage)
+
+    def by_code(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for diagnostic in self.diagnostics:
+            counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def by_family(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for diagnostic in self.diagnostics:
+            counts[diagnostic.family] = counts.get(diagnostic.family, 0) + 1
+        return dict(sorted(counts.items()))

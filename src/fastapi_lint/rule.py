@@ -1,0 +1,174 @@
+"""The Rule base class: one code, one name, docs in the docstring, examples run as tests.
+
+A rule is a handful of ``visit_<Node>`` / ``leave_<Node>`` methods named after LibCST
+node classes. The engine walks each file once and calls, for every node, only the
+methods that enabled rules registered for that node type.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+import libcst as cst
+
+from fastapi_lint.models import Fix, RuleInfo, Severity
+from fastapi_lint.options import RuleOptions
+
+if TYPE_CHECKING:
+    from fastapi_lint.fastapi_model import ModuleModel
+
+DOC_SECTIONS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Options",
+    "Known limitations",
+)
+
+Scope = cst.FunctionDef | cst.Lambda | cst.ClassDef
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    """Code the rule must stay quiet on."""
+
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """Code the rule must flag; ``line``/``column`` (1-based) pin the first finding."""
+
+    code: str
+    line: int | None = None
+    column: int | None = None
+    message_contains: str | None = None
+
+
+@dataclass(slots=True)
+class PendingReport:
+    """A finding whose position is resolved only once the file is done."""
+
+    rule: type[Rule]
+    node: cst.CSTNode
+    message: str
+    length: int | None
+    fix: Fix | None
+    name: str
+
+
+@dataclass(slots=True)
+class FileContext:
+    """What every rule may read about the file being linted."""
+
+    path: str
+    source: str
+    module: cst.Module
+    options: RuleOptions = field(default_factory=RuleOptions)
+    scopes: list[Scope] = field(default_factory=list)
+    reports: list[PendingReport] = field(default_factory=list)
+    _model: ModuleModel | None = None
+
+    @property
+    def model(self) -> ModuleModel:
+        """Imports, routers, routes and dependencies of this module, built on first use."""
+        if self._model is None:
+            from fastapi_lint.fastapi_model import ModuleModel
+
+            self._model = ModuleModel.build(self.module, self.path)
+        return self._model
+
+    def enclosing_function(self) -> cst.FunctionDef | None:
+        """The innermost ``def`` around the current node, unless a lambda or class is closer."""
+        if not self.scopes:
+            return None
+        innermost = self.scopes[-1]
+        return innermost if isinstance(innermost, cst.FunctionDef) else None
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the class attributes and visit methods."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    family: ClassVar[str]
+    message: ClassVar[str]
+    severity: ClassVar[Severity] = "error"
+    default_enabled: ClassVar[bool] = True
+    fixable: ClassVar[bool] = False
+    VALID: ClassVar[tuple[Valid, ...]] = ()
+    INVALID: ClassVar[tuple[Invalid, ...]] = ()
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+
+    @property
+    def options(self) -> RuleOptions:
+        return self.context.options
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        *,
+        length: int | None = None,
+        fix: Fix | None = None,
+        name: str | None = None,
+        **format_args: object,
+    ) -> None:
+        """Record a finding at ``node`` (or its first ``length`` characters)."""
+        text = message if message is not None else self.message.format(**format_args)
+        self.context.reports.append(
+            PendingReport(type(self), node, text, length, fix, name or self.name)
+        )
+
+    @classmethod
+    def visitor_methods(cls) -> dict[str, tuple[str, str]]:
+        """Map each ``visit_X``/``leave_X`` method name to ``(phase, X)``."""
+        found: dict[str, tuple[str, str]] = {}
+        for attr in dir(cls):
+            phase, _, node_type = attr.partition("_")
+            if phase in ("visit", "leave") and node_type and hasattr(cst, node_type):
+                found[attr] = (phase, node_type)
+        return found
+
+    @classmethod
+    def docs(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """The docstring split on its ``## Heading`` lines."""
+        sections: dict[str, str] = {}
+        parts = re.split(r"^## +(.+?)\s*$", cls.docs(), flags=re.MULTILINE)
+        for heading, body in zip(parts[1::2], parts[2::2], strict=True):
+            sections[heading.strip()] = body.strip()
+        return sections
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first sentence of 'What it does'."""
+        what = cls.doc_sections().get("What it does", "")
+        first = re.split(r"(?<=\.)\s", " ".join(what.split()), maxsplit=1)[0]
+        return first or cls.name.replace("-", " ")
+
+    @classmethod
+    def info(cls) -> RuleInfo:
+        return RuleInfo(
+            code=cls.code,
+            name=cls.name,
+            family=cls.family,
+            severity=cls.severity,
+            summary=cls.summary(),
+            docs=cls.docs(),
+            default_enabled=cls.default_enabled,
+            fixable=cls.fixable,
+        )
+
+
+VisitorCallback = Callable[[cst.CSTNode], object]

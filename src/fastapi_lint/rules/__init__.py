@@ -1,0 +1,1 @@
+"""One rule per module; the registry discovers them by walking this package."""

@@ -1,0 +1,42 @@
+"""``# noqa`` comments, applied to findings after the rules have run."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from fastapi_lint.models import Diagnostic
+
+_NOQA = re.compile(
+    r"#\s*noqa(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*[,\s]\s*[A-Z]+[0-9]+)*))?",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+# Syntax errors are never suppressible: there is no trustworthy line to read.
+UNSUPPRESSIBLE = frozenset({"FAPI000"})
+
+
+def suppressed_codes(line: str) -> frozenset[str] | None:
+    """Codes a line's ``# noqa`` suppresses; ``frozenset()`` means every code; None, no noqa."""
+    if "noqa" not in line.lower():
+        return None
+    match = _NOQA.search(line)
+    if match is None:
+        return None
+    codes = match.group("codes")
+    if codes is None:
+        return frozenset()
+    return frozenset(code.upper() for code in _CODE.findall(codes))
+
+
+def is_suppressed(diagnostic: Diagnostic) -> bool:
+    if diagnostic.code in UNSUPPRESSIBLE:
+        return False
+    codes = suppressed_codes(diagnostic.source_line)
+    if codes is None:
+        return False
+    return not codes or diagnostic.code in codes
+
+
+def unsuppressed(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [diagnostic for diagnostic in diagnostics if not is_suppressed(diagnostic)]
