@@ -1,0 +1,27 @@
+"""One line per finding, ``path:line:col: CODE message``, for editors and grep."""
+
+from __future__ import annotations
+
+from fastapi_lint.models import Diagnostic, Report
+
+
+def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
+    """Render ``report``; ``color`` is accepted for a uniform signature but never used."""
+    lines = [_format_line(diagnostic) for diagnostic in report.diagnostics]
+    if not quiet:
+        lines.append(_summary(len(report.diagnostics)))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _format_line(diagnostic: Diagnostic) -> str:
+    # The "[*]" marker mirrors ruff, so users already know it means "--fix can repair this".
+    marker = "[*] " if diagnostic.fix is not None else ""
+    location = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}"
+    return f"{location}: {diagnostic.code} {marker}{diagnostic.message}"
+
+
+def _summary(count: int) -> str:
+    if count == 0:
+        return "All checks passed!"
+    noun = "problem" if count == 1 else "problems"
+    return f"Found {count} {noun}."

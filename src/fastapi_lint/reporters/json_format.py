@@ -1,0 +1,70 @@
+"""The stable JSON contract (``"version": 1``) for scripts and other tools."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi_lint.models import Diagnostic, Edit, Fix, Report
+
+SCHEMA_VERSION = 1
+
+
+def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
+    """Render ``report``; ``color`` and ``quiet`` never change machine-readable output."""
+    return json.dumps(to_dict(report), indent=2) + "\n"
+
+
+def to_dict(report: Report) -> dict[str, object]:
+    """The JSON document as plain Python data (keys in contract order)."""
+    coverage = report.type_coverage
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "fastapi-lint", "version": report.tool_version},
+        "summary": {
+            "files": report.files,
+            "diagnostics": len(report.diagnostics),
+            "by_code": report.by_code(),
+            "type_coverage": {
+                "annotated": coverage.annotated,
+                "total": coverage.total,
+                "percent": coverage.percent,
+            },
+        },
+        "diagnostics": [_diagnostic(diagnostic) for diagnostic in report.diagnostics],
+    }
+
+
+def _diagnostic(diagnostic: Diagnostic) -> dict[str, object]:
+    return {
+        "code": diagnostic.code,
+        "name": diagnostic.name,
+        "family": diagnostic.family,
+        "severity": diagnostic.severity,
+        "message": diagnostic.message,
+        "path": diagnostic.path,
+        "line": diagnostic.line,
+        "column": diagnostic.column,
+        "end_line": diagnostic.end_line,
+        "end_column": diagnostic.end_column,
+        "fix": _fix(diagnostic.fix),
+    }
+
+
+def _fix(fix: Fix | None) -> dict[str, object] | None:
+    if fix is None:
+        return None
+    return {
+        "applicability": fix.applicability,
+        "message": fix.message,
+        "edits": [_edit(edit) for edit in fix.edits],
+    }
+
+
+def _edit(edit: Edit) -> dict[str, object]:
+    return {
+        "line": edit.line,
+        "column": edit.column,
+        "end_line": edit.end_line,
+        "end_column": edit.end_column,
+        "content": edit.content,
+    }

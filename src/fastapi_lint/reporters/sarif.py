@@ -1,0 +1,96 @@
+"""SARIF 2.1.0, the format GitHub code scanning (and most security dashboards) ingest."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from fastapi_lint.models import Diagnostic, Edit, Fix, Report, RuleInfo
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/fastapi-lint/"
+
+
+def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
+    """Render ``report``; ``color`` and ``quiet`` never change machine-readable output."""
+    return json.dumps(to_dict(report), indent=2) + "\n"
+
+
+def to_dict(report: Report) -> dict[str, object]:
+    """The SARIF log as plain Python data."""
+    rule_index: dict[str, int] = {}
+    for index, rule in enumerate(report.rules):
+        rule_index.setdefault(rule.code, index)
+    run = {
+        "tool": {"driver": _driver(report)},
+        # LibCST columns count code points, not SARIF's default UTF-16 code units.
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(diagnostic, rule_index) for diagnostic in report.diagnostics],
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _driver(report: Report) -> dict[str, object]:
+    return {
+        "name": "fastapi-lint",
+        "version": report.tool_version,
+        "informationUri": INFORMATION_URI,
+        "rules": [_rule(rule) for rule in report.rules],
+    }
+
+
+def _rule(rule: RuleInfo) -> dict[str, object]:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.summary},
+        "help": {"text": rule.docs, "markdown": rule.docs},
+        "helpUri": f"{INFORMATION_URI}#{rule.code.lower()}",
+        "defaultConfiguration": {"level": rule.severity, "enabled": rule.default_enabled},
+        "properties": {"family": rule.family, "tags": [rule.family]},
+    }
+
+
+def _result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str, object]:
+    result: dict[str, object] = {"ruleId": diagnostic.code}
+    # A code without a RuleInfo (e.g. FAPI000, the parse-failure pseudo rule) has no index.
+    if diagnostic.code in rule_index:
+        result["ruleIndex"] = rule_index[diagnostic.code]
+    result["level"] = diagnostic.severity
+    result["message"] = {"text": diagnostic.message}
+    region = _region(diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column)
+    physical = {"artifactLocation": _artifact(diagnostic.path), "region": region}
+    result["locations"] = [{"physicalLocation": physical}]
+    if diagnostic.fix is not None:
+        result["fixes"] = [_fix(diagnostic.fix, diagnostic.path)]
+    return result
+
+
+def _artifact(path: str) -> dict[str, object]:
+    # SARIF wants a URI reference: forward slashes, spaces and non-ASCII percent-encoded.
+    return {"uri": quote(path.replace("\\", "/")), "uriBaseId": "%SRCROOT%"}
+
+
+def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
+    # The schema demands 1-based positions; clamping keeps one odd location from
+    # invalidating the whole upload.
+    return {
+        "startLine": max(line, 1),
+        "startColumn": max(column, 1),
+        "endLine": max(end_line, line, 1),
+        "endColumn": max(end_column, 1),
+    }
+
+
+def _fix(fix: Fix, path: str) -> dict[str, object]:
+    change = {
+        "artifactLocation": _artifact(path),
+        "replacements": [_replacement(edit) for edit in fix.edits],
+    }
+    return {"description": {"text": fix.message}, "artifactChanges": [change]}
+
+
+def _replacement(edit: Edit) -> dict[str, object]:
+    region = _region(edit.line, edit.column, edit.end_line, edit.end_column)
+    return {"deletedRegion": region, "insertedContent": {"text": edit.content}}
