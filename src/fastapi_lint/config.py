@@ -1,0 +1,241 @@
+"""Load ``[tool.fastapi-lint]`` from ``pyproject.toml`` and merge command-line overrides.
+
+Like ruff, the nearest ``pyproject.toml`` that *has* our table wins, so a project nested
+inside another project (or a monorepo) can carry its own settings. Every value is
+validated here, once, so rules can trust ``RuleOptions`` and the walker can trust the
+exclude patterns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeGuard
+
+from fastapi_lint.files import invalid_pattern
+from fastapi_lint.options import RuleOptions
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    # tomli may be absent where type-checking runs on a newer Python.
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+PYPROJECT = "pyproject.toml"
+TABLE = "[tool.fastapi-lint]"
+_TOOL_NAME = "fastapi-lint"
+_DOTTED_NAME = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
+_STRINGS = "a list of non-empty strings"
+_PATTERNS = "a list of gitignore-style patterns"
+_POSITIVE = "a positive integer"
+_DOTTED = "a list of dotted names like 'mylib.slow_io'"
+_PER_FILE = "a table mapping glob patterns to lists of rule selectors"
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message says where and how."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path
+    path: Path | None
+    select: tuple[str, ...] | None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    options: RuleOptions = field(default_factory=RuleOptions)
+
+
+KNOWN_KEYS = (
+    "select",
+    "ignore",
+    "extend-select",
+    "exclude",
+    "extend-exclude",
+    "per-file-ignores",
+    "max-function-lines",
+    "max-complexity",
+    "max-nesting",
+    "extend-blocking-calls",
+)
+
+
+def load_config(cwd: Path, explicit: Path | None = None) -> Config:
+    """The explicit file when given, else the nearest pyproject.toml with our table."""
+    cwd = Path(os.path.abspath(cwd))
+    if explicit is not None:
+        path = Path(os.path.abspath(cwd / explicit))
+        return _build(path, _table(path, _read_toml(path)))
+    nearest: Path | None = None
+    for directory in (cwd, *cwd.parents):
+        candidate = directory / PYPROJECT
+        if not candidate.is_file():
+            continue
+        nearest = nearest or candidate
+        table = _table(candidate, _read_toml(candidate))
+        if table is not None:
+            return _build(candidate, table)
+    # No table anywhere: globs are still relative to the project the user is in.
+    return Config(root=nearest.parent if nearest else cwd, path=None, select=None)
+
+
+def with_overrides(
+    config: Config,
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+    extend_exclude: Sequence[str] | None = None,
+) -> Config:
+    """Command-line values: select/exclude replace the file's, the others add to them.
+
+    As in ruff, ``--select`` replaces the file's whole rule selection (its select,
+    ignore and extend-select), so ``--select FAPI101`` runs FAPI101 even when the file
+    ignores it; without ``--select`` the command line's ignore/extend-select add to the
+    file's. ``None`` (or an empty sequence for the additive ones) means "not given".
+    """
+    for option, values in (("--exclude", exclude), ("--extend-exclude", extend_exclude)):
+        _check_cli_patterns(option, values or ())
+    if select is not None:
+        config = dataclasses.replace(config, select=tuple(select), ignore=(), extend_select=())
+    return dataclasses.replace(
+        config,
+        ignore=_merge(config.ignore, ignore),
+        extend_select=_merge(config.extend_select, extend_select),
+        exclude=config.exclude if exclude is None else tuple(exclude),
+        extend_exclude=_merge(config.extend_exclude, extend_exclude),
+    )
+
+
+def _merge(base: tuple[str, ...], extra: Sequence[str] | None) -> tuple[str, ...]:
+    """Concatenate without repeats, keeping first-seen order for stable output."""
+    return tuple(dict.fromkeys((*base, *(extra or ()))))
+
+
+def _check_cli_patterns(option: str, patterns: Iterable[str]) -> None:
+    bad = invalid_pattern(patterns)
+    if bad is not None:
+        raise ConfigError(f"{option}: expected gitignore-style patterns, got {bad!r}")
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            data: dict[str, object] = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    return data
+
+
+def _table(path: Path, data: Mapping[str, object]) -> Mapping[str, object] | None:
+    """Our table, or None when the file has none (a pyproject.toml for other tools)."""
+    tool = data.get("tool")
+    if not isinstance(tool, dict):
+        return None
+    table = tool.get(_TOOL_NAME)
+    if table is None or isinstance(table, dict):
+        return table
+    raise ConfigError(f"{path}: {TABLE} must be a table, got {table!r}")
+
+
+def _build(path: Path, table: Mapping[str, object] | None) -> Config:
+    values = _Reader(path, table or {})
+    values.reject_unknown_keys()
+    defaults = RuleOptions()
+    return Config(
+        root=path.parent,
+        path=path,
+        select=values.strings("select"),
+        ignore=values.strings("ignore") or (),
+        extend_select=values.strings("extend-select") or (),
+        exclude=values.patterns("exclude"),
+        extend_exclude=values.patterns("extend-exclude") or (),
+        per_file_ignores=values.per_file_ignores("per-file-ignores"),
+        options=RuleOptions(
+            max_function_lines=values.positive("max-function-lines", defaults.max_function_lines),
+            max_complexity=values.positive("max-complexity", defaults.max_complexity),
+            max_nesting=values.positive("max-nesting", defaults.max_nesting),
+            extend_blocking_calls=values.dotted_names("extend-blocking-calls"),
+        ),
+    )
+
+
+def _is_strings(value: object) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
+
+
+class _Reader:
+    """Typed, validated access to the raw table; each failure names key and expectation."""
+
+    def __init__(self, path: Path, table: Mapping[str, object]) -> None:
+        self._path = path
+        self._table = table
+
+    def fail(self, key: str, expected: str, value: object) -> ConfigError:
+        return ConfigError(f"{self._path}: {TABLE} {key}: expected {expected}, got {value!r}")
+
+    def reject_unknown_keys(self) -> None:
+        for key in self._table:
+            if key in KNOWN_KEYS:
+                continue
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"{self._path}: {TABLE} unknown key {key!r}{hint}")
+
+    def strings(self, key: str) -> tuple[str, ...] | None:
+        value = self._table.get(key)
+        if value is None:
+            return None
+        if not _is_strings(value):
+            raise self.fail(key, _STRINGS, value)
+        return tuple(value)
+
+    def patterns(self, key: str) -> tuple[str, ...] | None:
+        value = self.strings(key)
+        bad = invalid_pattern(value or ())
+        if bad is not None:
+            raise self.fail(key, _PATTERNS, bad)
+        return value
+
+    def positive(self, key: str, default: int) -> int:
+        value = self._table.get(key, default)
+        # bool is an int subclass, and `true` is never a sensible limit.
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise self.fail(key, _POSITIVE, value)
+        return value
+
+    def dotted_names(self, key: str) -> tuple[str, ...]:
+        value = self._table.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(key, _DOTTED, value)
+        for item in value:
+            if not isinstance(item, str) or not _DOTTED_NAME.fullmatch(item):
+                raise self.fail(key, _DOTTED, item)
+        return tuple(value)
+
+    def per_file_ignores(self, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        value = self._table.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, _PER_FILE, value)
+        entries: list[tuple[str, tuple[str, ...]]] = []
+        for glob, codes in value.items():
+            if not glob.strip() or invalid_pattern([glob]) is not None:
+                raise self.fail(key, _PER_FILE, glob)
+            if not _is_strings(codes):
+                raise self.fail(f'{key}."{glob}"', _STRINGS, codes)
+            entries.append((glob, tuple(codes)))
+        return tuple(entries)
