@@ -211,7 +211,10 @@ def _run_rules(
     walk = _Walk(context, _Dispatch.for_rules(rules))
     walk.run(module)
     diagnostics = unsuppressed(_resolve(context))
-    return FileResult(path, tuple(sorted(diagnostics, key=Diagnostic.sort_key)), tuple(walk.errors))
+    coverage = TypeCoverage(context.annotations_present, context.annotations_expected)
+    return FileResult(
+        path, tuple(sorted(diagnostics, key=Diagnostic.sort_key)), tuple(walk.errors), coverage
+    )
 
 
 def _with_deep_stack(function: Callable[[], _T]) -> _T:

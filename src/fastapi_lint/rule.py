@@ -72,6 +72,8 @@ class FileContext:
     options: RuleOptions = field(default_factory=RuleOptions)
     scopes: list[Scope] = field(default_factory=list)
     reports: list[PendingReport] = field(default_factory=list)
+    annotations_present: int = 0  # type coverage, counted by the typing rules
+    annotations_expected: int = 0
     _model: ModuleModel | None = None
 
     @property

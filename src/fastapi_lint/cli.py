@@ -1,0 +1,240 @@
+"""The command line: turns flags into options, runs the engine, picks exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from fastapi_lint import __version__, registry, reporters
+from fastapi_lint.config import Config, ConfigError, load_config, with_overrides
+from fastapi_lint.docs import render_rule_docs, rules_as_json, rules_as_text
+from fastapi_lint.engine import FileJob, build_report, lint_bytes, lint_files
+from fastapi_lint.files import discover, exclude_patterns, is_excluded
+from fastapi_lint.models import FileResult, InternalError, Report
+from fastapi_lint.rule import Rule
+from fastapi_lint.selection import jobs_for, rules_for_path
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STDIN = "-"
+
+
+def _split(values: Sequence[str]) -> tuple[str, ...] | None:
+    """Flags may repeat and hold comma-separated lists; None when not given at all."""
+    if not values:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _fail(message: str) -> click.exceptions.Exit:
+    click.echo(f"fastapi-lint: error: {message}", err=True)
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRequest:
+    paths: tuple[str, ...]
+    output_format: str
+    output_file: Path | None
+    exit_zero: bool
+    color: bool
+    quiet: bool
+    force_exclude: bool
+    stdin_filename: str | None
+
+
+def _wants_color(no_color: bool, output_file: Path | None) -> bool:
+    if no_color or output_file is not None or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _display_path(file: Path, cwd: Path) -> str:
+    """Relative to the working directory when under it, else as given."""
+    try:
+        return file.absolute().relative_to(cwd).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _load(config_path: Path | None, overrides: dict[str, tuple[str, ...] | None]) -> Config:
+    try:
+        return with_overrides(load_config(Path.cwd(), config_path), **overrides)
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+
+
+def _selected_rules(config: Config) -> tuple[type[Rule], ...]:
+    try:
+        return registry.select_rules(config.select, config.ignore, config.extend_select)
+    except registry.SelectionError as error:
+        raise _fail(str(error)) from None
+
+
+def _lint_stdin(
+    request: CheckRequest, config: Config, rules: Sequence[type[Rule]]
+) -> list[FileResult]:
+    name = request.stdin_filename or STDIN
+    if request.stdin_filename and request.force_exclude:
+        patterns = exclude_patterns(config.exclude, config.extend_exclude)
+        if is_excluded(Path(name), root=config.root, patterns=patterns, respect_gitignore=True):
+            return []
+    file_rules = rules_for_path(rules, Path(name).absolute(), config)
+    data = sys.stdin.buffer.read()
+    return [lint_bytes(data, name, file_rules, config.options)]
+
+
+def _lint_paths(
+    request: CheckRequest, config: Config, rules: Sequence[type[Rule]]
+) -> tuple[list[FileResult], bool]:
+    discovery = discover(
+        request.paths,
+        root=config.root,
+        exclude=config.exclude,
+        extend_exclude=config.extend_exclude,
+        force_exclude=request.force_exclude,
+    )
+    for missing in discovery.missing:
+        click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
+    cwd = Path.cwd()
+    jobs: list[FileJob] = jobs_for(discovery.files, rules, config, lambda f: _display_path(f, cwd))
+    return list(lint_files(jobs, config.options)), bool(discovery.missing)
+
+
+def _report_internal_errors(errors: Sequence[InternalError]) -> None:
+    for error in errors:
+        click.echo(
+            f"fastapi-lint: internal error in rule {error.rule} on {error.path}: {error.message}",
+            err=True,
+        )
+
+
+def _emit(report: Report, request: CheckRequest) -> None:
+    output = reporters.render(
+        report, request.output_format, color=request.color, quiet=request.quiet
+    )
+    if request.output_file is None:
+        click.echo(output, nl=False, color=request.color)
+        return
+    request.output_file.parent.mkdir(parents=True, exist_ok=True)
+    request.output_file.write_text(output, encoding="utf-8")
+
+
+def _exit_code(report: Report, request: CheckRequest, usage_problem: bool) -> int:
+    if report.internal_errors or usage_problem:
+        return EXIT_ERROR
+    if report.diagnostics and not request.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def run_check(request: CheckRequest, config: Config) -> int:
+    rules = _selected_rules(config)
+    usage_problem = False
+    if request.paths == (STDIN,):
+        results = _lint_stdin(request, config, rules)
+    else:
+        results, usage_problem = _lint_paths(request, config, rules)
+    report = build_report(results, [rule.info() for rule in registry.all_rules()])
+    _report_internal_errors(report.internal_errors)
+    _emit(report, request)
+    return _exit_code(report, request, usage_problem)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="fastapi-lint")
+def cli() -> None:
+    """fastapi-lint: the review a senior FastAPI engineer would give, automated."""
+
+
+_FORMAT = click.Choice(reporters.FORMATS)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--select", multiple=True, help="Rules to enable: codes, prefixes (FAPI1), families, ALL."
+)
+@click.option("--ignore", multiple=True, help="Rules to disable (same forms as --select).")
+@click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
+@click.option("--exclude", multiple=True, help="Glob patterns to exclude (replaces the defaults).")
+@click.option("--extend-exclude", multiple=True, help="Glob patterns to exclude on top.")
+@click.option("--output-format", type=_FORMAT, default="text", show_default=True)
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--no-color", is_flag=True, help="Plain output (NO_COLOR is honoured too).")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
+@click.option("--stdin-filename", help="The file name to use for standard input (path '-').")
+def check(  # noqa: PLR0913 - one parameter per documented flag
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    output_format: str,
+    output_file: Path | None,
+    config_path: Path | None,
+    exit_zero: bool,
+    no_color: bool,
+    quiet: bool,
+    force_exclude: bool,
+    stdin_filename: str | None,
+) -> None:
+    """Lint PATHS (default: the current directory); '-' reads standard input."""
+    overrides = {
+        "select": _split(select),
+        "ignore": _split(ignore),
+        "extend_select": _split(extend_select),
+        "exclude": _split(exclude),
+        "extend_exclude": _split(extend_exclude),
+    }
+    if stdin_filename and not paths:
+        paths = (STDIN,)
+    request = CheckRequest(
+        paths=paths or (".",),
+        output_format=output_format,
+        output_file=output_file,
+        exit_zero=exit_zero,
+        color=_wants_color(no_color, output_file) and output_format == "text",
+        quiet=quiet,
+        force_exclude=force_exclude,
+        stdin_filename=stdin_filename,
+    )
+    config = _load(config_path, overrides)
+    raise click.exceptions.Exit(run_check(request, config))
+
+
+@cli.command(name="rules")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+def list_rules(output_format: str) -> None:
+    """List every rule: code, name, family, default state, fixable."""
+    infos = [rule.info() for rule in registry.all_rules()]
+    text = rules_as_json(infos) if output_format == "json" else rules_as_text(infos)
+    click.echo(text, nl=False)
+
+
+@cli.command(name="rule")
+@click.argument("code")
+def show_rule(code: str) -> None:
+    """Show the full documentation of one rule."""
+    rule = registry.rule_by_code(code)
+    if rule is None:
+        raise _fail(f"unknown rule code {code!r} (see `fastapi-lint rules`)")
+    click.echo(render_rule_docs(rule, color=sys.stdout.isatty()), nl=False)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="fastapi-lint", standalone_mode=True)
+    except KeyboardInterrupt:  # a user's Ctrl-C is not an internal error
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - never show users a traceback
+        click.echo(f"fastapi-lint: internal error: {type(error).__name__}: {error}", err=True)
+        sys.exit(EXIT_ERROR)

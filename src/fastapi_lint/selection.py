@@ -1,0 +1,39 @@
+"""Which rules run on which file: the run's selection minus per-file ignores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from fastapi_lint import registry
+from fastapi_lint.config import Config
+from fastapi_lint.engine import FileJob
+from fastapi_lint.files import is_excluded
+from fastapi_lint.rule import Rule
+
+
+def ignored_for_path(path: Path, config: Config) -> frozenset[type[Rule]]:
+    """Rules that ``per-file-ignores`` turns off for ``path``."""
+    ignored: set[type[Rule]] = set()
+    for glob, selectors in config.per_file_ignores:
+        if is_excluded(path, root=config.root, patterns=[glob]):
+            ignored |= registry.rules_matching(selectors, setting=f"per-file-ignores.{glob}")
+    return frozenset(ignored)
+
+
+def rules_for_path(
+    rules: Sequence[type[Rule]], path: Path, config: Config
+) -> tuple[type[Rule], ...]:
+    if not config.per_file_ignores:
+        return tuple(rules)
+    ignored = ignored_for_path(path, config)
+    return tuple(rule for rule in rules if rule not in ignored)
+
+
+def jobs_for(
+    files: Iterable[Path],
+    rules: Sequence[type[Rule]],
+    config: Config,
+    display: Callable[[Path], str],
+) -> list[FileJob]:
+    return [FileJob(file, display(file), rules_for_path(rules, file, config)) for file in files]

@@ -1,0 +1,300 @@
+"""The command line, through Click's runner and through the installed console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from click.testing import CliRunner
+
+from fastapi_lint import registry
+from fastapi_lint.cli import cli
+from fastapi_lint.rule import Rule
+
+BLOCKING = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n"
+CLEAN = "import asyncio\n\n\nasync def handler() -> None:\n    await asyncio.sleep(1)\n"
+SAMPLE_APP = Path(__file__).resolve().parents[1] / "fixtures" / "sample_app"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project folder as the working directory."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_findings_exit_1_and_clean_code_exits_0(project: Path) -> None:
+    write(project / "app" / "bad.py", BLOCKING)
+    write(project / "clean" / "ok.py", CLEAN)
+    assert run("check", "app")[0] == 1
+    assert run("check", "clean")[0] == 0
+
+
+def test_default_path_is_the_current_directory(project: Path) -> None:
+    write(project / "app" / "bad.py", BLOCKING)
+    code, out, _ = run("check", "--output-format", "concise")
+    assert code == 1 and "app/bad.py:5:5: FAPI101" in out
+
+
+def test_exit_zero_keeps_findings_but_exits_0(project: Path) -> None:
+    write(project / "bad.py", BLOCKING)
+    code, out, _ = run("check", "--exit-zero", "--output-format", "concise")
+    assert code == 0 and "FAPI101" in out
+
+
+def test_missing_explicit_path_exits_2_but_lints_the_rest(project: Path) -> None:
+    write(project / "bad.py", BLOCKING)
+    code, out, err = run("check", "nope.py", "bad.py", "--output-format", "concise")
+    assert code == 2 and "nope.py" in err and "FAPI101" in out
+
+
+def test_json_report_matches_the_editor_contract(project: Path) -> None:
+    write(project / "bad.py", BLOCKING)
+    code, out, _ = run("check", "--output-format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["version"] == 1
+    assert report["summary"]["by_code"] == {"FAPI101": 1}
+    (diagnostic,) = report["diagnostics"]
+    assert diagnostic == {
+        "code": "FAPI101",
+        "name": "blocking-call-in-async-function",
+        "family": "async",
+        "severity": "error",
+        "message": diagnostic["message"],
+        "path": "bad.py",
+        "line": 5,
+        "column": 5,
+        "end_line": 5,
+        "end_column": 18,
+        "fix": None,
+    }
+
+
+@pytest.mark.parametrize("output_format", ["text", "concise", "json", "sarif", "github"])
+def test_every_output_format_reports_the_finding(project: Path, output_format: str) -> None:
+    write(project / "bad.py", BLOCKING)
+    code, out, _ = run("check", "--output-format", output_format)
+    assert code == 1 and "FAPI101" in out
+
+
+def test_output_file_receives_the_report(project: Path) -> None:
+    write(project / "bad.py", BLOCKING)
+    code, out, _ = run("check", "--output-format", "json", "--output-file", "out/report.json")
+    assert code == 1 and out == ""
+    assert json.loads((project / "out" / "report.json").read_text())["summary"]["diagnostics"] == 1
+
+
+def test_select_and_ignore_choose_rules(project: Path) -> None:
+    write(project / "bad.py", BLOCKING)
+    assert run("check", "--ignore", "FAPI101")[0] == 0
+    assert run("check", "--ignore", "async")[0] == 0
+    assert run("check", "--select", "FAPI1")[0] == 1
+    assert (
+        run("check", "--select", "ALL", "--ignore", "FAPI1", "--extend-select", "FAPI101")[0] == 1
+    )
+
+
+def test_unknown_selector_is_a_usage_error(project: Path) -> None:
+    code, _, err = run("check", "--select", "FAPI9999")
+    assert code == 2 and "FAPI9999" in err
+
+
+def test_config_file_selection_and_cli_override(project: Path) -> None:
+    write(project / "bad.py", BLOCKING)
+    write(project / "pyproject.toml", '[tool.fastapi-lint]\nignore = ["FAPI101"]\n')
+    assert run("check")[0] == 0
+    assert run("check", "--select", "FAPI101")[0] == 1
+
+
+def test_unknown_config_key_exits_2_naming_the_key(project: Path) -> None:
+    write(project / "pyproject.toml", "[tool.fastapi-lint]\nmax-complexty = 3\n")
+    code, _, err = run("check")
+    assert code == 2 and "max-complexty" in err and "Traceback" not in err
+
+
+def test_bad_config_value_exits_2_naming_key_and_expectation(project: Path) -> None:
+    write(project / "pyproject.toml", '[tool.fastapi-lint]\nmax-nesting = "deep"\n')
+    code, _, err = run("check")
+    assert code == 2 and "max-nesting" in err
+
+
+def test_per_file_ignores_silence_codes_for_matching_files(project: Path) -> None:
+    write(project / "scripts" / "seed.py", BLOCKING)
+    write(project / "app" / "bad.py", BLOCKING)
+    write(
+        project / "pyproject.toml",
+        '[tool.fastapi-lint.per-file-ignores]\n"scripts/*" = ["FAPI101"]\n',
+    )
+    code, out, _ = run("check", "--output-format", "concise")
+    assert code == 1 and "app/bad.py" in out and "scripts/seed.py" not in out
+
+
+def test_extend_blocking_calls_option_reaches_the_rule(project: Path) -> None:
+    write(project / "app.py", "import mylib\n\n\nasync def f() -> None:\n    mylib.slow_io()\n")
+    assert run("check")[0] == 0
+    write(
+        project / "pyproject.toml",
+        '[tool.fastapi-lint]\nextend-blocking-calls = ["mylib.slow_io"]\n',
+    )
+    assert run("check")[0] == 1
+
+
+def test_excluded_file_named_explicitly_is_still_linted_unless_force_exclude(project: Path) -> None:
+    write(project / "build" / "gen.py", BLOCKING)
+    assert run("check")[0] == 0
+    assert run("check", "build/gen.py")[0] == 1
+    assert run("check", "--force-exclude", "build/gen.py")[0] == 0
+
+
+def test_gitignored_files_are_skipped(project: Path) -> None:
+    write(project / ".gitignore", "generated/\n")
+    write(project / "generated" / "x.py", BLOCKING)
+    assert run("check")[0] == 0
+
+
+def test_stdin_is_linted_as_the_named_file(project: Path) -> None:
+    code, out, _ = run(
+        "check",
+        "--stdin-filename",
+        "app/routes.py",
+        "--output-format",
+        "concise",
+        "-",
+        stdin=BLOCKING,
+    )
+    assert code == 1 and out.startswith("app/routes.py:5:5: FAPI101")
+
+
+def test_stdin_filename_honours_per_file_ignores(project: Path) -> None:
+    write(
+        project / "pyproject.toml", '[tool.fastapi-lint.per-file-ignores]\n"scripts/*" = ["ALL"]\n'
+    )
+    code, _, _ = run("check", "--stdin-filename", "scripts/seed.py", "-", stdin=BLOCKING)
+    assert code == 0
+
+
+def test_syntax_error_file_is_reported_and_others_still_linted(project: Path) -> None:
+    write(project / "broken.py", "def broken(:\n")
+    write(project / "bad.py", BLOCKING)
+    code, out, _ = run("check", "--output-format", "concise")
+    assert code == 1 and "broken.py:1:12: FAPI000" in out and "bad.py:5:5: FAPI101" in out
+
+
+def test_directory_named_like_a_python_file_is_walked_not_read(project: Path) -> None:
+    write(project / "pkg.py" / "inner.py", BLOCKING)
+    code, out, _ = run("check", "pkg.py", "--output-format", "concise")
+    assert code == 1 and "pkg.py/inner.py" in out
+
+
+def test_symlink_loop_terminates(project: Path) -> None:
+    write(project / "app" / "bad.py", BLOCKING)
+    (project / "app" / "loop").symlink_to(project / "app", target_is_directory=True)
+    code, out, _ = run("check", "--output-format", "concise")
+    assert code == 1 and out.count("FAPI101") == 1
+
+
+class _Exploding(Rule):
+    """Test rule that always raises."""
+
+    code = "FAPI993"
+    name = "test-exploding"
+    family = "test"
+    message = "never"
+
+    def visit_Module(self, node: cst.Module) -> None:
+        raise RuntimeError("kaboom")
+
+
+def test_internal_rule_error_exits_2_names_file_and_rule_and_others_run(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project / "bad.py", BLOCKING)
+    rules = (*registry.all_rules(), _Exploding)
+    monkeypatch.setattr(registry, "select_rules", lambda *args: rules)
+    code, out, err = run("check", "--output-format", "concise")
+    assert code == 2 and "FAPI101" in out
+    assert "FAPI993" in err and "bad.py" in err and "kaboom" in err and "Traceback" not in err
+
+
+def test_no_color_flag_and_env_give_plain_text(project: Path) -> None:
+    write(project / "bad.py", BLOCKING)
+    assert "\x1b[" not in run("check", "--no-color")[1]
+
+
+def test_quiet_prints_findings_without_summary(project: Path) -> None:
+    write(project / "bad.py", BLOCKING)
+    _, out, _ = run("check", "--quiet", "--output-format", "concise")
+    assert out.strip().splitlines() == [out.strip().splitlines()[0]] and "Found" not in out
+
+
+def test_rules_lists_every_rule_with_state(project: Path) -> None:
+    code, out, _ = run("rules", "--output-format", "json")
+    rows = json.loads(out)
+    assert code == 0 and {row["code"] for row in rows} == {r.code for r in registry.all_rules()}
+    assert {"code", "name", "family", "default", "fixable"} <= set(rows[0])
+    assert "blocking-call-in-async-function" in run("rules")[1]
+
+
+def test_rule_shows_full_docs(project: Path) -> None:
+    code, out, _ = run("rule", "fapi101")
+    assert code == 0 and "Why is this bad?" in out and "Known limitations" in out
+
+
+def test_unknown_rule_code_exits_2(project: Path) -> None:
+    assert run("rule", "FAPI777")[0] == 2
+
+
+def test_version_flag() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and "fastapi-lint" in out
+
+
+def _console_script() -> str:
+    found = shutil.which("fastapi-lint", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip("fastapi-lint is not installed as a console script")
+    return found
+
+
+def test_console_script_lints_the_sample_app() -> None:
+    done = subprocess.run(
+        [_console_script(), "check", "--output-format", "json", str(SAMPLE_APP)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    codes = {d["code"] for d in json.loads(done.stdout)["diagnostics"]}
+    assert "FAPI101" in codes
+
+
+def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
+    write(tmp_path / "bad.py", BLOCKING)
+    done = subprocess.run(
+        [sys.executable, "-m", "fastapi_lint", "check", "--output-format", "concise", "bad.py"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+    )
+    assert done.returncode == 1 and "bad.py:5:5: FAPI101" in done.stdout
