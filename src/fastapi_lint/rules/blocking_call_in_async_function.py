@@ -1,0 +1,346 @@
+"""FAPI101: a known blocking call written directly in the body of an ``async def``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from fastapi_lint.fastapi_model import BoundValue, Lookup
+from fastapi_lint.rule import FileContext, Invalid, Rule, Scope, Valid
+from fastapi_lint.rules._blocking_catalogue import (
+    BLOCKING_FUNCTIONS,
+    BLOCKING_METHODS,
+    GENERIC,
+    INSTANCE_NAMES,
+    is_blocking_method,
+)
+
+
+def _is_async(scope: Scope) -> bool:
+    return isinstance(scope, cst.FunctionDef) and scope.asynchronous is not None
+
+
+def _position(scopes: Sequence[Scope], owner: cst.CSTNode, start: int) -> int:
+    for index in range(start, -1, -1):
+        if scopes[index] is owner:
+            return index
+    return 0
+
+
+def _display(qualified: str) -> str:
+    return qualified.removeprefix("builtins.")
+
+
+def _matches(extensions: frozenset[str], qualified: str) -> bool:
+    """``mylib.slow`` matches itself; ``mylib.*`` matches everything under ``mylib``."""
+    if qualified in extensions:
+        return True
+    parts = qualified.split(".")
+    return any(".".join(parts[:i]) + ".*" in extensions for i in range(1, len(parts)))
+
+
+class BlockingCallInAsyncFunction(Rule):
+    """
+    ## What it does
+    Flags calls to known blocking APIs (`time.sleep`, `requests`, sync `httpx.Client`,
+    `urllib`, `subprocess`, `open` and file/`pathlib`/`os.path` I/O, sockets, SMTP,
+    sync database and redis drivers...) written directly in the body of an `async def`.
+
+    ## Why is this bad?
+    FastAPI runs `async def` endpoints and dependencies on the event loop. A blocking
+    call there stops the whole loop: every other request served by the worker waits until
+    the call returns. A plain `def` endpoint is run in a threadpool instead, so the same
+    call is fine there.
+
+    ## Example
+    ``python
+    import requests
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.get("/weather")
+    async def weather(city: str) -> dict:
+        response = requests.get(f"https://api.example.com/{city}")
+        return response.json()
+    ``
+
+    ## Use instead
+    ``python
+    import httpx
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.get("/weather")
+    async def weather(city: str) -> dict:
+        async with httpx.AsyncClient() as client:
+            response = await client.get(f"https://api.example.com/{city}")
+        return response.json()
+    ``
+    When no async library exists, declare the endpoint with `def`, or hand the function
+    (not its result) to `await run_in_threadpool(func, ...)`/`asyncio.to_thread`.
+
+    ## Options
+    `extend-blocking-calls`: more qualified names to treat as blocking, such as
+    `"mylib.slow_io"`, `"mylib.Client.fetch"` (a method of objects the rule can see
+    being created) or `"mylib.legacy.*"` (everything under a module).
+
+    ## Known limitations
+    Calls are matched by the qualified name the module's imports give them, so a blocking
+    function reached through another module's wrapper, an attribute (`self.session.get`)
+    or a value returned from a helper is not seen. Object types are only inferred from
+    `x = Cls(...)`, `with Cls(...) as x` and annotations in the same function or at
+    module level. Calls inside a nested `def`, `lambda` or class body are not reported,
+    as they do not run when the `async def` runs; default values and decorators of a
+    nested `def` do, and are reported.
+    """
+
+    code = "FAPI101"
+    name = "blocking-call-in-async-function"
+    family = "async"
+    severity = "error"
+    message = "Blocking call `{call}()` in async function `{function}`; {advice}"
+
+    VALID = (
+        Valid(
+            "import requests\n"
+            "from fastapi import APIRouter\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/rates")\n'
+            "def rates() -> dict:\n"
+            '    return requests.get("https://api.example.com/rates").json()\n'
+        ),
+        Valid(
+            "import asyncio\n"
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.post("/jobs")\n'
+            "async def create_job() -> dict:\n"
+            "    await asyncio.sleep(0.1)\n"
+            '    return {"queued": True}\n'
+        ),
+        Valid(
+            "import httpx\n\n\n"
+            "async def fetch_profile(user_id: int) -> dict:\n"
+            "    async with httpx.AsyncClient() as client:\n"
+            '        response = await client.get(f"https://id.example.com/{user_id}")\n'
+            "    return response.json()\n"
+        ),
+        Valid(
+            "import time\n"
+            "from starlette.concurrency import run_in_threadpool\n\n\n"
+            "async def throttle() -> None:\n"
+            "    await run_in_threadpool(time.sleep, 1)\n"
+        ),
+        Valid(
+            "import asyncio\n"
+            "import requests\n\n\n"
+            "async def refresh_token() -> str:\n"
+            "    def call_provider() -> str:\n"
+            '        return requests.post("https://auth.example.com/token").text\n\n'
+            "    return await asyncio.to_thread(call_provider)\n"
+        ),
+        Valid(
+            "async def sleep(seconds: float) -> None:\n"
+            "    ...\n\n\n"
+            "async def poll() -> None:\n"
+            "    await sleep(1)\n"
+        ),
+        Valid(
+            "from app.cache import cache\n\n\n"
+            "async def cached_user(user_id: int) -> dict | None:\n"
+            '    return cache.get(f"user:{user_id}")\n'
+        ),
+    )
+    INVALID = (
+        Invalid(
+            "import time\n"
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/slow")\n'
+            "async def slow() -> dict:\n"
+            "    time.sleep(2)\n"
+            '    return {"ok": True}\n',
+            line=9,
+            column=5,
+            message_contains="use `await asyncio.sleep()`",
+        ),
+        Invalid(
+            "import requests as rq\n\n\n"
+            "async def weather(city: str) -> dict:\n"
+            '    return rq.get(f"https://api.example.com/{city}").json()\n',
+            line=5,
+            column=12,
+            message_contains="`requests.get()`",
+        ),
+        Invalid(
+            "import subprocess\n\n\n"
+            "async def build_report() -> bytes:\n"
+            '    return subprocess.check_output(["make", "report"])\n',
+            line=5,
+            column=12,
+            message_contains="asyncio.create_subprocess_exec",
+        ),
+        Invalid(
+            "from fastapi import UploadFile\n\n\n"
+            "async def save(upload: UploadFile) -> None:\n"
+            '    with open(f"/uploads/{upload.filename}", "wb") as out:\n'
+            "        out.write(await upload.read())\n",
+            line=5,
+            column=10,
+            message_contains="`open()`",
+        ),
+        Invalid(
+            "import httpx\n\n\n"
+            "async def ping() -> int:\n"
+            "    client = httpx.Client()\n"
+            '    return client.get("https://example.com").status_code\n',
+            line=6,
+            column=12,
+            message_contains="`httpx.Client.get()`",
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        # Bodies (ids of suites) of the defs and classes the walk is inside.
+        self._entered: set[int] = set()
+        # Calls and lambdas in a lambda's default values -> that lambda.
+        self._lambda_default_owner: dict[int, cst.Lambda] = {}
+        self._extensions = frozenset(self.options.extend_blocking_calls)
+
+    # -- where a call runs ---------------------------------------------------------
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._enter_body(node)
+
+    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._entered.discard(id(node))
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._enter_body(node)
+
+    def leave_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._entered.discard(id(node))
+
+    def _enter_body(self, node: cst.BaseSuite) -> None:
+        # Until its body starts, a def or class on the stack is still in its header
+        # (decorators, defaults, bases), which runs in the enclosing scope.
+        scopes = self.context.scopes
+        if scopes and not isinstance(scopes[-1], cst.Lambda) and scopes[-1].body is node:
+            self._entered.add(id(node))
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        # A lambda's defaults run where the lambda is created; its body runs later.
+        params = node.params
+        defaults = [
+            p.default for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+        ]
+        stack: list[cst.CSTNode] = [d for d in defaults if d is not None]
+        while stack:
+            child = stack.pop()
+            if isinstance(child, cst.Call | cst.Lambda):
+                self._lambda_default_owner[id(child)] = node
+            if not isinstance(child, cst.Lambda):
+                stack.extend(child.children)
+
+    def _running_scope(self, node: cst.CSTNode) -> int:
+        """Index in ``context.scopes`` of the scope whose execution evaluates ``node``."""
+        scopes = self.context.scopes
+        index = len(scopes) - 1
+        current: cst.CSTNode = node
+        while index >= 0:
+            owner = self._lambda_default_owner.get(id(current))
+            scope = scopes[index]
+            if owner is not None:
+                index = _position(scopes, owner, index) - 1
+            elif not isinstance(scope, cst.Lambda) and id(scope.body) not in self._entered:
+                index -= 1
+            else:
+                break
+            current = owner if owner is not None else scope
+        return index
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        # ``(client := httpx.Client())`` binds in the running function, not in a statement
+        # the model reads, so the binding is added as the walk reaches it.
+        if not any(_is_async(scope) for scope in self.context.scopes):
+            return
+        index = self._running_scope(node)
+        function = self.context.scopes[index] if index >= 0 else None
+        if not isinstance(function, cst.FunctionDef) or not isinstance(node.target, cst.Name):
+            return
+        model = self.context.model
+        value = model.value_of(node.value, self._lookup(index))
+        model.function_bindings(function).bind(node.target.value, value)
+
+    # -- what a call is ------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        scopes = self.context.scopes
+        if not any(_is_async(scope) for scope in scopes):
+            return
+        index = self._running_scope(node)
+        function = scopes[index] if index >= 0 else None
+        if function is None or not _is_async(function):
+            return
+        assert isinstance(function, cst.FunctionDef)
+        found = self._blocking_api(node, self._lookup(index))
+        if found is not None:
+            call, advice = found
+            self.report(node, call=call, function=function.name.value, advice=advice)
+
+    def _lookup(self, index: int) -> Lookup:
+        """Name lookup as seen from ``scopes[index]``: enclosing defs, then the module."""
+        model = self.context.model
+        chain = [
+            model.function_bindings(scope)
+            for scope in reversed(self.context.scopes[: index + 1])
+            if isinstance(scope, cst.FunctionDef)
+        ]
+
+        def lookup(name: str) -> BoundValue | None:
+            for bindings in chain:
+                value = bindings.get(name)
+                if value is not None:
+                    return value
+            return model.module_value(name)
+
+        return lookup
+
+    def _blocking_api(self, call: cst.Call, lookup: Lookup) -> tuple[str, str] | None:
+        """``(name to show, advice)`` when ``call`` is a known blocking call."""
+        qualified = self.context.model.resolve(call.func, lookup)
+        if qualified is not None:
+            return self._function_advice(qualified)
+        if isinstance(call.func, cst.Attribute):
+            return self._method_advice(call.func, lookup)
+        return None
+
+    def _function_advice(self, qualified: str) -> tuple[str, str] | None:
+        advice = BLOCKING_FUNCTIONS.get(qualified)
+        if advice is None and _matches(self._extensions, qualified):
+            advice = GENERIC
+        return None if advice is None else (_display(qualified), advice)
+
+    def _method_advice(self, func: cst.Attribute, lookup: Lookup) -> tuple[str, str] | None:
+        method = func.attr.value
+        for owner in self._receiver_types(func.value, lookup):
+            shown = f"{INSTANCE_NAMES.get(owner, owner)}.{method}"
+            entry = BLOCKING_METHODS.get(owner)
+            if entry is not None and is_blocking_method(entry[0], method):
+                return shown, entry[1]
+            if _matches(self._extensions, f"{owner}.{method}"):
+                return shown, GENERIC
+        return None
+
+    def _receiver_types(self, receiver: cst.BaseExpression, lookup: Lookup) -> tuple[str, ...]:
+        if isinstance(receiver, cst.Name):
+            value = lookup(receiver.value)
+            return value.instance_types() if value is not None else ()
+        inferred = self.context.model.instance_type(receiver, lookup)
+        return (inferred,) if inferred else ()
