@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -171,44 +172,35 @@ _FORMAT = click.Choice(reporters.FORMATS)
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
 @click.option("--stdin-filename", help="The file name to use for standard input (path '-').")
-def check(  # noqa: PLR0913 - one parameter per documented flag
-    paths: tuple[str, ...],
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    exclude: tuple[str, ...],
-    extend_exclude: tuple[str, ...],
-    output_format: str,
-    output_file: Path | None,
-    config_path: Path | None,
-    exit_zero: bool,
-    no_color: bool,
-    quiet: bool,
-    force_exclude: bool,
-    stdin_filename: str | None,
-) -> None:
+def check(paths: tuple[str, ...], **flags: object) -> None:
     """Lint PATHS (default: the current directory); '-' reads standard input."""
-    overrides = {
-        "select": _split(select),
-        "ignore": _split(ignore),
-        "extend_select": _split(extend_select),
-        "exclude": _split(exclude),
-        "extend_exclude": _split(extend_exclude),
-    }
+    # Click hands over every flag by name; the helpers below give each its type.
+    config = _load(cast(Path | None, flags["config_path"]), _overrides(flags))
+    raise click.exceptions.Exit(run_check(_request(paths, flags), config))
+
+
+def _overrides(flags: dict[str, object]) -> dict[str, tuple[str, ...] | None]:
+    names = ("select", "ignore", "extend_select", "exclude", "extend_exclude")
+    return {name: _split(cast(tuple[str, ...], flags[name])) for name in names}
+
+
+def _request(paths: tuple[str, ...], flags: dict[str, object]) -> CheckRequest:
+    stdin_filename = cast(str | None, flags["stdin_filename"])
+    output_file = cast(Path | None, flags["output_file"])
+    output_format = str(flags["output_format"])
     if stdin_filename and not paths:
         paths = (STDIN,)
-    request = CheckRequest(
+    color = _wants_color(bool(flags["no_color"]), output_file) and output_format == "text"
+    return CheckRequest(
         paths=paths or (".",),
         output_format=output_format,
         output_file=output_file,
-        exit_zero=exit_zero,
-        color=_wants_color(no_color, output_file) and output_format == "text",
-        quiet=quiet,
-        force_exclude=force_exclude,
+        exit_zero=bool(flags["exit_zero"]),
+        color=color,
+        quiet=bool(flags["quiet"]),
+        force_exclude=bool(flags["force_exclude"]),
         stdin_filename=stdin_filename,
     )
-    config = _load(config_path, overrides)
-    raise click.exceptions.Exit(run_check(request, config))
 
 
 @cli.command(name="rules")

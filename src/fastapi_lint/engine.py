@@ -190,22 +190,34 @@ def _parse_error(path: str, source: str, error: cst.ParserSyntaxError) -> Diagno
     return syntax_diagnostic(path, message, line, column, source)
 
 
-def _run_rules(
-    source: str, path: str, rule_classes: Sequence[type[Rule]], options: RuleOptions
-) -> FileResult:
+def _unparsable(source: str, path: str) -> Diagnostic | None:
+    """Input that must not reach LibCST's parser: NUL bytes, pathological nesting."""
     if "\x00" in source:
         message = "SyntaxError: source code cannot contain null bytes"
         line = source.count("\n", 0, source.index("\x00")) + 1
-        return FileResult(path, (syntax_diagnostic(path, message, line, 1, source),))
+        return syntax_diagnostic(path, message, line, 1, source)
     problem = check_nesting(source)
     if problem is not None:
-        return FileResult(
-            path, (syntax_diagnostic(path, problem.message, problem.line, 1, source),)
-        )
+        return syntax_diagnostic(path, problem.message, problem.line, 1, source)
+    return None
+
+
+def _parse(source: str, path: str) -> cst.Module | Diagnostic:
+    refused = _unparsable(source, path)
+    if refused is not None:
+        return refused
     try:
-        module = cst.parse_module(source)
+        return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        return FileResult(path, (_parse_error(path, source, error),))
+        return _parse_error(path, source, error)
+
+
+def _run_rules(
+    source: str, path: str, rule_classes: Sequence[type[Rule]], options: RuleOptions
+) -> FileResult:
+    module = _parse(source, path)
+    if isinstance(module, Diagnostic):
+        return FileResult(path, (module,))
     context = FileContext(path=path, source=source, module=module, options=options)
     rules = [rule_class(context) for rule_class in rule_classes]
     walk = _Walk(context, _Dispatch.for_rules(rules))
