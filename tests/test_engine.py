@@ -253,3 +253,17 @@ def test_pathological_nesting_never_kills_the_process(source: str, tmp_path: Pat
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() in ("", "FAPI000")
+
+
+def test_engine_bug_on_one_file_is_an_internal_error_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import fastapi_lint.engine as engine
+
+    def broken(*args: object) -> None:
+        raise KeyError("positions")
+
+    monkeypatch.setattr(engine, "node_ranges", broken)
+    result = lint_source("boom()\n", "x.py", (FlagEveryCall,))
+    (error,) = result.internal_errors
+    assert error.rule == "engine" and "KeyError" in error.message

@@ -228,5 +228,6 @@ def main() -> None:
     except KeyboardInterrupt:  # a user's Ctrl-C is not an internal error
         sys.exit(130)
     except Exception as error:  # noqa: BLE001 - never show users a traceback
-        click.echo(f"fastapi-lint: internal error: {type(error).__name__}: {error}", err=True)
+        text = str(error)[:300]
+        click.echo(f"fastapi-lint: internal error: {type(error).__name__}: {text}", err=True)
         sys.exit(EXIT_ERROR)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange
 
 from fastapi_lint import __version__
 from fastapi_lint.decoding import DecodeProblem, decode_source
@@ -32,6 +32,7 @@ from fastapi_lint.models import (
 )
 from fastapi_lint.nesting_guard import check_nesting
 from fastapi_lint.options import RuleOptions
+from fastapi_lint.positions import node_ranges
 from fastapi_lint.rule import FileContext, PendingReport, Rule
 from fastapi_lint.rules.syntax_error import SyntaxErrorRule
 from fastapi_lint.suppression import unsuppressed
@@ -44,6 +45,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DEEP_RECURSION_LIMIT = 50_000
 _DEEP_STACK_BYTES = 512 * 1024 * 1024
 _T = TypeVar("_T")
+_MAX_ERROR_TEXT = 300
 
 
 @dataclass(slots=True)
@@ -110,7 +112,10 @@ class _Walk:
 def _internal_error(path: str, rule_code: str, error: BaseException) -> InternalError:
     where = traceback.extract_tb(error.__traceback__)[-1:]
     location = f" ({where[0].filename}:{where[0].lineno})" if where else ""
-    return InternalError(path, rule_code, f"{type(error).__name__}: {error}{location}")
+    text = str(error)
+    if len(text) > _MAX_ERROR_TEXT:  # e.g. a KeyError whose key is a whole CST node
+        text = text[:_MAX_ERROR_TEXT] + "..."
+    return InternalError(path, rule_code, f"{type(error).__name__}: {text}{location}")
 
 
 def _lines(source: str) -> list[str]:
@@ -145,11 +150,10 @@ def _diagnostic(
 def _resolve(context: FileContext) -> list[Diagnostic]:
     if not context.reports:
         return []
-    wrapper = MetadataWrapper(context.module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
+    ranges = node_ranges(context.module, [pending.node for pending in context.reports])
     lines = _lines(context.source)
     return [
-        _diagnostic(pending, positions[pending.node], context.path, lines)
+        _diagnostic(pending, ranges[pending.node], context.path, lines)
         for pending in context.reports
     ]
 
@@ -265,7 +269,7 @@ def lint_source(
     chosen = options or RuleOptions()
 
     def attempt() -> FileResult:
-        return _run_rules(source, path, rules, chosen)
+        return _guarded(path, lambda: _run_rules(source, path, rules, chosen))
 
     try:
         return attempt()
@@ -276,6 +280,16 @@ def lint_source(
     except RecursionError:
         message = "code nested too deeply to analyse"
         return FileResult(path, (syntax_diagnostic(path, message, 1, 1, source),))
+
+
+def _guarded(path: str, attempt: Callable[[], FileResult]) -> FileResult:
+    """A bug in the engine itself costs this file, reported as an internal error, not the run."""
+    try:
+        return attempt()
+    except RecursionError:
+        raise  # retried on a deep stack by lint_source
+    except Exception as error:  # noqa: BLE001 - reported, and the other files go on
+        return FileResult(path, internal_errors=(_internal_error(path, "engine", error),))
 
 
 def lint_bytes(

@@ -1,0 +1,82 @@
+"""Targeted positions agree with LibCST's PositionProvider, node for node."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from fastapi_lint.positions import node_ranges
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SAMPLES = sorted(FIXTURES.rglob("*.py"))
+
+TRICKY = textwrap.dedent(
+    '''\
+    # header comment
+
+    @app.get("/x")  # trailing
+    @other
+    async def f(a: int, /, b=1, *args, c, **kw) -> dict[str, int]:
+        """Doc."""
+        if a:
+            return {"a": (a
+                          + 1)}
+        elif b:
+            pass
+        else:  # why
+            x = [i for i in range(3) if i]
+        s = f"{a!r:>{b}}" \\
+            "tail"
+        with open(p) as fh, open(q):
+            pass
+        return x if x else {}
+
+
+    class C(Base, metaclass=M):
+        x: int = 1
+    '''
+)
+
+
+def _all_nodes(module: cst.Module) -> list[cst.CSTNode]:
+    nodes: list[cst.CSTNode] = []
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        stack.extend(node.children)
+    return nodes
+
+
+def _assert_same_ranges(source: str) -> None:
+    module = cst.parse_module(source)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    # The Module's own end differs by the trailing newline LibCST drops; a finding
+    # never ends there, so every node but the Module must agree.
+    nodes = _all_nodes(module)[1:]
+    assert node_ranges(module, nodes) == {node: expected[node] for node in nodes}
+
+
+def test_every_node_of_a_tricky_module_matches_position_provider() -> None:
+    _assert_same_ranges(TRICKY)
+
+
+def test_crlf_source_matches_position_provider() -> None:
+    _assert_same_ranges(TRICKY.replace("\n", "\r\n"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_fixture_files_match_position_provider(sample: Path) -> None:
+    _assert_same_ranges(sample.read_text())
+
+
+def test_only_the_wanted_nodes_are_returned() -> None:
+    module = cst.parse_module("x = 1\ny = 2\n")
+    second = module.body[1]
+    ranges = node_ranges(module, [second])
+    assert list(ranges) == [second]
+    assert (ranges[second].start.line, ranges[second].start.column) == (2, 0)
