@@ -1,0 +1,307 @@
+"""FAPI201/FAPI202 report exactly where ruff's ANN001-003 and ANN201-206 report.
+
+Ruff runs with its default settings (``--isolated``) on tricky snippets, on the rule
+fixtures and on every file of ``corpus/``; the (line, column) of every finding must match.
+``# noqa`` comments are ignored on both sides: ruff's would hide its ANN codes only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fastapi_lint.engine import lint_bytes
+from fastapi_lint.rules.missing_parameter_annotation import MissingParameterAnnotation
+from fastapi_lint.rules.missing_return_annotation import MissingReturnAnnotation
+
+pytest.importorskip("ruff")
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures" / "rules"
+CORPUS = ROOT / "corpus"
+RUFF_CODES = {
+    "ANN001": "FAPI201",
+    "ANN002": "FAPI201",
+    "ANN003": "FAPI201",
+    "ANN201": "FAPI202",
+    "ANN202": "FAPI202",
+    "ANN204": "FAPI202",
+    "ANN205": "FAPI202",
+    "ANN206": "FAPI202",
+}
+RULES = (MissingParameterAnnotation, MissingReturnAnnotation)
+_NOQA = re.compile(rb"noqa", re.IGNORECASE)
+# One finding: (code, line, column), ruff's codes mapped to ours.
+Finding = tuple[str, int, int]
+
+SNIPPETS: dict[str, str] = {
+    "basics": (
+        "def f(a, b: int, *args, c=1, **kwargs):\n    pass\n"
+        "def g(_, __, *_args, **_kw) -> None:\n    pass\n"
+        "async def h(item_id, *, q=None):\n    return {}\n"
+        "def spaced(a, * args, c: int=1, **  kwargs):\n    pass\n"
+        "def wrapped(\n    a=1,\n    b = 2,\n    *\n    rest,\n):\n    pass\n"
+        "def ____(x): pass\n"
+        "def __(x): pass\n"
+        "def __getattr__(name):\n    pass\n"
+    ),
+    "methods": (
+        "class C:\n"
+        "    def m(self, x):\n        pass\n"
+        "    @classmethod\n    def cm(cls, x):\n        pass\n"
+        "    @staticmethod\n    def sm(x, y):\n        pass\n"
+        "    def __init__(self):\n        pass\n"
+        "    def __new__(cls, y):\n        pass\n"
+        "    def __call__(self, *args, **kwargs):\n        pass\n"
+        "    def kwonly(*, a, b):\n        pass\n"
+        "    def posonly(a, /, b):\n        pass\n"
+        "    def varonly(*args):\n        pass\n"
+        "    @property\n    def p(self):\n        return 1\n"
+        "    @p.setter\n    def p(self, value):\n        pass\n"
+        "    def __init_subclass__(cls, **kw):\n        pass\n"
+        "    async def am(self, q):\n        pass\n"
+        "    if True:\n        def inif(self, z):\n            pass\n"
+        "    def noself():\n        pass\n"
+        "    @staticmethod\n    @classmethod\n    def both(a): pass\n"
+        "    def __init__(self, a: int): pass\n"
+        "    def __(self): pass\n"
+        "    lam = lambda self, x: x\n"
+        "    class Inner:\n        def im(self, y):\n            pass\n"
+        "    def meth(self):\n        def nested(self, z):\n            pass\n"
+        "        return nested\n"
+    ),
+    "nested": (
+        "def outer(a):\n"
+        "    def inner(b):\n        return b\n"
+        "    lam = lambda q: q\n"
+        "    class K:\n        def km(self, r):\n            pass\n"
+        "    return inner\n"
+    ),
+    "overloads": (
+        "import typing\nimport typing as t\nimport typing_extensions\n"
+        "from typing import overload\n\n"
+        "@overload\ndef ov(x: int) -> int: ...\n@overload\ndef ov(x: str) -> str: ...\n"
+        "def ov(x):\n    return x\n"
+        "@typing.overload\ndef ov2(x: int) -> int: ...\ndef ov2(x):\n    return x\n"
+        "@t.overload\ndef ov3(x: int) -> int: ...\ndef ov3(x):\n    return x\n"
+        "@typing_extensions.overload\ndef g(x: int) -> int: ...\nx = 1\ndef g(x):\n    return x\n"
+        "@overload\ndef f(x: int) -> int: ...\nclass B: pass\ndef f(x):\n    return x\n"
+        "@overload\ndef h(x: int) -> int: ...\ndef other(y): pass\ndef h(x):\n    return x\n"
+        "class A:\n"
+        "    @overload\n    def m(self, x: int) -> int: ...\n"
+        "    def m(self, x):\n        return x\n"
+    ),
+    "overload_definition_order": (
+        "from typing import overload\n"
+        "def outer1():\n    @overload\n    def k(x: int) -> int: ...\n    return 1\n"
+        "def outer2():\n    def k(x):\n        pass\n"
+        "@overload\ndef late(x: int) -> int: ...\n"
+        "if True:\n    def late(x):\n        return x\n"
+    ),
+    "overload_resolution": (
+        "@overload\ndef early(x: int) -> int: ...\ndef early(x):\n    return x\n"
+        "from typing import overload\n"
+        "def setup():\n    from typing_extensions import overload as ov\n"
+        "@ov\ndef f(x: int) -> int: ...\ndef f(x):\n    return x\n"
+        "def outer(overload=None):\n"
+        "    @overload\n    def k(x: int) -> int: ...\n    def k(x):\n        return x\n"
+        "@overload\ndef own(x: int, overload: int = 1) -> int: ...\ndef own(x):\n    return x\n"
+        "def h():\n"
+        "    @overload\n    def k2(x: int) -> int: ...\n    def k2(x):\n        return x\n"
+        "    from typing_extensions import overload\n"
+        "class C:\n    overload = 1\n"
+        "    @overload\n    def m(self, x: int) -> int: ...\n"
+        "    def m(self, x):\n        return x\n"
+        "    class D:\n"
+        "        @overload\n        def n(self, x: int) -> int: ...\n"
+        "        def n(self, x):\n            return x\n"
+        "class E:\n    from typing import overload as ov2\n"
+        "    @ov2\n    def m(self, x: int) -> int: ...\n    def m(self, x):\n        return x\n"
+        "def a():\n    def b():\n        @overload\n        def k(x: int) -> int: ...\n"
+        "        def k(x): pass\n    overload = 1\n"
+    ),
+    "overload_fallback_import": (
+        "try:\n    from typing import overload\nexcept ImportError:\n    overload = None\n"
+        "@overload\ndef f(x: int) -> int: ...\ndef f(x): pass\n"
+    ),
+    "unresolved_overload": "@overload\ndef f(x: int) -> int: ...\ndef f(x):\n    return x\n",
+    "shadowed_staticmethod": (
+        "def staticmethod(f): return f\nclass A:\n    @staticmethod\n    def s(x):\n        pass\n"
+    ),
+    "staticmethod_with_builtins": (
+        "import builtins\n"
+        "class C:\n    @staticmethod\n    def s(x):\n        pass\n"
+        "    @builtins.staticmethod\n    def s1(x):\n        pass\n"
+        "def staticmethod(f): return f\n"
+    ),
+    "staticmethod_local_shadow": (
+        "def g():\n    staticmethod = 1\n    class E:\n"
+        "        @staticmethod\n        def s(x):\n            pass\n"
+        "        def meth(self):\n            @staticmethod\n            def inner(y):\n"
+        "                pass\n"
+    ),
+    "decorators": (
+        "import typing\nfrom abc import abstractmethod\nfrom typing import no_type_check\n"
+        "@no_type_check\ndef a(x):\n    pass\n"
+        "@typing.override\ndef o(x):\n    pass\n"
+        "class A:\n    @abstractmethod\n    def am(self, x): ...\n"
+        "    sm = staticmethod\n    @sm\n    def s2(x):\n        pass\n"
+        "if typing.TYPE_CHECKING:\n    def tc(x):\n        pass\n"
+    ),
+    "fastapi": (
+        "from typing import Annotated\nfrom fastapi import APIRouter, Depends\n"
+        "router = APIRouter()\n"
+        "def get_db():\n    yield 1\n"
+        '@router.get("/users/{user_id}")\n'
+        "async def read_user(user_id: int, db: Annotated[object, Depends(get_db)]):\n"
+        "    return user_id\n"
+        '@router.post("/users")\nasync def create_user(user, db=Depends(get_db)) -> dict:\n'
+        "    return {}\n"
+    ),
+    "one_line_suites": (
+        "if True: from typing import overload\n"
+        "@overload\ndef f(x: int) -> int: ...\ndef f(x): return x\n"
+        "class K: from typing import overload as ov\n"
+        "def g(a): pass\n"
+        "from builtins import staticmethod as sm\n"
+        "class S:\n    @sm\n    def s(x): pass\n    @staticmethod\n    def t(x): pass\n"
+    ),
+    "compound_statements": (
+        "from typing import overload\n"
+        "try:\n    @overload\n    def a(x: int) -> int: ...\n"
+        "except ImportError as overload:\n    def a(x): pass\n"
+        "else:\n    def b(y): pass\nfinally:\n    def c(z): pass\n"
+        "for i in range(3):\n    def d(w): pass\nelse:\n    def e(v): pass\n"
+        "while False:\n    def g(u): pass\n"
+        "with open('f') as overload:\n    @overload\n    def h(x: int) -> int: ...\n"
+        "    def h(x): pass\n"
+        "match 1:\n    case 1:\n        def m(t): pass\n    case _:\n        def m(t): pass\n"
+    ),
+    "class_based_views": (
+        "import functools\nfrom fastapi import APIRouter\n"
+        "router = APIRouter()\n"
+        "def logged(func):\n"
+        "    @functools.wraps(func)\n    async def wrapper(*args, **kwargs):\n"
+        "        return await func(*args, **kwargs)\n    return wrapper\n"
+        "class ItemView:\n"
+        "    def __init__(self, router: APIRouter, prefix='/items'):\n"
+        "        router.add_api_route(prefix, self.list, methods=['GET'])\n"
+        "    async def list(self, limit: int = 10):\n        return []\n"
+        "    async def __aenter__(self):\n        return self\n"
+        "    async def __aexit__(self, *exc_info):\n        return None\n"
+        "    async def stream(self):\n        yield 1\n"
+    ),
+    "unicode": "def naïve(é, ü=1):\n    return é  # ünïcode before: x\ndef 名前(引数): pass\n",
+    "noqa": "def f(a):  # noqa: ANN001\n    pass\ndef g(b):  # noqa\n    pass\n",
+}
+
+
+def _ruff(files: Sequence[Path]) -> dict[Path, set[Finding]]:
+    """Ruff's findings per file; files where ruff saw a syntax error are left out."""
+    found: dict[Path, set[Finding]] = {file: set() for file in files}
+    broken: set[Path] = set()
+    for start in range(0, len(files), 500):
+        for item in _run_ruff(files[start : start + 500]):
+            path = Path(item["filename"]).resolve()
+            code = item.get("code")
+            if code not in RUFF_CODES:
+                broken.add(path)
+                continue
+            where = item["location"]
+            found[path].add((RUFF_CODES[code], where["row"], where["column"]))
+    for path in broken:
+        found.pop(path, None)
+    return found
+
+
+def _run_ruff(files: Sequence[Path]) -> list[dict[str, Any]]:
+    command = [
+        sys.executable, "-m", "ruff", "check", "--isolated", "--ignore-noqa",
+        "--no-respect-gitignore", "--no-cache", "--exit-zero", "--output-format", "json",
+        "--select", ",".join(RUFF_CODES), *map(str, files),
+    ]  # fmt: skip
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    items: list[dict[str, Any]] = json.loads(completed.stdout)  # ruff's JSON schema
+    return items
+
+
+def _ours(file: Path) -> set[Finding] | None:
+    """Our findings, or None if the file does not parse; ``noqa`` is neutralised."""
+    data = _NOQA.sub(b"n0qa", file.read_bytes())
+    result = lint_bytes(data, str(file), RULES)
+    assert not result.internal_errors, result.internal_errors
+    if any(d.code == "FAPI000" for d in result.diagnostics):
+        return None
+    return {(d.code, d.line, d.column) for d in result.diagnostics}
+
+
+def _ours_many(files: Sequence[Path]) -> list[set[Finding] | None]:
+    """Lint in worker processes when there are many files (the corpus has over a thousand)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < 50 or workers == 1:
+        return [_ours(file) for file in files]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_ours, files, chunksize=16))
+
+
+def mismatches(files: Iterable[Path]) -> tuple[list[str], int]:
+    """Differences against ruff as readable lines, and how many files were compared."""
+    resolved = sorted({file.resolve() for file in files})
+    theirs = _ruff(resolved)
+    problems: list[str] = []
+    compared = 0
+    for file, ours in zip(resolved, _ours_many(resolved), strict=True):
+        if ours is None or file not in theirs:
+            continue
+        compared += 1
+        for code, line, column in sorted(ours - theirs[file]):
+            problems.append(f"{file}:{line}:{column}: {code} reported by us only")
+        for code, line, column in sorted(theirs[file] - ours):
+            problems.append(f"{file}:{line}:{column}: {code} reported by ruff only")
+    return problems, compared
+
+
+def test_tricky_snippets_match_ruff(tmp_path: Path) -> None:
+    files = []
+    for name, code in SNIPPETS.items():
+        file = tmp_path / f"{name}.py"
+        file.write_text(code, encoding="utf-8")
+        files.append(file)
+    problems, compared = mismatches(files)
+    assert compared == len(SNIPPETS)
+    assert problems == []
+
+
+def test_snippets_do_produce_findings(tmp_path: Path) -> None:
+    """Guards the parity test itself: an empty comparison would pass trivially."""
+    file = tmp_path / "f.py"
+    file.write_text(SNIPPETS["basics"], encoding="utf-8")
+    assert len(_ours(file) or ()) >= 10
+    assert len(_ruff([file.resolve()])[file.resolve()]) >= 10
+
+
+def test_fixtures_match_ruff() -> None:
+    files = [
+        *FIXTURES.glob("missing_parameter_annotation/*.py"),
+        *FIXTURES.glob("missing_return_annotation/*.py"),
+    ]
+    problems, compared = mismatches(files)
+    assert compared == len(files) > 0
+    assert problems == []
+
+
+def test_corpus_matches_ruff() -> None:
+    files = sorted(CORPUS.rglob("*.py")) if CORPUS.is_dir() else []
+    if not files:
+        pytest.skip("corpus/ is empty; fill it with scripts/fetch_corpus.py")
+    problems, _ = mismatches(files)
+    assert problems == [], "\n".join(problems[:50])
