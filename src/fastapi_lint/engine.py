@@ -36,6 +36,7 @@ from fastapi_lint.positions import node_ranges
 from fastapi_lint.rule import FileContext, PendingReport, Rule
 from fastapi_lint.rules.syntax_error import SyntaxErrorRule
 from fastapi_lint.suppression import unsuppressed
+from fastapi_lint.tree import children
 
 Callback = Callable[[cst.CSTNode], object]
 _SCOPE_TYPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
@@ -106,7 +107,7 @@ class _Walk:
                 scopes.append(node)
             self.call(self.dispatch.visit.get(node_class), node)
             stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.children))
+            stack.extend((child, False) for child in reversed(children(node)))
 
 
 def _internal_error(path: str, rule_code: str, error: BaseException) -> InternalError:

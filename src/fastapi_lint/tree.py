@@ -1,0 +1,87 @@
+"""Fast access to a node's children, in source order.
+
+``CSTNode.children`` rebuilds the node through LibCST's visitor machinery on every
+call, which made it the largest cost of a lint run. A node's children are simply its
+CST-valued dataclass fields, but dataclass field order is not source order (a
+``FunctionDef`` lists ``body`` before ``decorators``). The source order of the fields
+depends only on the node class and on which fields are present, so it is learnt once
+per (class, present fields) from ``children`` itself and reused for every later node.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import libcst as cst
+
+_Value = cst.CSTNode | Sequence[cst.CSTNode] | None
+# None as an order means: ask LibCST every time (fields interleave; never seen in practice).
+_Order = tuple[int, ...] | None
+
+_FIELD_NAMES: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+_ORDERS: dict[tuple[type[cst.CSTNode], int], _Order] = {}
+
+
+def _field_names(node_class: type[cst.CSTNode]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(node_class)
+    if names is None:
+        names = tuple(field.name for field in dataclasses.fields(node_class))
+        _FIELD_NAMES[node_class] = names
+    return names
+
+
+def _present(node: cst.CSTNode, names: tuple[str, ...]) -> tuple[list[_Value], int]:
+    """Each field's CST value (None when absent) and a bit mask of the present ones."""
+    values: list[_Value] = []
+    mask, bit = 0, 1
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode) or (type(value) in (list, tuple) and value):
+            values.append(value)
+            mask |= bit
+        else:
+            values.append(None)
+        bit <<= 1
+    return values, mask
+
+
+def _learn_order(node: cst.CSTNode, values: list[_Value]) -> _Order:
+    owner: dict[int, int] = {}
+    for index, value in enumerate(values):
+        members = (value,) if isinstance(value, cst.CSTNode) else value or ()
+        for member in members:
+            owner[id(member)] = index
+    order: list[int] = []
+    for child in node.children:
+        found = owner.get(id(child))
+        if found is None:
+            return None
+        if order and order[-1] == found:
+            continue
+        if found in order:
+            return None
+        order.append(found)
+    return tuple(order)
+
+
+def children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
+    """The same nodes, in the same order, as ``node.children``."""
+    names = _FIELD_NAMES.get(type(node)) or _field_names(type(node))
+    values, mask = _present(node, names)
+    if not mask:
+        return ()
+    key = (type(node), mask)
+    if key not in _ORDERS:
+        _ORDERS[key] = _learn_order(node, values)
+    order = _ORDERS[key]
+    if order is None:
+        return node.children
+    found: list[cst.CSTNode] = []
+    for index in order:
+        value = values[index]
+        if isinstance(value, cst.CSTNode):
+            found.append(value)
+        elif value:
+            found.extend(value)
+    return found

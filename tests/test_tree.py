@@ -1,0 +1,84 @@
+"""The fast child accessor yields exactly what ``CSTNode.children`` yields, in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from fastapi_lint.tree import children
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "fixtures").rglob("*.py")) + sorted((ROOT / "src").rglob("*.py"))
+CORPUS = ROOT / "corpus"
+
+EVERY_SHAPE = '''\
+# header
+from . import (a as b, c)
+import os.path as p, sys
+@dec(1)
+@other
+async def f(x: int, /, y=2, *args: str, z, **kw) -> "T":
+    """Doc."""
+    global g
+    nonlocal_ = lambda q, *, r=1: q if r else -q
+    async with a as (b, c), d:
+        async for i in aiter():
+            yield i
+    while not x and y or z:
+        x -= 1
+    else:
+        pass
+    try:
+        pass
+    except* (A, B) as e:
+        raise X from e
+    else:
+        pass
+    finally:
+        del x[1:2, ::3]
+    match x:
+        case {"k": [1, *rest]} | Point(x=0) if rest:
+            return f"{x!r:>{y}}" "tail" r"raw"
+        case _:
+            assert x, "msg"
+    return {**d, 1: 2}, {*s}, [*l], (yield), await g(), x @ y
+class C(Base, metaclass=M):
+    x: int = 1; y = z = (w := 3)
+def g[T: int, *Ts, **P](a: T) -> T: ...
+type Alias[T] = list[T]
+'''
+
+
+def _same_walk(module: cst.Module) -> None:
+    expected: list[cst.CSTNode] = [module]
+    actual: list[cst.CSTNode] = [module]
+    while expected:
+        left, right = expected.pop(), actual.pop()
+        assert left is right
+        assert list(children(right)) == list(left.children), type(left).__name__
+        expected.extend(left.children)
+        actual.extend(children(right))
+    assert not actual
+
+
+def test_every_statement_and_expression_shape_matches_libcst() -> None:
+    _same_walk(cst.parse_module(EVERY_SHAPE))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_project_and_fixture_files_match_libcst(sample: Path) -> None:
+    _same_walk(cst.parse_module(sample.read_text(encoding="utf-8")))
+
+
+def test_corpus_files_match_libcst() -> None:
+    files = sorted(CORPUS.rglob("*.py"))[:400] if CORPUS.is_dir() else []
+    if not files:
+        pytest.skip("corpus/ is empty; fill it with scripts/fetch_corpus.py")
+    for file in files:
+        try:
+            module = cst.parse_module(file.read_bytes())
+        except cst.ParserSyntaxError:
+            continue
+        _same_walk(module)
