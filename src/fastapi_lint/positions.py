@@ -24,18 +24,24 @@ class _AllFoundSignal(Exception):  # noqa: N818 - a signal, not an error
     """Raised to stop code generation once every wanted node has a range."""
 
 
+_Range = tuple[int, int, int, int]  # start line, start column, end line, end column
+
+
 class _PositionState(CodegenState):
-    """Tracks line and column while LibCST generates code; remembers wanted ranges."""
+    """Tracks line and column while LibCST generates code; remembers wanted ranges.
+
+    Ranges are plain tuples keyed by ``id(node)``: building CodeRange objects and
+    hashing nodes for every node of the module cost more than the generation itself.
+    """
 
     def __init__(self, module: cst.Module, wanted: Collection[cst.CSTNode]) -> None:
         super().__init__(
             default_indent=module.default_indent, default_newline=module.default_newline
         )
         self.line, self.column = 1, 0
-        self.ranges: dict[cst.CSTNode, CodeRange] = {}
-        self.wanted = {id(node): node for node in wanted}
-        self.pending = len(self.wanted)
-        self.starts: list[CodePosition] = []
+        self.ranges: dict[int, _Range] = {}
+        self.wanted = {id(node) for node in wanted}
+        self.starts: list[tuple[int, int]] = []
 
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
@@ -50,16 +56,17 @@ class _PositionState(CodegenState):
         self.column = len(segments[-1])
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        self.starts.append(CodePosition(self.line, self.column))
+        self.starts.append((self.line, self.column))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self.starts.pop()
+        start_line, start_column = self.starts.pop()
+        key = id(node)
         # A syntactic range recorded inside the node wins over the whitespace-inclusive one.
-        if node not in self.ranges:
-            self.ranges[node] = CodeRange(start, CodePosition(self.line, self.column))
-        if id(node) in self.wanted and self.wanted.pop(id(node)) is node:
-            self.pending -= 1
-            if self.pending == 0:
+        if key not in self.ranges:
+            self.ranges[key] = (start_line, start_column, self.line, self.column)
+        if key in self.wanted:
+            self.wanted.discard(key)
+            if not self.wanted:
                 raise _AllFoundSignal
 
     @contextmanager
@@ -70,14 +77,14 @@ class _PositionState(CodegenState):
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
     ) -> Iterator[None]:
-        start = CodePosition(self.line, self.column)
+        start = (self.line, self.column)
         yield  # no try/finally: when generation stops early, nothing is left to record
-        end = CodePosition(self.line, self.column)
+        end = (self.line, self.column)
         if start_node is not None:
-            start = self.ranges[start_node].start
+            start = self.ranges[id(start_node)][:2]
         if end_node is not None:
-            end = self.ranges[end_node].end
-        self.ranges[node] = CodeRange(start, end)
+            end = self.ranges[id(end_node)][2:]
+        self.ranges[id(node)] = (*start, *end)
 
 
 def node_ranges(
@@ -87,4 +94,11 @@ def node_ranges(
     state = _PositionState(module, wanted)
     with suppress(_AllFoundSignal):
         module._codegen(state)
-    return {node: state.ranges[node] for node in wanted if node in state.ranges}
+    found: dict[cst.CSTNode, CodeRange] = {}
+    for node in wanted:
+        where = state.ranges.get(id(node))
+        if where is not None:
+            found[node] = CodeRange(
+                CodePosition(where[0], where[1]), CodePosition(where[2], where[3])
+            )
+    return found
