@@ -11,7 +11,9 @@ from typing import ClassVar
 import libcst as cst
 import pytest
 
-from fastapi_lint.engine import FileJob, lint_bytes, lint_file, lint_files, lint_source
+from fastapi_lint.engine import FileJob, lint_bytes, lint_file, lint_source
+from fastapi_lint.options import RuleOptions
+from fastapi_lint.runner import run_jobs
 from fastapi_lint.rule import Rule
 
 
@@ -215,7 +217,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("def broken(:\n")
     (tmp_path / "b.py").write_text("boom()\n")
     jobs = [FileJob(tmp_path / n, n, (FlagEveryCall,)) for n in ("a.py", "missing.py", "b.py")]
-    results = list(lint_files(jobs, options=None))  # type: ignore[arg-type]
+    results = run_jobs(jobs, RuleOptions(), workers=1, cache_dir=None)
     assert [[d.code for d in r.diagnostics] for r in results] == [
         ["FAPI000"],
         ["FAPI000"],

@@ -12,12 +12,14 @@ from typing import cast
 import click
 
 from fastapi_lint import __version__, registry, reporters
+from fastapi_lint.cache import CACHE_DIR_ENV, CACHE_DIR_NAME
 from fastapi_lint.config import Config, ConfigError, load_config, with_overrides
 from fastapi_lint.docs import render_rule_docs, rules_as_json, rules_as_text
-from fastapi_lint.engine import FileJob, build_report, lint_bytes, lint_files
+from fastapi_lint.engine import FileJob, build_report, lint_bytes
 from fastapi_lint.files import discover, exclude_patterns, is_excluded
 from fastapi_lint.models import FileResult, InternalError, Report
 from fastapi_lint.rule import Rule
+from fastapi_lint.runner import available_cpus, run_jobs
 from fastapi_lint.selection import jobs_for, rules_for_path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -46,6 +48,9 @@ class CheckRequest:
     quiet: bool
     force_exclude: bool
     stdin_filename: str | None
+    workers: int = 1
+    cache_dir: Path | None = None
+    no_cache: bool = False
 
 
 def _wants_color(no_color: bool, output_file: Path | None) -> bool:
@@ -103,7 +108,18 @@ def _lint_paths(
         click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
     cwd = Path.cwd()
     jobs: list[FileJob] = jobs_for(discovery.files, rules, config, lambda f: _display_path(f, cwd))
-    return list(lint_files(jobs, config.options)), bool(discovery.missing)
+    cache_dir = _cache_dir(request, config)
+    results = run_jobs(jobs, config.options, workers=request.workers, cache_dir=cache_dir)
+    return results, bool(discovery.missing)
+
+
+def _cache_dir(request: CheckRequest, config: Config) -> Path | None:
+    if request.no_cache:
+        return None
+    if request.cache_dir is not None:
+        return request.cache_dir
+    from_environment = os.environ.get(CACHE_DIR_ENV)
+    return Path(from_environment) if from_environment else config.root / CACHE_DIR_NAME
 
 
 def _report_internal_errors(errors: Sequence[InternalError]) -> None:
@@ -172,6 +188,18 @@ _FORMAT = click.Choice(reporters.FORMATS)
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
 @click.option("--stdin-filename", help="The file name to use for standard input (path '-').")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: the CPUs available).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Result cache folder (default: ${CACHE_DIR_ENV}, else {CACHE_DIR_NAME}/ at the root).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 def check(paths: tuple[str, ...], **flags: object) -> None:
     """Lint PATHS (default: the current directory); '-' reads standard input."""
     # Click hands over every flag by name; the helpers below give each its type.
@@ -200,6 +228,9 @@ def _request(paths: tuple[str, ...], flags: dict[str, object]) -> CheckRequest:
         quiet=bool(flags["quiet"]),
         force_exclude=bool(flags["force_exclude"]),
         stdin_filename=stdin_filename,
+        workers=cast(int | None, flags["jobs"]) or available_cpus(),
+        cache_dir=cast(Path | None, flags["cache_dir"]),
+        no_cache=bool(flags["no_cache"]),
     )
 
 

@@ -12,7 +12,7 @@ import re
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -306,18 +306,23 @@ def lint_bytes(
     return lint_source(decoded, path, rules, options)
 
 
+def unreadable(display_path: str, error: OSError) -> FileResult:
+    """A file that vanished or cannot be read is one FAPI000 finding."""
+    reason = error.strerror or type(error).__name__
+    diagnostic = SyntaxErrorRule.diagnostic(
+        display_path, f"cannot read file: {reason}", 1, 1, "", name="unreadable-file"
+    )
+    return FileResult(display_path, (diagnostic,))
+
+
 def lint_file(
     file: Path, display_path: str, rules: Sequence[type[Rule]], options: RuleOptions | None = None
 ) -> FileResult:
-    """Read and lint one file; a file that vanished or cannot be read is one FAPI000."""
+    """Read and lint one file."""
     try:
         data = file.read_bytes()
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        diagnostic = SyntaxErrorRule.diagnostic(
-            display_path, f"cannot read file: {reason}", 1, 1, "", name="unreadable-file"
-        )
-        return FileResult(display_path, (diagnostic,))
+        return unreadable(display_path, error)
     return lint_bytes(data, display_path, rules, options)
 
 
@@ -328,11 +333,6 @@ class FileJob:
     file: Path
     display_path: str
     rules: tuple[type[Rule], ...]
-
-
-def lint_files(jobs: Sequence[FileJob], options: RuleOptions) -> Iterator[FileResult]:
-    for job in jobs:
-        yield lint_file(job.file, job.display_path, job.rules, options)
 
 
 def build_report(results: Sequence[FileResult], rules: Sequence[RuleInfo]) -> Report:

@@ -1,0 +1,78 @@
+"""Runs file jobs: through the result cache, in worker processes when there are many.
+
+Workers receive jobs (paths and rule classes, which pickle by name) and send back
+plain ``FileResult`` records; no syntax tree ever crosses a process boundary. Results
+come back in job order, so the report is the same whatever ``--jobs`` is.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
+from pathlib import Path
+
+from fastapi_lint.cache import ResultCache, entry_key, settings_fingerprint
+from fastapi_lint.engine import FileJob, lint_bytes, unreadable
+from fastapi_lint.models import FileResult, InternalError
+from fastapi_lint.options import RuleOptions
+
+# Below this many files per worker, starting processes costs more than it saves.
+_MIN_FILES_PER_WORKER = 4
+
+
+def available_cpus() -> int:
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+def lint_job(job: FileJob, options: RuleOptions, cache_dir: Path | None) -> FileResult:
+    """Lint one file, or take its result from the cache when nothing it depends on changed."""
+    try:
+        data = job.file.read_bytes()
+    except OSError as error:
+        return unreadable(job.display_path, error)
+    if cache_dir is None:
+        return lint_bytes(data, job.display_path, job.rules, options)
+    cache = ResultCache(cache_dir)
+    key = entry_key(data, job.display_path, settings_fingerprint(options, job.rules))
+    cached = cache.load(key, job.display_path)
+    if cached is not None:
+        return cached
+    result = lint_bytes(data, job.display_path, job.rules, options)
+    cache.store(key, result)
+    return result
+
+
+def _context() -> BaseContext:
+    # fork starts workers in milliseconds with everything already imported.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _crashed(job: FileJob) -> FileResult:
+    error = InternalError(job.display_path, "engine", "a worker process crashed")
+    return FileResult(job.display_path, internal_errors=(error,))
+
+
+def run_jobs(
+    jobs: Sequence[FileJob], options: RuleOptions, *, workers: int, cache_dir: Path | None
+) -> list[FileResult]:
+    work = functools.partial(lint_job, options=options, cache_dir=cache_dir)
+    workers = min(workers, len(jobs) // _MIN_FILES_PER_WORKER)
+    if workers <= 1:
+        return [work(job) for job in jobs]
+    chunk = max(1, min(32, len(jobs) // (workers * 8)))
+    results: list[FileResult] = []
+    try:
+        with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+            results.extend(pool.map(work, jobs, chunksize=chunk))
+    except BrokenProcessPool:
+        results.extend(_crashed(job) for job in jobs[len(results) :])
+    return results
