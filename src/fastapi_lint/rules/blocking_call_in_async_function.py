@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import libcst as cst
 
-from fastapi_lint.fastapi_model import BoundValue, Lookup
-from fastapi_lint.rule import FileContext, Invalid, Rule, Scope, Valid
+from fastapi_lint.fastapi_model import Lookup
+from fastapi_lint.rule import FileContext, Invalid, Valid
+from fastapi_lint.rules._async_scope import AsyncBodyRule
 from fastapi_lint.rules._blocking_catalogue import (
     BLOCKING_FUNCTIONS,
     BLOCKING_METHODS,
@@ -15,17 +14,6 @@ from fastapi_lint.rules._blocking_catalogue import (
     INSTANCE_NAMES,
     is_blocking_method,
 )
-
-
-def _is_async(scope: Scope) -> bool:
-    return isinstance(scope, cst.FunctionDef) and scope.asynchronous is not None
-
-
-def _position(scopes: Sequence[Scope], owner: cst.CSTNode, start: int) -> int:
-    for index in range(start, -1, -1):
-        if scopes[index] is owner:
-            return index
-    return 0
 
 
 def _display(qualified: str) -> str:
@@ -40,7 +28,7 @@ def _matches(extensions: frozenset[str], qualified: str) -> bool:
     return any(".".join(parts[:i]) + ".*" in extensions for i in range(1, len(parts)))
 
 
-class BlockingCallInAsyncFunction(Rule):
+class BlockingCallInAsyncFunction(AsyncBodyRule):
     """
     ## What it does
     Flags calls to known blocking APIs (`time.sleep`, `requests`, sync `httpx.Client`,
@@ -207,110 +195,17 @@ class BlockingCallInAsyncFunction(Rule):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        # Bodies (ids of suites) of the defs and classes the walk is inside.
-        self._entered: set[int] = set()
-        # Calls and lambdas in a lambda's default values -> that lambda.
-        self._lambda_default_owner: dict[int, cst.Lambda] = {}
         self._extensions = frozenset(self.options.extend_blocking_calls)
 
-    # -- where a call runs ---------------------------------------------------------
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._enter_body(node)
-
-    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._entered.discard(id(node))
-
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
-        self._enter_body(node)
-
-    def leave_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
-        self._entered.discard(id(node))
-
-    def _enter_body(self, node: cst.BaseSuite) -> None:
-        # Until its body starts, a def or class on the stack is still in its header
-        # (decorators, defaults, bases), which runs in the enclosing scope.
-        scopes = self.context.scopes
-        if scopes and not isinstance(scopes[-1], cst.Lambda) and scopes[-1].body is node:
-            self._entered.add(id(node))
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        # A lambda's defaults run where the lambda is created; its body runs later.
-        params = node.params
-        defaults = [
-            p.default for p in (*params.posonly_params, *params.params, *params.kwonly_params)
-        ]
-        stack: list[cst.CSTNode] = [d for d in defaults if d is not None]
-        while stack:
-            child = stack.pop()
-            if isinstance(child, cst.Call | cst.Lambda):
-                self._lambda_default_owner[id(child)] = node
-            if not isinstance(child, cst.Lambda):
-                stack.extend(child.children)
-
-    def _running_scope(self, node: cst.CSTNode) -> int:
-        """Index in ``context.scopes`` of the scope whose execution evaluates ``node``."""
-        scopes = self.context.scopes
-        index = len(scopes) - 1
-        current: cst.CSTNode = node
-        while index >= 0:
-            owner = self._lambda_default_owner.get(id(current))
-            scope = scopes[index]
-            if owner is not None:
-                index = _position(scopes, owner, index) - 1
-            elif not isinstance(scope, cst.Lambda) and id(scope.body) not in self._entered:
-                index -= 1
-            else:
-                break
-            current = owner if owner is not None else scope
-        return index
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        # ``(client := httpx.Client())`` binds in the running function, not in a statement
-        # the model reads, so the binding is added as the walk reaches it.
-        if not any(_is_async(scope) for scope in self.context.scopes):
-            return
-        index = self._running_scope(node)
-        function = self.context.scopes[index] if index >= 0 else None
-        if not isinstance(function, cst.FunctionDef) or not isinstance(node.target, cst.Name):
-            return
-        model = self.context.model
-        value = model.value_of(node.value, self._lookup(index))
-        model.function_bindings(function).bind(node.target.value, value)
-
-    # -- what a call is ------------------------------------------------------------
-
     def visit_Call(self, node: cst.Call) -> None:
-        scopes = self.context.scopes
-        if not any(_is_async(scope) for scope in scopes):
+        found_scope = self.async_scope_of(node)
+        if found_scope is None:
             return
-        index = self._running_scope(node)
-        function = scopes[index] if index >= 0 else None
-        if function is None or not _is_async(function):
-            return
-        assert isinstance(function, cst.FunctionDef)
-        found = self._blocking_api(node, self._lookup(index))
+        function, lookup = found_scope
+        found = self._blocking_api(node, lookup)
         if found is not None:
             call, advice = found
             self.report(node, call=call, function=function.name.value, advice=advice)
-
-    def _lookup(self, index: int) -> Lookup:
-        """Name lookup as seen from ``scopes[index]``: enclosing defs, then the module."""
-        model = self.context.model
-        chain = [
-            model.function_bindings(scope)
-            for scope in reversed(self.context.scopes[: index + 1])
-            if isinstance(scope, cst.FunctionDef)
-        ]
-
-        def lookup(name: str) -> BoundValue | None:
-            for bindings in chain:
-                value = bindings.get(name)
-                if value is not None:
-                    return value
-            return model.module_value(name)
-
-        return lookup
 
     def _blocking_api(self, call: cst.Call, lookup: Lookup) -> tuple[str, str] | None:
         """``(name to show, advice)`` when ``call`` is a known blocking call."""
@@ -329,7 +224,7 @@ class BlockingCallInAsyncFunction(Rule):
 
     def _method_advice(self, func: cst.Attribute, lookup: Lookup) -> tuple[str, str] | None:
         method = func.attr.value
-        for owner in self._receiver_types(func.value, lookup):
+        for owner in self.receiver_types(func.value, lookup):
             shown = f"{INSTANCE_NAMES.get(owner, owner)}.{method}"
             entry = BLOCKING_METHODS.get(owner)
             if entry is not None and is_blocking_method(entry[0], method):
@@ -337,10 +232,3 @@ class BlockingCallInAsyncFunction(Rule):
             if _matches(self._extensions, f"{owner}.{method}"):
                 return shown, GENERIC
         return None
-
-    def _receiver_types(self, receiver: cst.BaseExpression, lookup: Lookup) -> tuple[str, ...]:
-        if isinstance(receiver, cst.Name):
-            value = lookup(receiver.value)
-            return value.instance_types() if value is not None else ()
-        inferred = self.context.model.instance_type(receiver, lookup)
-        return (inferred,) if inferred else ()

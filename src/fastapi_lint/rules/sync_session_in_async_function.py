@@ -1,0 +1,305 @@
+"""FAPI103: a synchronous SQLAlchemy/SQLModel database call in the body of an ``async def``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import libcst as cst
+
+from fastapi_lint.fastapi_model import Lookup, keyword_arg, positional_args
+from fastapi_lint.rule import Invalid, Valid
+from fastapi_lint.rules._aliased_names import Resolve
+from fastapi_lint.rules._async_calls import AsyncCallRule
+
+_SESSION = "sqlalchemy.orm.Session"
+_SESSION_CLASSES = (
+    _SESSION,
+    "sqlalchemy.orm.session.Session",
+    "sqlmodel.Session",
+    "sqlmodel.orm.session.Session",
+    # A scoped_session proxies every Session method to the thread's session.
+    "sqlalchemy.orm.scoped_session",
+    "sqlalchemy.orm.scoping.scoped_session",
+)
+_SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
+_SCOPED_SESSIONS = frozenset(
+    {"sqlalchemy.orm.scoped_session", "sqlalchemy.orm.scoping.scoped_session"}
+)
+# Session methods that talk to the database (or may: get() first looks in the identity
+# map, delete() loads cascaded relationships). add()/add_all() only stage objects.
+_SESSION_IO = frozenset(
+    {
+        "query",
+        "execute",
+        "scalar",
+        "scalars",
+        "get",
+        "get_one",
+        "exec",
+        "commit",
+        "flush",
+        "refresh",
+        "delete",
+        "merge",
+        "rollback",
+        "close",
+        "reset",
+        "remove",
+        "connection",
+        "begin",
+        "begin_nested",
+        "bulk_save_objects",
+        "bulk_insert_mappings",
+        "bulk_update_mappings",
+    }
+)
+# ``create_engine()`` results (the model types them by the factory) and annotations.
+_ENGINE_CLASSES = (
+    "sqlalchemy.create_engine",
+    "sqlalchemy.engine.create_engine",
+    "sqlalchemy.engine_from_config",
+    "sqlmodel.create_engine",
+    "sqlalchemy.Engine",
+    "sqlalchemy.engine.Engine",
+    "sqlalchemy.engine.base.Engine",
+)
+_ENGINE_IO = frozenset({"connect", "begin", "execute", "raw_connection"})
+_CONNECTION_CLASSES = (
+    "sqlalchemy.Connection",
+    "sqlalchemy.engine.Connection",
+    "sqlalchemy.engine.base.Connection",
+)
+_CONNECTION_IO = frozenset(
+    {
+        "execute",
+        "exec_driver_sql",
+        "scalar",
+        "scalars",
+        "commit",
+        "rollback",
+        "begin",
+        "begin_nested",
+        "close",
+    }
+)
+_ASYNC_SESSION = "AsyncSession"
+_ASYNC_ENGINE = "create_async_engine()"
+# Class -> (its blocking methods, the async API to suggest).
+_SYNC_API: Mapping[str, tuple[frozenset[str], str]] = {
+    **{name: (_SESSION_IO, _ASYNC_SESSION) for name in _SESSION_CLASSES},
+    **{name: (_ENGINE_IO, _ASYNC_ENGINE) for name in _ENGINE_CLASSES},
+    **{name: (_CONNECTION_IO, _ASYNC_ENGINE) for name in _CONNECTION_CLASSES},
+}
+_IO_METHODS = _SESSION_IO | _ENGINE_IO | _CONNECTION_IO
+
+
+def session_factory_class(call: cst.Call, resolve: Resolve) -> str | None:
+    """The class ``SessionLocal()`` builds after ``SessionLocal = sessionmaker(...)``."""
+    callee = resolve(call.func)
+    if callee in _SCOPED_SESSIONS:
+        return callee
+    if callee not in _SESSIONMAKERS:
+        return None
+    args = positional_args(call)
+    produced = keyword_arg(call, "class_") or (args[1] if len(args) > 1 else None)
+    return _SESSION if produced is None else resolve(produced)
+
+
+class SyncSessionInAsyncFunction(AsyncCallRule):
+    """
+    ## What it does
+    Flags calls that make a synchronous SQLAlchemy or SQLModel `Session` (or `Engine`,
+    `Connection`) talk to the database, written directly in the body of an `async def`.
+
+    ## Why is this bad?
+    FastAPI runs `async def` endpoints and dependencies on the event loop. A synchronous
+    session waits for the database there, and while it waits no other request served by
+    the worker makes progress. A plain `def` endpoint runs in a threadpool, where the same
+    session is fine; an `AsyncSession` gives the loop back at every `await`.
+
+    ## Example
+    ``python
+    from typing import Annotated
+
+    from fastapi import Depends, FastAPI
+    from sqlalchemy.orm import Session
+
+    from app.db import get_db
+    from app.models import User
+
+    app = FastAPI()
+
+
+    @app.get("/users")
+    async def list_users(db: Annotated[Session, Depends(get_db)]) -> list[User]:
+        return db.query(User).all()
+    ``
+
+    ## Use instead
+    ``python
+    @app.get("/users")
+    def list_users(db: Annotated[Session, Depends(get_db)]) -> list[User]:
+        return db.query(User).all()
+    ``
+    or an `AsyncSession` (from `async_sessionmaker`), awaiting each call:
+    ``python
+    @app.get("/users")
+    async def list_users(db: Annotated[AsyncSession, Depends(get_db)]) -> list[User]:
+        return list(await db.scalars(select(User)))
+    ``
+
+    ## Options
+    None.
+
+    ## Known limitations
+    A session is recognised by its annotation (`Session`, `Annotated[Session, Depends()]`,
+    a module-level alias such as `SessionDep = Annotated[Session, Depends(get_session)]`),
+    by `Session(engine)`, or by a module-level factory (`SessionLocal = sessionmaker(...)`
+    without an async `class_`, `scoped_session(...)`). A session reached through an
+    attribute (`self.db`), a helper's return value or an unannotated `Depends(get_db)`
+    parameter is not. `Engine.connect()`/`begin()`/`execute()` are flagged on engines from
+    `create_engine()`, but the connection they return is only known when annotated.
+    `metadata.create_all(engine)` is not flagged. Calls of the module's own plain `def`
+    helpers that make such a call are flagged at the helper call; helpers in other modules
+    are not followed. Awaited calls are never flagged.
+    """
+
+    code = "FAPI103"
+    name = "sync-session-in-async-function"
+    family = "async"
+    severity = "error"
+    message = (
+        "Synchronous database call `{call}()` in async function `{function}`{via}; "
+        "use `{alternative}` with `await` or make the {kind} a plain `def`"
+    )
+
+    VALID = (
+        Valid(
+            "from typing import Annotated\n"
+            "from fastapi import Depends, FastAPI\n"
+            "from sqlalchemy.orm import Session\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/users")\n'
+            "def list_users(db: Annotated[Session, Depends(get_db)]) -> list:\n"
+            "    return db.query(User).all()\n"
+        ),
+        Valid(
+            "from fastapi import Depends, FastAPI\n"
+            "from sqlalchemy import select\n"
+            "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/users/{user_id}")\n'
+            "async def read_user(user_id: int, db: AsyncSession = Depends(get_db)) -> dict:\n"
+            "    user = await db.get(User, user_id)\n"
+            "    await db.commit()\n"
+            "    return user.to_dict()\n"
+        ),
+        Valid(
+            "from sqlalchemy.ext.asyncio import AsyncSession\n"
+            "from sqlalchemy.orm import sessionmaker\n\n"
+            "SessionLocal = sessionmaker(bind=engine, class_=AsyncSession)\n\n\n"
+            "async def get_db():\n"
+            "    async with SessionLocal() as session:\n"
+            "        yield session\n"
+            "    await session.close()\n"
+        ),
+        Valid(
+            "from sqlalchemy.orm import Session\n\n\n"
+            "async def stage(db: Session, user: object) -> None:\n"
+            "    db.add(user)\n"
+        ),
+        Valid(
+            "from sqlalchemy.orm import Session\n"
+            "from starlette.concurrency import run_in_threadpool\n\n\n"
+            "async def count(db: Session) -> int:\n"
+            "    return await run_in_threadpool(lambda: db.query(User).count())\n"
+        ),
+    )
+    INVALID = (
+        Invalid(
+            "from fastapi import Depends, FastAPI\n"
+            "from sqlalchemy.orm import Session\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/users")\n'
+            "async def list_users(db: Session = Depends(get_db)) -> list:\n"
+            "    return db.query(User).all()\n",
+            line=9,
+            column=12,
+            message_contains=(
+                "Synchronous database call `db.query()` in async function `list_users`; "
+                "use `AsyncSession` with `await` or make the route a plain `def`"
+            ),
+        ),
+        Invalid(
+            "from sqlalchemy import create_engine\n"
+            "from sqlalchemy.orm import sessionmaker\n\n"
+            'engine = create_engine("sqlite:///app.db")\n'
+            "SessionLocal = sessionmaker(autocommit=False, autoflush=False, bind=engine)\n\n\n"
+            "async def purge(user_id: int) -> None:\n"
+            "    db = SessionLocal()\n"
+            "    db.execute(delete(User).where(User.id == user_id))\n"
+            "    db.commit()\n",
+            line=10,
+            column=5,
+            message_contains="`db.execute()`",
+        ),
+        Invalid(
+            "from sqlmodel import Session, create_engine, select\n\n"
+            'engine = create_engine("sqlite:///heroes.db")\n\n\n'
+            "async def heroes() -> list:\n"
+            "    with Session(engine) as session:\n"
+            "        return session.exec(select(Hero)).all()\n",
+            line=8,
+            column=16,
+            message_contains="`session.exec()`",
+        ),
+        Invalid(
+            "from typing import Annotated\n"
+            "from fastapi import Depends\n"
+            "from sqlmodel import Session\n\n"
+            "SessionDep = Annotated[Session, Depends(get_session)]\n\n\n"
+            "async def read_hero(hero_id: int, session: SessionDep) -> object:\n"
+            "    return session.get(Hero, hero_id)\n",
+            line=9,
+            column=12,
+            message_contains="`session.get()`",
+        ),
+    )
+
+    def factory_class(self, call: cst.Call, resolve: Resolve) -> str | None:
+        return session_factory_class(call, resolve)
+
+    def may_offend(self, call: cst.Call) -> bool:
+        func = call.func
+        return isinstance(func, cst.Attribute) and func.attr.value in _IO_METHODS
+
+    def offending_call(self, call: cst.Call, lookup: Lookup) -> str | None:
+        func = call.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _IO_METHODS:
+            return None
+        # ``SessionLocal.begin()`` names the class through the factory alias.
+        owner = self.context.model.resolve(func.value, lookup)
+        owners = (owner,) if owner else self.receiver_types(func.value, lookup)
+        for name in owners:
+            methods, alternative = _SYNC_API.get(name, (frozenset(), ""))
+            if func.attr.value in methods:
+                return alternative
+        return None
+
+    def report_call(
+        self, call: cst.Call, function: cst.FunctionDef, detail: str, via: cst.Call | None
+    ) -> None:
+        self.report(
+            call,
+            call=self.callee_text(call),
+            function=function.name.value,
+            via="" if via is None else f" (it runs `{self.callee_text(via)}()`)",
+            alternative=detail,
+            kind=self._kind(function),
+        )
+
+    def _kind(self, function: cst.FunctionDef) -> str:
+        model = self.context.model
+        if model.is_route(function):
+            return "route"
+        return "dependency" if model.is_dependency(function) else "function"
