@@ -19,7 +19,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from fastapi_lint import __version__
-from fastapi_lint.models import Diagnostic, Edit, FileResult, Fix, TypeCoverage
+from fastapi_lint.models import Diagnostic, Edit, FileResult, Fix, JsonValue, TypeCoverage
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
 
@@ -42,12 +42,23 @@ def entry_key(data: bytes, path: str, fingerprint: str) -> str:
     return digest.hexdigest()
 
 
-def _diagnostic_from(raw: dict[str, object]) -> Diagnostic:
-    fix = raw.pop("fix")
-    if isinstance(fix, dict):
-        edits = tuple(Edit(**edit) for edit in fix.pop("edits"))
-        raw["fix"] = Fix(edits=edits, **fix)
-    return Diagnostic(**raw)  # type: ignore[arg-type]
+# Entries are our own JSON; a malformed one makes these constructors raise TypeError,
+# which ``load`` treats as a miss. The ignores mark where JSON values meet field types.
+def _fix_from(raw: JsonValue) -> Fix | None:
+    if not isinstance(raw, dict):
+        return None
+    edits = raw["edits"]
+    if not isinstance(edits, list):
+        raise TypeError("edits must be a list")
+    steps = tuple(Edit(**edit) for edit in edits)  # type: ignore[arg-type]
+    return Fix(raw["applicability"], raw["message"], steps)  # type: ignore[arg-type]
+
+
+def _diagnostic_from(raw: JsonValue) -> Diagnostic:
+    if not isinstance(raw, dict):
+        raise TypeError("a diagnostic must be an object")
+    fields = {**raw, "fix": _fix_from(raw.get("fix"))}
+    return Diagnostic(**fields)  # type: ignore[arg-type]
 
 
 def _encode(key: str, result: FileResult) -> str:

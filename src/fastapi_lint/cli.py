@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, TypedDict
 
 import click
 
@@ -21,6 +21,9 @@ from fastapi_lint.models import FileResult, InternalError, Report
 from fastapi_lint.rule import Rule
 from fastapi_lint.runner import available_cpus, run_jobs
 from fastapi_lint.selection import jobs_for, rules_for_path
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
@@ -36,6 +39,27 @@ def _split(values: Sequence[str]) -> tuple[str, ...] | None:
 def _fail(message: str) -> click.exceptions.Exit:
     click.echo(f"fastapi-lint: error: {message}", err=True)
     return click.exceptions.Exit(EXIT_ERROR)
+
+
+class CheckFlags(TypedDict):
+    """The options of `check`, as Click passes them."""
+
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    output_format: str
+    output_file: Path | None
+    config_path: Path | None
+    exit_zero: bool
+    no_color: bool
+    quiet: bool
+    force_exclude: bool
+    stdin_filename: str | None
+    jobs: int | None
+    cache_dir: Path | None
+    no_cache: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,37 +224,40 @@ _FORMAT = click.Choice(reporters.FORMATS)
     help=f"Result cache folder (default: ${CACHE_DIR_ENV}, else {CACHE_DIR_NAME}/ at the root).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-def check(paths: tuple[str, ...], **flags: object) -> None:
+def check(paths: tuple[str, ...], **flags: Unpack[CheckFlags]) -> None:
     """Lint PATHS (default: the current directory); '-' reads standard input."""
-    # Click hands over every flag by name; the helpers below give each its type.
-    config = _load(cast(Path | None, flags["config_path"]), _overrides(flags))
+    config = _load(flags["config_path"], _overrides(flags))
     raise click.exceptions.Exit(run_check(_request(paths, flags), config))
 
 
-def _overrides(flags: dict[str, object]) -> dict[str, tuple[str, ...] | None]:
-    names = ("select", "ignore", "extend_select", "exclude", "extend_exclude")
-    return {name: _split(cast(tuple[str, ...], flags[name])) for name in names}
+def _overrides(flags: CheckFlags) -> dict[str, tuple[str, ...] | None]:
+    return {
+        "select": _split(flags["select"]),
+        "ignore": _split(flags["ignore"]),
+        "extend_select": _split(flags["extend_select"]),
+        "exclude": _split(flags["exclude"]),
+        "extend_exclude": _split(flags["extend_exclude"]),
+    }
 
 
-def _request(paths: tuple[str, ...], flags: dict[str, object]) -> CheckRequest:
-    stdin_filename = cast(str | None, flags["stdin_filename"])
-    output_file = cast(Path | None, flags["output_file"])
-    output_format = str(flags["output_format"])
+def _request(paths: tuple[str, ...], flags: CheckFlags) -> CheckRequest:
+    stdin_filename = flags["stdin_filename"]
     if stdin_filename and not paths:
         paths = (STDIN,)
-    color = _wants_color(bool(flags["no_color"]), output_file) and output_format == "text"
+    output_format = flags["output_format"]
+    color = _wants_color(flags["no_color"], flags["output_file"]) and output_format == "text"
     return CheckRequest(
         paths=paths or (".",),
         output_format=output_format,
-        output_file=output_file,
-        exit_zero=bool(flags["exit_zero"]),
+        output_file=flags["output_file"],
+        exit_zero=flags["exit_zero"],
         color=color,
-        quiet=bool(flags["quiet"]),
-        force_exclude=bool(flags["force_exclude"]),
+        quiet=flags["quiet"],
+        force_exclude=flags["force_exclude"],
         stdin_filename=stdin_filename,
-        workers=cast(int | None, flags["jobs"]) or available_cpus(),
-        cache_dir=cast(Path | None, flags["cache_dir"]),
-        no_cache=bool(flags["no_cache"]),
+        workers=flags["jobs"] or available_cpus(),
+        cache_dir=flags["cache_dir"],
+        no_cache=flags["no_cache"],
     )
 
 

@@ -9,6 +9,7 @@ exclude patterns.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import os
 import re
@@ -16,10 +17,17 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeGuard
+from typing import TypeAlias, TypeGuard
 
 from fastapi_lint.files import invalid_pattern
 from fastapi_lint.options import RuleOptions
+
+# What tomllib produces (dates and times included), so no `Any` leaks into validation.
+TomlValue: TypeAlias = (
+    "str | int | float | bool | datetime.datetime | datetime.date | datetime.time"
+    " | list[TomlValue] | dict[str, TomlValue]"
+)
+TomlTable: TypeAlias = "Mapping[str, TomlValue]"
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -128,10 +136,10 @@ def _check_cli_patterns(option: str, patterns: Iterable[str]) -> None:
         raise ConfigError(f"{option}: expected gitignore-style patterns, got {bad!r}")
 
 
-def _read_toml(path: Path) -> dict[str, object]:
+def _read_toml(path: Path) -> dict[str, TomlValue]:
     try:
         with path.open("rb") as handle:
-            data: dict[str, object] = tomllib.load(handle)
+            data: dict[str, TomlValue] = tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except OSError as error:
@@ -141,7 +149,7 @@ def _read_toml(path: Path) -> dict[str, object]:
     return data
 
 
-def _table(path: Path, data: Mapping[str, object]) -> Mapping[str, object] | None:
+def _table(path: Path, data: TomlTable) -> TomlTable | None:
     """Our table, or None when the file has none (a pyproject.toml for other tools)."""
     tool = data.get("tool")
     if not isinstance(tool, dict):
@@ -152,7 +160,7 @@ def _table(path: Path, data: Mapping[str, object]) -> Mapping[str, object] | Non
     raise ConfigError(f"{path}: {TABLE} must be a table, got {table!r}")
 
 
-def _build(path: Path, table: Mapping[str, object] | None) -> Config:
+def _build(path: Path, table: TomlTable | None) -> Config:
     values = _Reader(path, table or {})
     values.reject_unknown_keys()
     defaults = RuleOptions()
@@ -181,7 +189,7 @@ def _is_strings(value: object) -> TypeGuard[list[str]]:
 class _Reader:
     """Typed, validated access to the raw table; each failure names key and expectation."""
 
-    def __init__(self, path: Path, table: Mapping[str, object]) -> None:
+    def __init__(self, path: Path, table: TomlTable) -> None:
         self._path = path
         self._table = table
 
@@ -225,7 +233,7 @@ class _Reader:
         for item in value:
             if not isinstance(item, str) or not _DOTTED_NAME.fullmatch(item):
                 raise self.fail(key, _DOTTED, item)
-        return tuple(value)
+        return tuple(item for item in value if isinstance(item, str))
 
     def per_file_ignores(self, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         value = self._table.get(key, {})

@@ -7,9 +7,12 @@ see these records, so they stay cheap to pickle and easy to serialise.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeAlias
 
 Severity = Literal["error", "warning"]
+# JSON documents the reporters build: precise enough for mypy, no `Any`.
+JsonValue: TypeAlias = "None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]"
+JsonObject: TypeAlias = "dict[str, JsonValue]"
 Applicability = Literal["safe", "unsafe"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi_lint.models import Diagnostic, Edit, Fix, Report
+from fastapi_lint.models import Diagnostic, Edit, Fix, JsonObject, Report
 
 SCHEMA_VERSION = 1
 
@@ -14,16 +14,17 @@ def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
     return json.dumps(to_dict(report), indent=2) + "\n"
 
 
-def to_dict(report: Report) -> dict[str, object]:
+def to_dict(report: Report) -> JsonObject:
     """The JSON document as plain Python data (keys in contract order)."""
     coverage = report.type_coverage
+    by_code: JsonObject = {code: count for code, count in report.by_code().items()}
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "fastapi-lint", "version": report.tool_version},
         "summary": {
             "files": report.files,
             "diagnostics": len(report.diagnostics),
-            "by_code": report.by_code(),
+            "by_code": by_code,
             "type_coverage": {
                 "annotated": coverage.annotated,
                 "total": coverage.total,
@@ -34,7 +35,7 @@ def to_dict(report: Report) -> dict[str, object]:
     }
 
 
-def _diagnostic(diagnostic: Diagnostic) -> dict[str, object]:
+def _diagnostic(diagnostic: Diagnostic) -> JsonObject:
     return {
         "code": diagnostic.code,
         "name": diagnostic.name,
@@ -50,7 +51,7 @@ def _diagnostic(diagnostic: Diagnostic) -> dict[str, object]:
     }
 
 
-def _fix(fix: Fix | None) -> dict[str, object] | None:
+def _fix(fix: Fix | None) -> JsonObject | None:
     if fix is None:
         return None
     return {
@@ -60,7 +61,7 @@ def _fix(fix: Fix | None) -> dict[str, object] | None:
     }
 
 
-def _edit(edit: Edit) -> dict[str, object]:
+def _edit(edit: Edit) -> JsonObject:
     return {
         "line": edit.line,
         "column": edit.column,

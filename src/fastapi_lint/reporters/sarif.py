@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from fastapi_lint.models import Diagnostic, Edit, Fix, Report, RuleInfo
+from fastapi_lint.models import Diagnostic, Edit, Fix, JsonObject, Report, RuleInfo
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/fastapi-lint/"
@@ -16,12 +16,12 @@ def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
     return json.dumps(to_dict(report), indent=2) + "\n"
 
 
-def to_dict(report: Report) -> dict[str, object]:
+def to_dict(report: Report) -> JsonObject:
     """The SARIF log as plain Python data."""
     rule_index: dict[str, int] = {}
     for index, rule in enumerate(report.rules):
         rule_index.setdefault(rule.code, index)
-    run = {
+    run: JsonObject = {
         "tool": {"driver": _driver(report)},
         # LibCST columns count code points, not SARIF's default UTF-16 code units.
         "columnKind": "unicodeCodePoints",
@@ -30,7 +30,7 @@ def to_dict(report: Report) -> dict[str, object]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def _driver(report: Report) -> dict[str, object]:
+def _driver(report: Report) -> JsonObject:
     return {
         "name": "fastapi-lint",
         "version": report.tool_version,
@@ -39,7 +39,7 @@ def _driver(report: Report) -> dict[str, object]:
     }
 
 
-def _rule(rule: RuleInfo) -> dict[str, object]:
+def _rule(rule: RuleInfo) -> JsonObject:
     return {
         "id": rule.code,
         "name": rule.name,
@@ -52,27 +52,27 @@ def _rule(rule: RuleInfo) -> dict[str, object]:
     }
 
 
-def _result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str, object]:
-    result: dict[str, object] = {"ruleId": diagnostic.code}
+def _result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> JsonObject:
+    result: JsonObject = {"ruleId": diagnostic.code}
     # A code without a RuleInfo (e.g. FAPI000, the parse-failure pseudo rule) has no index.
     if diagnostic.code in rule_index:
         result["ruleIndex"] = rule_index[diagnostic.code]
     result["level"] = diagnostic.severity
     result["message"] = {"text": diagnostic.message}
     region = _region(diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column)
-    physical = {"artifactLocation": _artifact(diagnostic.path), "region": region}
+    physical: JsonObject = {"artifactLocation": _artifact(diagnostic.path), "region": region}
     result["locations"] = [{"physicalLocation": physical}]
     if diagnostic.fix is not None:
         result["fixes"] = [_fix(diagnostic.fix, diagnostic.path)]
     return result
 
 
-def _artifact(path: str) -> dict[str, object]:
+def _artifact(path: str) -> JsonObject:
     # SARIF wants a URI reference: forward slashes, spaces and non-ASCII percent-encoded.
     return {"uri": quote(path.replace("\\", "/")), "uriBaseId": "%SRCROOT%"}
 
 
-def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
+def _region(line: int, column: int, end_line: int, end_column: int) -> JsonObject:
     # The schema demands 1-based positions; clamping keeps one odd location from
     # invalidating the whole upload.
     return {
@@ -83,14 +83,14 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str,
     }
 
 
-def _fix(fix: Fix, path: str) -> dict[str, object]:
-    change = {
+def _fix(fix: Fix, path: str) -> JsonObject:
+    change: JsonObject = {
         "artifactLocation": _artifact(path),
         "replacements": [_replacement(edit) for edit in fix.edits],
     }
     return {"description": {"text": fix.message}, "artifactChanges": [change]}
 
 
-def _replacement(edit: Edit) -> dict[str, object]:
+def _replacement(edit: Edit) -> JsonObject:
     region = _region(edit.line, edit.column, edit.end_line, edit.end_column)
     return {"deletedRegion": region, "insertedContent": {"text": edit.content}}
