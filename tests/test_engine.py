@@ -13,8 +13,8 @@ import pytest
 
 from fastapi_lint.engine import FileJob, lint_bytes, lint_file, lint_source
 from fastapi_lint.options import RuleOptions
-from fastapi_lint.runner import run_jobs
 from fastapi_lint.rule import Rule
+from fastapi_lint.runner import run_jobs
 
 
 class FlagEveryCall(Rule):
