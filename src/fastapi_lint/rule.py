@@ -11,7 +11,7 @@ import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 import libcst as cst
 
@@ -31,6 +31,7 @@ DOC_SECTIONS = (
 )
 
 Scope = cst.FunctionDef | cst.Lambda | cst.ClassDef
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class FileContext:
     annotations_present: int = 0  # type coverage, counted by the typing rules
     annotations_expected: int = 0
     _model: ModuleModel | None = None
+    _shared: dict[object, object] = field(default_factory=dict)
 
     @property
     def model(self) -> ModuleModel:
@@ -84,6 +86,12 @@ class FileContext:
 
             self._model = ModuleModel.build(self.module, self.path)
         return self._model
+
+    def shared(self, compute: Callable[[cst.Module], _T]) -> _T:
+        """A per-file analysis computed once, however many rules ask for it."""
+        if compute not in self._shared:
+            self._shared[compute] = compute(self.module)
+        return cast(_T, self._shared[compute])
 
     def enclosing_function(self) -> cst.FunctionDef | None:
         """The innermost ``def`` around the current node, unless a lambda or class is closer."""

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from fastapi_lint.rule import Rule
+
 OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
 STATICMETHOD = "builtins.staticmethod"
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -288,3 +290,11 @@ def analyse_definitions(module: cst.Module) -> dict[cst.FunctionDef, DefInfo]:
         )
         overloaded = name if overload else None
     return infos
+
+
+class DefinitionRule(Rule):
+    """Base of the typing rules: asks, once per file, which definitions ruff would check."""
+
+    def checked_definition(self, node: cst.FunctionDef) -> DefInfo | None:
+        info = self.context.shared(analyse_definitions).get(node)
+        return info if info is not None and info.checked else None

@@ -7,8 +7,8 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.fastapi_model import DEPENDENCY_MARKERS
-from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
-from fastapi_lint.rules._annotation_scopes import DefInfo, analyse_definitions
+from fastapi_lint.rule import Invalid, Valid
+from fastapi_lint.rules._annotation_scopes import DefinitionRule
 
 # Registrars whose endpoints get their parameters from FastAPI (not Starlette's add_route).
 INJECTING_REGISTRARS = frozenset(
@@ -28,7 +28,7 @@ def _star_length(param: cst.Param) -> int | None:
     return len(star) + len(space.value) + len(param.name.value)
 
 
-class MissingParameterAnnotation(Rule):
+class MissingParameterAnnotation(DefinitionRule):
     """
     ## What it does
     Flags function parameters, including `*args` and `**kwargs`, that have no type
@@ -135,16 +135,9 @@ class MissingParameterAnnotation(Rule):
         ),
     )
 
-    def __init__(self, context: FileContext) -> None:
-        super().__init__(context)
-        self._definitions: dict[cst.FunctionDef, DefInfo] = {}
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._definitions = analyse_definitions(node)
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        info = self._definitions.get(node)
-        if info is None or not info.checked:
+        info = self.checked_definition(node)
+        if info is None:
             return
         params = node.params
         positional = [*params.posonly_params, *params.params, *params.kwonly_params]

@@ -7,8 +7,8 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.fastapi_model import RouteInfo
-from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
-from fastapi_lint.rules._annotation_scopes import DefInfo, analyse_definitions
+from fastapi_lint.rule import Invalid, Valid
+from fastapi_lint.rules._annotation_scopes import DefInfo, DefinitionRule
 
 # Registrars that take the return annotation as the response model (not websockets, nor
 # Starlette's route/add_route), unless ``response_model=`` is given.
@@ -22,7 +22,7 @@ def _declares_response_model(route: RouteInfo) -> bool:
     return route.registrar in RESPONSE_MODEL_REGISTRARS and route.keyword("response_model") is None
 
 
-class MissingReturnAnnotation(Rule):
+class MissingReturnAnnotation(DefinitionRule):
     """
     ## What it does
     Flags functions and methods, sync or async, that have no return type annotation. It
@@ -119,16 +119,9 @@ class MissingReturnAnnotation(Rule):
         ),
     )
 
-    def __init__(self, context: FileContext) -> None:
-        super().__init__(context)
-        self._definitions: dict[cst.FunctionDef, DefInfo] = {}
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._definitions = analyse_definitions(node)
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        info = self._definitions.get(node)
-        if info is None or not info.checked:
+        info = self.checked_definition(node)
+        if info is None:
             return
         self.context.annotations_expected += 1
         if node.returns is not None:
