@@ -31,13 +31,32 @@ def _field_names(node_class: type[cst.CSTNode]) -> tuple[str, ...]:
     return names
 
 
+# CSTNode is an ABC, so isinstance() against it goes through ABCMeta's slow path;
+# remembering the answer per exact class makes the check a set lookup.
+_NODE_CLASSES: set[type] = set()
+_OTHER_CLASSES: set[type] = {list, tuple, str, type(None)}
+
+
+def _is_node_class(value_class: type) -> bool:
+    if value_class in _NODE_CLASSES:
+        return True
+    if value_class in _OTHER_CLASSES:
+        return False
+    is_node = issubclass(value_class, cst.CSTNode)
+    (_NODE_CLASSES if is_node else _OTHER_CLASSES).add(value_class)
+    return is_node
+
+
 def _present(node: cst.CSTNode, names: tuple[str, ...]) -> tuple[list[_Value], int]:
     """Each field's CST value (None when absent) and a bit mask of the present ones."""
     values: list[_Value] = []
     mask, bit = 0, 1
     for name in names:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode) or (type(value) in (list, tuple) and value):
+        value_class = type(value)
+        if (value_class in _NODE_CLASSES or _is_node_class(value_class)) or (
+            (value_class is list or value_class is tuple) and value
+        ):
             values.append(value)
             mask |= bit
         else:
@@ -80,8 +99,8 @@ def children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
     found: list[cst.CSTNode] = []
     for index in order:
         value = values[index]
-        if isinstance(value, cst.CSTNode):
-            found.append(value)
-        elif value:
+        if type(value) is list or type(value) is tuple:
             found.extend(value)
+        else:
+            found.append(value)  # type: ignore[arg-type]
     return found
