@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -11,13 +12,21 @@ from typing import TYPE_CHECKING, TypedDict
 
 import click
 
-from fastapi_lint import __version__, registry, reporters
+from fastapi_lint import __version__, registry, reporters, route_report
 from fastapi_lint.cache import CACHE_DIR_ENV, CACHE_DIR_NAME
-from fastapi_lint.config import Config, ConfigError, load_config, with_overrides
+from fastapi_lint.config import PYPROJECT, Config, ConfigError, load_config, with_overrides
 from fastapi_lint.docs import render_rule_docs, rules_as_json, rules_as_text
 from fastapi_lint.engine import FileJob, build_report, lint_bytes
 from fastapi_lint.files import discover, exclude_patterns, is_excluded
 from fastapi_lint.models import FileResult, InternalError, Report
+from fastapi_lint.project.analysis import (
+    ProjectRun,
+    build_project,
+    project_rules,
+    with_project_findings,
+)
+from fastapi_lint.project.modules import common_root
+from fastapi_lint.project.routes import route_table
 from fastapi_lint.rule import Rule
 from fastapi_lint.runner import available_cpus, run_jobs
 from fastapi_lint.selection import jobs_for, rules_for_path
@@ -132,9 +141,20 @@ def _lint_paths(
         click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
     cwd = Path.cwd()
     jobs: list[FileJob] = jobs_for(discovery.files, rules, config, lambda f: _display_path(f, cwd))
+    # Chains run through every file, so all are summarised when any project rule is on.
+    summarise = bool(project_rules(rules))
+    jobs = [dataclasses.replace(job, summarise=summarise) for job in jobs]
     cache_dir = _cache_dir(request, config)
     results = run_jobs(jobs, config.options, workers=request.workers, cache_dir=cache_dir)
-    return results, bool(discovery.missing)
+    run = ProjectRun(rules, project_root(config, discovery.files), config.options, cache_dir)
+    return with_project_findings(jobs, results, run), bool(discovery.missing)
+
+
+def project_root(config: Config, files: Sequence[Path]) -> Path:
+    """The folder holding pyproject.toml, else the common folder of the files linted."""
+    if (config.root / PYPROJECT).is_file():
+        return config.root
+    return common_root(files)
 
 
 def _cache_dir(request: CheckRequest, config: Config) -> Path | None:
@@ -268,6 +288,64 @@ def list_rules(output_format: str) -> None:
     infos = [rule.info() for rule in registry.all_rules()]
     text = rules_as_json(infos) if output_format == "json" else rules_as_text(infos)
     click.echo(text, nl=False)
+
+
+class RoutesFlags(TypedDict):
+    """The options of `routes`, as Click passes them."""
+
+    output_format: str
+    config_path: Path | None
+    jobs: int | None
+    cache_dir: Path | None
+    no_cache: bool
+
+
+@cli.command(name="routes")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+def list_routes(paths: tuple[str, ...], **flags: Unpack[RoutesFlags]) -> None:
+    """Print every route of the project in PATHS (default: the current directory)."""
+    config = _load(flags["config_path"], {})
+    request = CheckRequest(
+        paths=paths or (".",),
+        output_format=flags["output_format"],
+        output_file=None,
+        exit_zero=False,
+        color=False,
+        quiet=False,
+        force_exclude=False,
+        stdin_filename=None,
+        workers=flags["jobs"] or available_cpus(),
+        cache_dir=flags["cache_dir"],
+        no_cache=flags["no_cache"],
+    )
+    raise click.exceptions.Exit(run_routes(request, config))
+
+
+def run_routes(request: CheckRequest, config: Config) -> int:
+    discovery = discover(
+        request.paths,
+        root=config.root,
+        exclude=config.exclude,
+        extend_exclude=config.extend_exclude,
+    )
+    for missing in discovery.missing:
+        click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
+    cwd = Path.cwd()
+    jobs = [FileJob(f, _display_path(f, cwd), (), summarise=True) for f in discovery.files]
+    cache_dir = _cache_dir(request, config)
+    results = run_jobs(jobs, config.options, workers=request.workers, cache_dir=cache_dir)
+    errors = [error for result in results for error in result.internal_errors]
+    _report_internal_errors(errors)
+    project = build_project(jobs, results, project_root(config, discovery.files), config.options)
+    entries = route_table(project)
+    render = route_report.as_json if request.output_format == "json" else route_report.as_text
+    click.echo(render(entries), nl=False)
+    return EXIT_ERROR if errors or discovery.missing else EXIT_CLEAN
 
 
 @cli.command(name="rule")

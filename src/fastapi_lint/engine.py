@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -33,8 +33,10 @@ from fastapi_lint.models import (
 from fastapi_lint.nesting_guard import check_nesting
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.positions import node_ranges
-from fastapi_lint.rule import FileContext, PendingReport, Rule
+from fastapi_lint.project.collector import SummaryCollector
+from fastapi_lint.rule import FileContext, PendingReport, Rule, is_project_rule
 from fastapi_lint.rules.syntax_error import SyntaxErrorRule
+from fastapi_lint.summary import ModuleSummary
 from fastapi_lint.suppression import unsuppressed
 from fastapi_lint.tree import children
 
@@ -108,6 +110,56 @@ class _Walk:
             self.call(self.dispatch.visit.get(node_class), node)
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(children(node)))
+
+    def run_counting_lines(self, module: cst.Module) -> None:
+        """``run``, keeping ``context.line`` at the line each visited node starts on.
+
+        Every line break of the source is a ``Newline`` node or sits inside a string
+        token (or a backslash continuation), all visited in source order, so counting
+        them gives lines for every node at no codegen cost (see ``_line_breaks``).
+        """
+        context, visit, leave = self.context, self.dispatch.visit, self.dispatch.leave
+        text_nodes = _text_nodes(context.source)
+        stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+        while stack:
+            node, leaving = stack.pop()
+            node_class = type(node)
+            if leaving:
+                self.call(leave.get(node_class), node)
+                if node_class in _SCOPE_CLASSES:
+                    context.scopes.pop()
+                continue
+            if node_class is cst.Newline:
+                context.line += 1
+            elif node_class in text_nodes:
+                context.line += _line_breaks(node)
+            elif node_class in _SCOPE_CLASSES:
+                context.scopes.append(node)  # type: ignore[arg-type]  # checked just above
+            self.call(visit.get(node_class), node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(children(node)))
+
+
+# The exact classes: a set lookup instead of ``isinstance``, which goes through ABCMeta.
+_SCOPE_CLASSES: frozenset[type[cst.CSTNode]] = frozenset(_SCOPE_TYPES)
+# Tokens whose text may hold line breaks: strings, and whitespace after a backslash.
+_STRING_TOKENS: frozenset[type[cst.CSTNode]] = frozenset(
+    getattr(cst, name)
+    for name in ("SimpleString", "FormattedStringText", "TemplatedStringText")
+    if hasattr(cst, name)
+)
+_WITH_CONTINUATIONS = _STRING_TOKENS | {cst.SimpleWhitespace}
+
+
+def _text_nodes(source: str) -> frozenset[type[cst.CSTNode]]:
+    # Whitespace nodes are the most common of all; read them only when a backslash
+    # continuation can put a line break in one.
+    return _WITH_CONTINUATIONS if "\\\n" in source or "\\\r" in source else _STRING_TOKENS
+
+
+def _line_breaks(node: cst.CSTNode) -> int:
+    value = getattr(node, "value", "")
+    return value.count("\n") if isinstance(value, str) else 0
 
 
 def _internal_error(path: str, rule_code: str, error: BaseException) -> InternalError:
@@ -218,20 +270,34 @@ def _parse(source: str, path: str) -> cst.Module | Diagnostic:
 
 
 def _run_rules(
-    source: str, path: str, rule_classes: Sequence[type[Rule]], options: RuleOptions
+    source: str,
+    path: str,
+    rule_classes: Sequence[type[Rule]],
+    options: RuleOptions,
+    collect: bool = False,
 ) -> FileResult:
     module = _parse(source, path)
     if isinstance(module, Diagnostic):
         return FileResult(path, (module,))
     context = FileContext(path=path, source=source, module=module, options=options)
     rules = [rule_class(context) for rule_class in rule_classes]
-    walk = _Walk(context, _Dispatch.for_rules(rules))
-    walk.run(module)
+    collector = SummaryCollector(context) if collect else None
+    walk = _Walk(context, _Dispatch.for_rules([*rules, collector] if collector else rules))
+    if collector is None:
+        walk.run(module)
+    else:
+        walk.run_counting_lines(module)
     diagnostics = unsuppressed(_resolve(context))
     coverage = TypeCoverage(context.annotations_present, context.annotations_expected)
-    return FileResult(
-        path, tuple(sorted(diagnostics, key=Diagnostic.sort_key)), tuple(walk.errors), coverage
-    )
+    ordered = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+    return FileResult(path, ordered, tuple(walk.errors), coverage, _summary(collector, walk))
+
+
+def _summary(collector: SummaryCollector | None, walk: _Walk) -> ModuleSummary | None:
+    """The file's summary, unless the collector crashed on it (reported as an internal error)."""
+    if collector is None or any(e.rule == SummaryCollector.code for e in walk.errors):
+        return None
+    return collector.module_summary()
 
 
 def _with_deep_stack(function: Callable[[], _T]) -> _T:
@@ -260,17 +326,36 @@ def _with_deep_stack(function: Callable[[], _T]) -> _T:
     return outcome[0]
 
 
+# What a lint call does about whole-project analysis: "auto" treats the one file as the
+# project (it is summarised and the project rules run when any is selected); "collect"
+# only summarises, for a caller that runs the project step over every file; "skip" does
+# neither.
+ProjectMode = Literal["auto", "collect", "skip"]
+
+
 def lint_source(
     source: str,
     path: str,
     rules: Sequence[type[Rule]],
     options: RuleOptions | None = None,
+    project: ProjectMode = "auto",
 ) -> FileResult:
     """Lint already-decoded source text. Never raises for bad input."""
-    chosen = options or RuleOptions()
+    single_file_project = project == "auto" and any(is_project_rule(rule) for rule in rules)
+    collect = project == "collect" or single_file_project
+    result = _lint_once(source, path, rules, options or RuleOptions(), collect)
+    if not single_file_project:
+        return result
+    from fastapi_lint.project.analysis import with_single_file_findings
 
+    return with_single_file_findings(result, rules)
+
+
+def _lint_once(
+    source: str, path: str, rules: Sequence[type[Rule]], options: RuleOptions, collect: bool
+) -> FileResult:
     def attempt() -> FileResult:
-        return _guarded(path, lambda: _run_rules(source, path, rules, chosen))
+        return _guarded(path, lambda: _run_rules(source, path, rules, options, collect))
 
     try:
         return attempt()
@@ -294,7 +379,11 @@ def _guarded(path: str, attempt: Callable[[], FileResult]) -> FileResult:
 
 
 def lint_bytes(
-    data: bytes, path: str, rules: Sequence[type[Rule]], options: RuleOptions | None = None
+    data: bytes,
+    path: str,
+    rules: Sequence[type[Rule]],
+    options: RuleOptions | None = None,
+    project: ProjectMode = "auto",
 ) -> FileResult:
     """Decode (BOM, coding cookie, UTF-8) then lint; undecodable input is one FAPI000."""
     decoded = decode_source(data)
@@ -303,7 +392,7 @@ def lint_bytes(
             path, decoded.message, decoded.line, 1, "", name="unreadable-file"
         )
         return FileResult(path, (diagnostic,))
-    return lint_source(decoded, path, rules, options)
+    return lint_source(decoded, path, rules, options, project)
 
 
 def unreadable(display_path: str, error: OSError) -> FileResult:
@@ -316,23 +405,32 @@ def unreadable(display_path: str, error: OSError) -> FileResult:
 
 
 def lint_file(
-    file: Path, display_path: str, rules: Sequence[type[Rule]], options: RuleOptions | None = None
+    file: Path,
+    display_path: str,
+    rules: Sequence[type[Rule]],
+    options: RuleOptions | None = None,
+    project: ProjectMode = "auto",
 ) -> FileResult:
     """Read and lint one file."""
     try:
         data = file.read_bytes()
     except OSError as error:
         return unreadable(display_path, error)
-    return lint_bytes(data, display_path, rules, options)
+    return lint_bytes(data, display_path, rules, options, project)
 
 
 @dataclass(frozen=True, slots=True)
 class FileJob:
-    """One file to lint with the rules that apply to it (per-file ignores already applied)."""
+    """One file to lint with the rules that apply to it (per-file ignores already applied).
+
+    ``summarise`` asks for the file's project summary: the run has a project rule selected
+    (for this file or another: chains pass through every file) or builds the route table.
+    """
 
     file: Path
     display_path: str
     rules: tuple[type[Rule], ...]
+    summarise: bool = False
 
 
 def build_report(results: Sequence[FileResult], rules: Sequence[RuleInfo]) -> Report:

@@ -34,6 +34,7 @@ DEPENDENCY_MARKERS = frozenset(
         "fastapi.param_functions.Security",
     }
 )
+APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 PATHLIB_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
 # Path methods and attributes whose result is again a path of the same class.
 PATH_RETURNING = frozenset(
@@ -585,6 +586,12 @@ class ModuleModel:
             return True
         return dotted_name(func) in self._router_classes
 
+    def router_kind(self, func: cst.BaseExpression) -> str | None:
+        """``"app"`` when calling ``func`` makes a FastAPI app, ``"router"`` for a router."""
+        if not self._is_router_constructor(func):
+            return None
+        return "app" if self.qualified_name(func) in APP_CLASSES else "router"
+
     def _record_router(self, node: cst.Assign | cst.AnnAssign, where: _Where) -> None:
         value = node.value
         if not isinstance(value, cst.Call) or not self._is_router_constructor(value.func):
@@ -783,6 +790,7 @@ _BINDERS: Mapping[type[cst.CSTNode], _Binder] = {
 }
 
 __all__: Sequence[str] = (
+    "APP_CLASSES",
     "DEPENDENCY_MARKERS",
     "PATHLIB_CLASSES",
     "ROUTER_CLASSES",

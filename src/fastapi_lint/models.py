@@ -7,7 +7,10 @@ see these records, so they stay cheap to pickle and easy to serialise.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
+
+if TYPE_CHECKING:
+    from fastapi_lint.summary import ModuleSummary
 
 Severity = Literal["error", "warning"]
 # JSON documents the reporters build: precise enough for mypy, no `Any`.
@@ -35,6 +38,15 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class ChainStep:
+    """One call of a chain leading to a finding: ``function`` is called at ``path:line``."""
+
+    function: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding. Lines and columns are 1-based; the end is exclusive."""
 
@@ -50,6 +62,8 @@ class Diagnostic:
     end_column: int
     source_line: str = ""
     fix: Fix | None = None
+    # For findings about a chain of calls (FAPI102): each call, from the flagged one on.
+    chain: tuple[ChainStep, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
@@ -99,6 +113,12 @@ class FileResult:
     diagnostics: tuple[Diagnostic, ...] = ()
     internal_errors: tuple[InternalError, ...] = ()
     type_coverage: TypeCoverage = field(default_factory=TypeCoverage)
+    # What whole-project analysis needs from the file; None unless it was asked for.
+    summary: ModuleSummary | None = None
+    # A result from the cache keeps its summary as the cached JSON text, decoded only if
+    # the whole-project step has to run (its findings are cached too); and its cache key.
+    summary_json: str | None = None
+    cache_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

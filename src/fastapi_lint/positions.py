@@ -34,11 +34,13 @@ class _PositionState(CodegenState):
     hashing nodes for every node of the module cost more than the generation itself.
     """
 
-    def __init__(self, module: cst.Module, wanted: Collection[cst.CSTNode]) -> None:
+    def __init__(
+        self, module: cst.Module, wanted: Collection[cst.CSTNode], first_line: int = 1
+    ) -> None:
         super().__init__(
             default_indent=module.default_indent, default_newline=module.default_newline
         )
-        self.line, self.column = 1, 0
+        self.line, self.column = first_line, 0
         self.ranges: dict[int, _Range] = {}
         self.wanted = {id(node) for node in wanted}
         self.starts: list[tuple[int, int]] = []
@@ -87,18 +89,41 @@ class _PositionState(CodegenState):
         self.ranges[id(node)] = (*start, *end)
 
 
+def _collect(state: _PositionState, node: cst.CSTNode) -> None:
+    with suppress(_AllFoundSignal):
+        node._codegen(state)
+
+
+def _as_code_ranges(
+    state: _PositionState, wanted: Collection[cst.CSTNode]
+) -> dict[cst.CSTNode, CodeRange]:
+    found: dict[cst.CSTNode, CodeRange] = {}
+    for node in wanted:
+        where = state.ranges.get(id(node))
+        if where is not None:
+            start, end = CodePosition(where[0], where[1]), CodePosition(where[2], where[3])
+            found[node] = CodeRange(start, end)
+    return found
+
+
 def node_ranges(
     module: cst.Module, wanted: Collection[cst.CSTNode]
 ) -> dict[cst.CSTNode, CodeRange]:
     """Ranges (as LibCST's PositionProvider gives them) for the ``wanted`` nodes of ``module``."""
     state = _PositionState(module, wanted)
-    with suppress(_AllFoundSignal):
-        module._codegen(state)
-    found: dict[cst.CSTNode, CodeRange] = {}
-    for node in wanted:
-        where = state.ranges.get(id(node))
-        if where is not None:
-            found[node] = CodeRange(
-                CodePosition(where[0], where[1]), CodePosition(where[2], where[3])
-            )
-    return found
+    _collect(state, module)
+    return _as_code_ranges(state, wanted)
+
+
+def statement_ranges(
+    module: cst.Module, statement: cst.CSTNode, first_line: int, wanted: Collection[cst.CSTNode]
+) -> dict[cst.CSTNode, CodeRange]:
+    """Ranges for ``wanted`` nodes inside one top-level ``statement`` of ``module``.
+
+    ``first_line`` is the line its code (leading blank and comment lines included)
+    starts on. Generating one statement instead of the module up to it is what makes
+    findings cheap in long files; nodes outside ``statement`` are simply not found.
+    """
+    state = _PositionState(module, wanted, first_line)
+    _collect(state, statement)
+    return _as_code_ranges(state, wanted)

@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 import libcst as cst
 
-from fastapi_lint.models import Fix, RuleInfo, Severity
+from fastapi_lint.models import ChainStep, Fix, RuleInfo, Severity
 from fastapi_lint.options import RuleOptions
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from fastapi_lint.fastapi_model import ModuleModel
+    from fastapi_lint.project.model import Project
 
 DOC_SECTIONS = (
     "What it does",
@@ -75,6 +78,8 @@ class FileContext:
     reports: list[PendingReport] = field(default_factory=list)
     annotations_present: int = 0  # type coverage, counted by the typing rules
     annotations_expected: int = 0
+    # The line the walk is on (1-based); kept only while a project summary is collected.
+    line: int = 1
     _model: ModuleModel | None = None
     _shared: dict[object, object] = field(default_factory=dict)
 
@@ -179,6 +184,34 @@ class Rule:
             default_enabled=cls.default_enabled,
             fixable=cls.fixable,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFinding:
+    """A finding of a project rule, placed by the positions the file summaries hold."""
+
+    path: str
+    line: int
+    column: int
+    end_column: int
+    message: str
+    chain: tuple[ChainStep, ...] = ()
+
+
+class ProjectRule(Rule):
+    """Base of rules about the whole project (no ``code``: not a rule itself).
+
+    They read the file summaries once every file is summarised, never a syntax tree,
+    so they see across modules; the engine runs them on a single file the same way.
+    """
+
+    @classmethod
+    def check_project(cls, project: Project) -> Iterator[ProjectFinding]:
+        raise NotImplementedError
+
+
+def is_project_rule(rule: type[Rule]) -> bool:
+    return issubclass(rule, ProjectRule)
 
 
 VisitorCallback = Callable[[cst.CSTNode], object]

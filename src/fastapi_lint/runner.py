@@ -7,6 +7,7 @@ come back in job order, so the report is the same whatever ``--jobs`` is.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import multiprocessing
 import os
@@ -17,7 +18,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from fastapi_lint.cache import ResultCache, entry_key, settings_fingerprint
-from fastapi_lint.engine import FileJob, lint_bytes, unreadable
+from fastapi_lint.engine import FileJob, ProjectMode, lint_bytes, unreadable
 from fastapi_lint.models import FileResult, InternalError
 from fastapi_lint.options import RuleOptions
 
@@ -38,16 +39,20 @@ def lint_job(job: FileJob, options: RuleOptions, cache_dir: Path | None) -> File
         data = job.file.read_bytes()
     except OSError as error:
         return unreadable(job.display_path, error)
+    # Project rules run once every file is summarised (``project.analysis``), not here.
+    mode: ProjectMode = "collect" if job.summarise else "skip"
     if cache_dir is None:
-        return lint_bytes(data, job.display_path, job.rules, options)
+        return lint_bytes(data, job.display_path, job.rules, options, mode)
     cache = ResultCache(cache_dir)
-    key = entry_key(data, job.display_path, settings_fingerprint(options, job.rules))
+    fingerprint = settings_fingerprint(options, job.rules, summarise=job.summarise)
+    key = entry_key(data, job.display_path, fingerprint)
     cached = cache.load(key, job.display_path)
     if cached is not None:
         return cached
-    result = lint_bytes(data, job.display_path, job.rules, options)
+    result = lint_bytes(data, job.display_path, job.rules, options, mode)
     cache.store(key, result)
-    return result
+    # The key names the file's state in the whole-project result's key too.
+    return dataclasses.replace(result, cache_key=key)
 
 
 def _context() -> BaseContext:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi_lint.models import Diagnostic, Edit, Fix, JsonObject, Report
+from fastapi_lint.models import ChainStep, Diagnostic, Edit, Fix, JsonObject, Report
 
 SCHEMA_VERSION = 1
 
@@ -36,6 +36,17 @@ def to_dict(report: Report) -> JsonObject:
 
 
 def _diagnostic(diagnostic: Diagnostic) -> JsonObject:
+    found = _fields(diagnostic)
+    if diagnostic.chain:  # added by findings about a chain of calls (FAPI102) only
+        found["chain"] = [_step(step) for step in diagnostic.chain]
+    return found
+
+
+def _step(step: ChainStep) -> JsonObject:
+    return {"function": step.function, "path": step.path, "line": step.line}
+
+
+def _fields(diagnostic: Diagnostic) -> JsonObject:
     return {
         "code": diagnostic.code,
         "name": diagnostic.name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from fastapi_lint.models import Diagnostic, Edit, Fix, JsonObject, Report, RuleInfo
+from fastapi_lint.models import ChainStep, Diagnostic, Edit, Fix, JsonObject, Report, RuleInfo
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/fastapi-lint/"
@@ -64,7 +64,18 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> JsonObject:
     result["locations"] = [{"physicalLocation": physical}]
     if diagnostic.fix is not None:
         result["fixes"] = [_fix(diagnostic.fix, diagnostic.path)]
+    if diagnostic.chain:  # FAPI102: each call of the chain, linked from the alert
+        result["relatedLocations"] = [_step(i, step) for i, step in enumerate(diagnostic.chain)]
     return result
+
+
+def _step(index: int, step: ChainStep) -> JsonObject:
+    physical: JsonObject = {
+        "artifactLocation": _artifact(step.path),
+        "region": {"startLine": step.line},
+    }
+    message: JsonObject = {"text": f"calls {step.function}()"}
+    return {"id": index, "physicalLocation": physical, "message": message}
 
 
 def _artifact(path: str) -> JsonObject:

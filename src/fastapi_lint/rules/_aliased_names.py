@@ -78,6 +78,11 @@ class AliasedNames:
                 found[name] = alias if found.get(name, alias) == alias else None
         return cls(model, {name: alias for name, alias in found.items() if alias is not None})
 
+    @property
+    def has_aliases(self) -> bool:
+        """False when every name reads as the model binds it (most modules)."""
+        return bool(self._aliases)
+
     def module_value(self, name: str) -> BoundValue | None:
         return self._aliases.get(name) or self._model.module_value(name)
 

@@ -12,12 +12,23 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import Bindings, BoundValue, Lookup
+from fastapi_lint.fastapi_model import Bindings, BoundValue, Lookup, ModuleModel
 from fastapi_lint.rule import FileContext, Rule, Scope
 
 
 def is_async(scope: Scope) -> bool:
     return isinstance(scope, cst.FunctionDef) and scope.asynchronous is not None
+
+
+def receiver_types(
+    model: ModuleModel, receiver: cst.BaseExpression, lookup: Lookup
+) -> tuple[str, ...]:
+    """Classes the object ``receiver`` may be, e.g. every member of ``X | Y``."""
+    if isinstance(receiver, cst.Name):
+        value = lookup(receiver.value)
+        return value.instance_types() if value is not None else ()
+    inferred = model.instance_type(receiver, lookup)
+    return (inferred,) if inferred else ()
 
 
 def _position(scopes: Sequence[Scope], owner: cst.CSTNode, start: int) -> int:
@@ -159,8 +170,4 @@ class AsyncBodyRule(Rule):
 
     def receiver_types(self, receiver: cst.BaseExpression, lookup: Lookup) -> tuple[str, ...]:
         """Classes the object ``receiver`` may be, e.g. every member of ``X | Y``."""
-        if isinstance(receiver, cst.Name):
-            value = lookup(receiver.value)
-            return value.instance_types() if value is not None else ()
-        inferred = self.context.model.instance_type(receiver, lookup)
-        return (inferred,) if inferred else ()
+        return receiver_types(self.context.model, receiver, lookup)

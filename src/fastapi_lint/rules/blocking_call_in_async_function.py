@@ -4,28 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import Lookup
 from fastapi_lint.rule import FileContext, Invalid, Valid
 from fastapi_lint.rules._async_scope import AsyncBodyRule
-from fastapi_lint.rules._blocking_catalogue import (
-    BLOCKING_FUNCTIONS,
-    BLOCKING_METHODS,
-    GENERIC,
-    INSTANCE_NAMES,
-    is_blocking_method,
-)
-
-
-def _display(qualified: str) -> str:
-    return qualified.removeprefix("builtins.")
-
-
-def _matches(extensions: frozenset[str], qualified: str) -> bool:
-    """``mylib.slow`` matches itself; ``mylib.*`` matches everything under ``mylib``."""
-    if qualified in extensions:
-        return True
-    parts = qualified.split(".")
-    return any(".".join(parts[:i]) + ".*" in extensions for i in range(1, len(parts)))
+from fastapi_lint.rules._blocking_calls import blocking_api
 
 
 class BlockingCallInAsyncFunction(AsyncBodyRule):
@@ -42,7 +23,7 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     call is fine there.
 
     ## Example
-    ``python
+    ```python
     import requests
     from fastapi import FastAPI
 
@@ -53,10 +34,10 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     async def weather(city: str) -> dict:
         response = requests.get(f"https://api.example.com/{city}")
         return response.json()
-    ``
+    ```
 
     ## Use instead
-    ``python
+    ```python
     import httpx
     from fastapi import FastAPI
 
@@ -68,7 +49,7 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
         async with httpx.AsyncClient() as client:
             response = await client.get(f"https://api.example.com/{city}")
         return response.json()
-    ``
+    ```
     When no async library exists, declare the endpoint with `def`, or hand the function
     (not its result) to `await run_in_threadpool(func, ...)`/`asyncio.to_thread`.
 
@@ -79,12 +60,14 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
 
     ## Known limitations
     Calls are matched by the qualified name the module's imports give them, so a blocking
-    function reached through another module's wrapper, an attribute (`self.session.get`)
-    or a value returned from a helper is not seen. Object types are only inferred from
-    `x = Cls(...)`, `with Cls(...) as x` and annotations in the same function or at
-    module level. Calls inside a nested `def`, `lambda` or class body are not reported,
-    as they do not run when the `async def` runs; default values and decorators of a
-    nested `def` do, and are reported.
+    call on an attribute (`self.session.get`) or on a value returned from a helper is not
+    seen. A blocking call made inside the project's own plain `def` helper, called from
+    the `async def`, is reported at the helper call by FAPI102
+    (`blocking-call-via-helper`). Object types are only inferred from `x = Cls(...)`,
+    `with Cls(...) as x` and annotations in the same function or at module level. Calls
+    inside a nested `def`, `lambda` or class body are not reported, as they do not run
+    when the `async def` runs; default values and decorators of a nested `def` do, and
+    are reported.
     """
 
     code = "FAPI101"
@@ -202,33 +185,7 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
         if found_scope is None:
             return
         function, lookup = found_scope
-        found = self._blocking_api(node, lookup)
+        found = blocking_api(self.context.model, node, lookup, self._extensions)
         if found is not None:
             call, advice = found
             self.report(node, call=call, function=function.name.value, advice=advice)
-
-    def _blocking_api(self, call: cst.Call, lookup: Lookup) -> tuple[str, str] | None:
-        """``(name to show, advice)`` when ``call`` is a known blocking call."""
-        qualified = self.context.model.resolve(call.func, lookup)
-        if qualified is not None:
-            return self._function_advice(qualified)
-        if isinstance(call.func, cst.Attribute):
-            return self._method_advice(call.func, lookup)
-        return None
-
-    def _function_advice(self, qualified: str) -> tuple[str, str] | None:
-        advice = BLOCKING_FUNCTIONS.get(qualified)
-        if advice is None and _matches(self._extensions, qualified):
-            advice = GENERIC
-        return None if advice is None else (_display(qualified), advice)
-
-    def _method_advice(self, func: cst.Attribute, lookup: Lookup) -> tuple[str, str] | None:
-        method = func.attr.value
-        for owner in self.receiver_types(func.value, lookup):
-            shown = f"{INSTANCE_NAMES.get(owner, owner)}.{method}"
-            entry = BLOCKING_METHODS.get(owner)
-            if entry is not None and is_blocking_method(entry[0], method):
-                return shown, entry[1]
-            if _matches(self._extensions, f"{owner}.{method}"):
-                return shown, GENERIC
-        return None

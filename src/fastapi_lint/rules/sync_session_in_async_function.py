@@ -2,107 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import libcst as cst
 
-from fastapi_lint.fastapi_model import Lookup, keyword_arg, positional_args
+from fastapi_lint.fastapi_model import Lookup
 from fastapi_lint.rule import Invalid, Valid
 from fastapi_lint.rules._aliased_names import Resolve
 from fastapi_lint.rules._async_calls import AsyncCallRule
-
-_SESSION = "sqlalchemy.orm.Session"
-_SESSION_CLASSES = (
-    _SESSION,
-    "sqlalchemy.orm.session.Session",
-    "sqlmodel.Session",
-    "sqlmodel.orm.session.Session",
-    # A scoped_session proxies every Session method to the thread's session.
-    "sqlalchemy.orm.scoped_session",
-    "sqlalchemy.orm.scoping.scoped_session",
+from fastapi_lint.rules._session_calls import (
+    may_be_session_call,
+    session_factory_class,
+    sync_session_call,
 )
-_SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
-_SCOPED_SESSIONS = frozenset(
-    {"sqlalchemy.orm.scoped_session", "sqlalchemy.orm.scoping.scoped_session"}
-)
-# Session methods that talk to the database (or may: get() first looks in the identity
-# map, delete() loads cascaded relationships). add()/add_all() only stage objects.
-_SESSION_IO = frozenset(
-    {
-        "query",
-        "execute",
-        "scalar",
-        "scalars",
-        "get",
-        "get_one",
-        "exec",
-        "commit",
-        "flush",
-        "refresh",
-        "delete",
-        "merge",
-        "rollback",
-        "close",
-        "reset",
-        "remove",
-        "connection",
-        "begin",
-        "begin_nested",
-        "bulk_save_objects",
-        "bulk_insert_mappings",
-        "bulk_update_mappings",
-    }
-)
-# ``create_engine()`` results (the model types them by the factory) and annotations.
-_ENGINE_CLASSES = (
-    "sqlalchemy.create_engine",
-    "sqlalchemy.engine.create_engine",
-    "sqlalchemy.engine_from_config",
-    "sqlmodel.create_engine",
-    "sqlalchemy.Engine",
-    "sqlalchemy.engine.Engine",
-    "sqlalchemy.engine.base.Engine",
-)
-_ENGINE_IO = frozenset({"connect", "begin", "execute", "raw_connection"})
-_CONNECTION_CLASSES = (
-    "sqlalchemy.Connection",
-    "sqlalchemy.engine.Connection",
-    "sqlalchemy.engine.base.Connection",
-)
-_CONNECTION_IO = frozenset(
-    {
-        "execute",
-        "exec_driver_sql",
-        "scalar",
-        "scalars",
-        "commit",
-        "rollback",
-        "begin",
-        "begin_nested",
-        "close",
-    }
-)
-_ASYNC_SESSION = "AsyncSession"
-_ASYNC_ENGINE = "create_async_engine()"
-# Class -> (its blocking methods, the async API to suggest).
-_SYNC_API: Mapping[str, tuple[frozenset[str], str]] = {
-    **{name: (_SESSION_IO, _ASYNC_SESSION) for name in _SESSION_CLASSES},
-    **{name: (_ENGINE_IO, _ASYNC_ENGINE) for name in _ENGINE_CLASSES},
-    **{name: (_CONNECTION_IO, _ASYNC_ENGINE) for name in _CONNECTION_CLASSES},
-}
-_IO_METHODS = _SESSION_IO | _ENGINE_IO | _CONNECTION_IO
-
-
-def session_factory_class(call: cst.Call, resolve: Resolve) -> str | None:
-    """The class ``SessionLocal()`` builds after ``SessionLocal = sessionmaker(...)``."""
-    callee = resolve(call.func)
-    if callee in _SCOPED_SESSIONS:
-        return callee
-    if callee not in _SESSIONMAKERS:
-        return None
-    args = positional_args(call)
-    produced = keyword_arg(call, "class_") or (args[1] if len(args) > 1 else None)
-    return _SESSION if produced is None else resolve(produced)
 
 
 class SyncSessionInAsyncFunction(AsyncCallRule):
@@ -118,7 +28,7 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
     session is fine; an `AsyncSession` gives the loop back at every `await`.
 
     ## Example
-    ``python
+    ```python
     from typing import Annotated
 
     from fastapi import Depends, FastAPI
@@ -133,20 +43,20 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
     @app.get("/users")
     async def list_users(db: Annotated[Session, Depends(get_db)]) -> list[User]:
         return db.query(User).all()
-    ``
+    ```
 
     ## Use instead
-    ``python
+    ```python
     @app.get("/users")
     def list_users(db: Annotated[Session, Depends(get_db)]) -> list[User]:
         return db.query(User).all()
-    ``
+    ```
     or an `AsyncSession` (from `async_sessionmaker`), awaiting each call:
-    ``python
+    ```python
     @app.get("/users")
     async def list_users(db: Annotated[AsyncSession, Depends(get_db)]) -> list[User]:
         return list(await db.scalars(select(User)))
-    ``
+    ```
 
     ## Options
     None.
@@ -159,9 +69,9 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
     attribute (`self.db`), a helper's return value or an unannotated `Depends(get_db)`
     parameter is not. `Engine.connect()`/`begin()`/`execute()` are flagged on engines from
     `create_engine()`, but the connection they return is only known when annotated.
-    `metadata.create_all(engine)` is not flagged. Calls of the module's own plain `def`
-    helpers that make such a call are flagged at the helper call; helpers in other modules
-    are not followed. Awaited calls are never flagged.
+    `metadata.create_all(engine)` is not flagged. A call of the project's own plain `def`
+    helper that makes such a call, in any module and through any depth of helpers, is
+    FAPI102's (`blocking-call-via-helper`), not this rule's. Awaited calls are never flagged.
     """
 
     code = "FAPI103"
@@ -169,7 +79,7 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
     family = "async"
     severity = "error"
     message = (
-        "Synchronous database call `{call}()` in async function `{function}`{via}; "
+        "Synchronous database call `{call}()` in async function `{function}`; "
         "use `{alternative}` with `await` or make the {kind} a plain `def`"
     )
 
@@ -270,30 +180,16 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
         return session_factory_class(call, resolve)
 
     def may_offend(self, call: cst.Call) -> bool:
-        func = call.func
-        return isinstance(func, cst.Attribute) and func.attr.value in _IO_METHODS
+        return may_be_session_call(call)
 
     def offending_call(self, call: cst.Call, lookup: Lookup) -> str | None:
-        func = call.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in _IO_METHODS:
-            return None
-        # ``SessionLocal.begin()`` names the class through the factory alias.
-        owner = self.context.model.resolve(func.value, lookup)
-        owners = (owner,) if owner else self.receiver_types(func.value, lookup)
-        for name in owners:
-            methods, alternative = _SYNC_API.get(name, (frozenset(), ""))
-            if func.attr.value in methods:
-                return alternative
-        return None
+        return sync_session_call(self.context.model, call, lookup)
 
-    def report_call(
-        self, call: cst.Call, function: cst.FunctionDef, detail: str, via: cst.Call | None
-    ) -> None:
+    def report_call(self, call: cst.Call, function: cst.FunctionDef, detail: str) -> None:
         self.report(
             call,
             call=self.callee_text(call),
             function=function.name.value,
-            via="" if via is None else f" (it runs `{self.callee_text(via)}()`)",
             alternative=detail,
             kind=self._kind(function),
         )

@@ -1,0 +1,213 @@
+"""Small readings of syntax nodes for the project summary: type names, dependencies, columns."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+
+import libcst as cst
+
+from fastapi_lint.fastapi_model import (
+    DEPENDENCY_MARKERS,
+    ModuleModel,
+    _child_statements,
+    dotted_name,
+    keyword_arg,
+    positional_args,
+    string_value,
+    subscript_args,
+)
+
+_WRAPPERS = frozenset({"Optional", "Annotated", "ClassVar", "Final", "Required", "NotRequired"})
+_DOTTED = re.compile(r"[A-Za-z_][\w.]*")
+_STDLIB = frozenset(sys.stdlib_module_names) | {"builtins"}
+_FRAMEWORKS = ("fastapi.", "starlette.", "pydantic.", "sqlalchemy.", "sqlmodel.")
+# Prefix of a route dependency that is an annotation to expand through the project's
+# ``X = Annotated[T, Depends(f)]`` aliases (``session: SessionDep``).
+ALIAS_MARK = "="
+
+
+def is_stdlib(qualified: str) -> bool:
+    return qualified.partition(".")[0] in _STDLIB
+
+
+def type_text(annotation: cst.BaseExpression | None) -> str | None:
+    """``Repo`` for ``Repo``, ``Optional[Repo]``, ``Repo | None``, ``Annotated[Repo, ...]``."""
+    node = annotation
+    while node is not None:
+        if isinstance(node, cst.Name | cst.Attribute):
+            return dotted_name(node)
+        text = string_value(node)  # a forward reference: "Repo"
+        if text is not None:
+            return text if _DOTTED.fullmatch(text) else None
+        node = _inner_type(node)
+    return None
+
+
+def _inner_type(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    if isinstance(node, cst.Subscript):
+        wrapper = (dotted_name(node.value) or "").rpartition(".")[2]
+        args = subscript_args(node)
+        return args[0] if wrapper in _WRAPPERS and args else None
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        left_is_none = isinstance(node.left, cst.Name) and node.left.value == "None"
+        return node.right if left_is_none else node.left
+    return None
+
+
+def _assigned_type(node: cst.CSTNode) -> list[tuple[str, str]]:
+    """``x = Repo(...)``, ``x: Repo = ...`` and ``with Repo() as x`` give ``(x, "Repo")``."""
+    if isinstance(node, cst.Assign):
+        return _typed(_names(t.target for t in node.targets), _callee(node.value))
+    if isinstance(node, cst.AnnAssign):
+        return _typed(_names([node.target]), type_text(node.annotation.annotation))
+    if isinstance(node, cst.With):
+        found: list[tuple[str, str]] = []
+        for item in node.items:
+            names = _names([item.asname.name]) if item.asname else []
+            found += _typed(names, _callee(item.item))
+        return found
+    return []
+
+
+def _callee(node: cst.BaseExpression) -> str | None:
+    return dotted_name(node.func) if isinstance(node, cst.Call) else None
+
+
+def _typed(names: list[str], kind: str | None) -> list[tuple[str, str]]:
+    return [(name, kind) for name in names] if kind else []
+
+
+def _names(targets: Iterable[cst.BaseExpression]) -> list[str]:
+    return [target.value for target in targets if isinstance(target, cst.Name)]
+
+
+def local_types(function: cst.FunctionDef) -> dict[str, str]:
+    """Names of a def (parameters, its own assignments) whose class the code spells out.
+
+    The class stays as written (``Repo``, ``repos.Repo``): the project step resolves it
+    in the module's scope, where local classes are known too.
+    """
+    found: dict[str, str] = {}
+    for param in _parameters(function.params):
+        annotated = type_text(param.annotation.annotation) if param.annotation else None
+        if annotated:
+            found[param.name.value] = annotated
+    stack = list(_child_statements(function))
+    while stack:
+        node = stack.pop()
+        found.update(_assigned_type(node))
+        if not isinstance(node, cst.FunctionDef | cst.ClassDef):
+            stack.extend(_child_statements(node))
+    return found
+
+
+def _parameters(params: cst.Parameters) -> list[cst.Param]:
+    return [*params.posonly_params, *params.params, *params.kwonly_params]
+
+
+def first_parameter(function: cst.FunctionDef) -> str | None:
+    every = [*function.params.posonly_params, *function.params.params]
+    return every[0].name.value if every else None
+
+
+def one_line(module: cst.Module, node: cst.CSTNode) -> str:
+    return " ".join(module.code_for_node(node).split())
+
+
+def prefix_text(module: cst.Module, expr: cst.BaseExpression | None) -> str:
+    """A path prefix: the literal, or ``<expr>`` when only known at run time."""
+    if expr is None:
+        return ""
+    literal = string_value(expr)
+    return literal if literal is not None else f"<{one_line(module, expr)}>"
+
+
+def _marker_target(model: ModuleModel, node: cst.CSTNode | None) -> str | None:
+    """``f`` for ``Depends(f)``; ``""`` for a bare ``Depends()``; None if no marker."""
+    if not isinstance(node, cst.Call) or model.qualified_name(node.func) not in DEPENDENCY_MARKERS:
+        return None
+    args = positional_args(node)
+    target = keyword_arg(node, "dependency") or (args[0] if args else None)
+    return "" if target is None else dotted_name(target) or one_line_expr(target)
+
+
+def one_line_expr(node: cst.BaseExpression) -> str:
+    return " ".join(cst.Module(body=[]).code_for_node(node).split())
+
+
+def listed_dependencies(model: ModuleModel, expr: cst.BaseExpression | None) -> list[str]:
+    """The targets of ``dependencies=[Depends(a), Security(b)]``."""
+    if not isinstance(expr, cst.List | cst.Tuple):
+        return []
+    targets = (_marker_target(model, element.value) for element in expr.elements)
+    return [target for target in targets if target]
+
+
+def parameter_dependencies(
+    model: ModuleModel, function: cst.FunctionDef, aliases: Mapping[str, str]
+) -> list[str]:
+    """What the parameters depend on: ``Depends(f)`` defaults, ``Annotated`` markers, aliases."""
+    found: list[str] = []
+    for param in _parameters(function.params):
+        annotation = param.annotation.annotation if param.annotation else None
+        target = _marker_target(model, param.default)
+        if target is None and annotation is not None:
+            target = _annotated_target(model, annotation, aliases)
+        if target == "":  # a bare Depends(): the annotated class is the dependency
+            target = type_text(annotation)
+        if target:
+            found.append(target)
+    return found
+
+
+def _annotated_target(
+    model: ModuleModel, annotation: cst.BaseExpression, aliases: Mapping[str, str]
+) -> str | None:
+    if not isinstance(annotation, cst.Name):
+        return annotated_dependency(model, annotation)
+    known = aliases.get(annotation.value)
+    if known is not None:
+        return known
+    # Imported from another module of the project, maybe an alias there: resolved later.
+    value = model.module_value(annotation.value)
+    if value is None or not value.known or value.is_instance:
+        return None
+    library = value.qualified.startswith(_FRAMEWORKS) or is_stdlib(value.qualified)
+    return None if library else ALIAS_MARK + annotation.value
+
+
+def annotated_dependency(model: ModuleModel, node: cst.BaseExpression) -> str | None:
+    """``f`` for ``Annotated[T, Depends(f)]``, ``""`` for ``Annotated[T, Depends()]``."""
+    if not isinstance(node, cst.Subscript) or not (dotted_name(node.value) or "").endswith(
+        "Annotated"
+    ):
+        return None
+    for arg in subscript_args(node)[1:]:
+        target = _marker_target(model, arg)
+        if target is not None:
+            return target or type_text(subscript_args(node)[0]) or ""
+    return None
+
+
+def callee_columns(line_text: str, callee: str, start: int) -> tuple[int, int] | None:
+    """0-based ``(start, end)`` of ``callee(`` in ``line_text`` at or after ``start``."""
+    position = line_text.find(callee, start)
+    while position >= 0:
+        before = line_text[position - 1] if position else " "
+        after = line_text[position + len(callee) :].lstrip()
+        if not (before.isalnum() or before in "_.") and after.startswith("("):
+            return position, position + len(callee)
+        position = line_text.find(callee, position + 1)
+    return None
+
+
+def paren_line_breaks(call: cst.Call) -> int:
+    """Line breaks between a parenthesised call's ``(`` and its first token."""
+    count = 0
+    for paren in call.lpar:
+        whitespace = paren.whitespace_after
+        if isinstance(whitespace, cst.ParenthesizedWhitespace):
+            count += 1 + len(whitespace.empty_lines)
+    return count

@@ -1,0 +1,591 @@
+"""Builds a file's ``ModuleSummary`` during the engine's single walk, dispatched like a rule.
+
+The engine runs the collector only when a project rule is selected or the route table is
+asked for, and then keeps ``context.line`` up to date as it walks, so every position the
+summary holds costs a counter, not a pass of code generation. Columns are found by
+searching the callee's name in its line.
+
+What runs where follows the ``async`` rules (``AsyncBodyRule``): a call belongs to the
+def whose own execution evaluates it, so a nested def's or lambda's body is not its
+enclosing function's. Blocking calls in plain defs are recognised by the very code of
+FAPI101, FAPI103 and FAPI104 (``_blocking_calls``), with the same name lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, TypeGuard
+
+import libcst as cst
+
+from fastapi_lint.fastapi_model import (
+    Bindings,
+    RouteInfo,
+    dotted_name,
+    keyword_arg,
+    string_value,
+)
+from fastapi_lint.project import _syntax as syntax
+from fastapi_lint.rule import FileContext
+from fastapi_lint.rules._aliased_names import AliasAwareRule, Resolve
+from fastapi_lint.rules._blocking_calls import find_blocking
+from fastapi_lint.rules._session_calls import session_factory_class
+from fastapi_lint.summary import (
+    BlockingCall,
+    Branch,
+    CallSite,
+    ClassSummary,
+    FunctionSummary,
+    ImportBinding,
+    IncludeSummary,
+    ModuleSummary,
+    RouterSummary,
+    RouteSummary,
+    ValueBinding,
+)
+
+# Decorators that leave ``f()`` running ``f``'s body right away.
+_TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod"})
+_WIRING = frozenset({"include_router", "mount"})
+FACTORY_MARK = "()"
+
+
+@dataclass(slots=True)
+class _Function:
+    node: cst.FunctionDef
+    name: str
+    class_name: str | None
+    self_name: str | None
+    line: int = 0
+    generator: bool = False
+    calls: list[CallSite] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    blocking: list[BlockingCall] = field(default_factory=list)
+    imports: list[ImportBinding] = field(default_factory=list)
+    imported: set[str] = field(default_factory=set)  # names its own imports bind
+    local_types: dict[str, str] | None = None
+
+    @property
+    def is_async(self) -> bool:
+        return self.node.asynchronous is not None
+
+
+@dataclass(slots=True)
+class _Class:
+    name: str
+    bases: tuple[str, ...]
+    attributes: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Position:
+    line: int
+    column: int
+    end_column: int
+    scope: str
+    branches: tuple[Branch, ...]
+
+
+def _import_bindings(node: cst.Import | cst.ImportFrom) -> list[ImportBinding]:
+    if isinstance(node, cst.Import):
+        found = []
+        for alias in node.names:
+            full = dotted_name(alias.name) or ""
+            local = alias.asname.name if alias.asname else None
+            if isinstance(local, cst.Name):
+                found.append(ImportBinding(local.value, full, None))
+            else:
+                root = full.partition(".")[0]
+                found.append(ImportBinding(root, root, None))
+        return found
+    module, level = dotted_name(node.module) or "", len(node.relative)
+    if isinstance(node.names, cst.ImportStar):
+        return [ImportBinding("*", module, None, level)]
+    return [_from_binding(alias, module, level) for alias in node.names]
+
+
+def _from_binding(alias: cst.ImportAlias, module: str, level: int) -> ImportBinding:
+    name = dotted_name(alias.name) or ""
+    local = alias.asname.name if alias.asname else None
+    bound = local.value if isinstance(local, cst.Name) else name
+    return ImportBinding(bound, module, name, level)
+
+
+def _names(targets: list[cst.BaseExpression]) -> list[str]:
+    return [target.value for target in targets if isinstance(target, cst.Name)]
+
+
+def _assignment(node: cst.Assign | cst.AnnAssign) -> tuple[list[str], cst.BaseExpression | None]:
+    if isinstance(node, cst.Assign):
+        return _names([target.target for target in node.targets]), node.value
+    return _names([node.target]), node.value
+
+
+class SummaryCollector(AliasAwareRule):
+    """Not a rule: the project summary's builder, walked with the rules."""
+
+    code: ClassVar[str] = "project-summary"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._extensions = frozenset(self.options.extend_blocking_calls)
+        self._functions: dict[int, _Function] = {}
+        self._classes: dict[int, _Class] = {}
+        self._class_names: dict[str, _Class] = {}
+        self._def_lines: dict[int, int] = {}
+        self._header_lines: dict[int, int] = {}
+        self._after_decorator = 0
+        self._imports: list[ImportBinding] = []
+        self._values: list[ValueBinding] = []
+        self._constants: dict[str, str] = {}
+        self._routers: list[RouterSummary] = []
+        self._includes: list[IncludeSummary] = []
+        self._dependency_aliases: dict[str, str] = {}
+        self._route_calls: set[int] | None = None
+        self._route_positions: dict[int, _Position] = {}
+        self._wanted_lines: set[int] = set()
+        self._cursors: dict[int, int] = {}
+        self._source_lines: list[str] | None = None
+        # The ``if`` statements the walk is in: (node, line, branch index).
+        self._branches: list[tuple[cst.If, int, int]] = []
+
+    # -- hooks of the async-scope machinery ---------------------------------------------
+
+    def factory_class(self, call: cst.Call, resolve: Resolve) -> str | None:
+        # FAPI103 reads ``SessionLocal = sessionmaker(...)`` as a Session class.
+        return session_factory_class(call, resolve)
+
+    def bindings_of(self, function: cst.FunctionDef) -> Bindings:
+        if not self._names().has_aliases:  # shares the model's cache with the rules
+            return self.context.model.function_bindings(function)
+        return super().bindings_of(function)
+
+    def _enter_body(self, node: cst.BaseSuite) -> None:
+        super()._enter_body(node)
+        scopes = self.context.scopes
+        owner = scopes[-1] if scopes else None
+        if isinstance(owner, cst.FunctionDef | cst.ClassDef) and owner.body is node:
+            self._def_lines[id(owner)] = self._header_line(owner)
+            tracked = self._functions.get(id(owner))
+            if tracked is not None:
+                tracked.line = self._def_lines[id(owner)]
+
+    def _header_line(self, node: cst.FunctionDef | cst.ClassDef) -> int:
+        # Decorator and blank lines come first; the walk has just counted them.
+        if node.decorators:
+            return self._after_decorator + len(node.lines_after_decorators)
+        return self._header_lines.get(id(node), 1) + len(node.leading_lines)
+
+    # -- definitions --------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._header_lines[id(node)] = self.context.line
+        scopes = self.context.scopes
+        owner = scopes[0] if len(scopes) == 2 else None
+        if len(scopes) > 2 or (owner is not None and not isinstance(owner, cst.ClassDef)):
+            return  # nested: its body runs only when something calls it
+        class_name = owner.name.value if isinstance(owner, cst.ClassDef) else None
+        name = f"{class_name}.{node.name.value}" if class_name else node.name.value
+        static = any(_decorator_name(d) == "staticmethod" for d in node.decorators)
+        self_name = syntax.first_parameter(node) if class_name and not static else None
+        self._functions[id(node)] = _Function(node, name, class_name, self_name)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._header_lines[id(node)] = self.context.line
+        if len(self.context.scopes) == 1:
+            bases = (dotted_name(base.value) for base in node.bases if base.keyword is None)
+            owner = _Class(node.name.value, tuple(b for b in bases if b))
+            self._classes[id(node)] = owner
+            self._class_names.setdefault(owner.name, owner)
+
+    def leave_Decorator(self, node: cst.Decorator) -> None:
+        self._after_decorator = self.context.line
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        function = self._tracked(self._running_scope(node))
+        if function is not None:
+            function.generator = True
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._record_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._record_import(node)
+
+    def _record_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        index = self._running_scope(node)
+        if index < 0:
+            self._imports.extend(_import_bindings(node))
+            return
+        function = self._tracked(index)
+        if function is not None:
+            bindings = _import_bindings(node)
+            function.imports.extend(bindings)
+            function.imported.update(binding.local for binding in bindings)
+
+    def _tracked(self, index: int) -> _Function | None:
+        if index < 0:
+            return None
+        return self._functions.get(id(self.context.scopes[index]))
+
+    # -- assignments: values, routers, attributes, dependency aliases --------------------
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._record_assignment(node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._record_assignment(node)
+
+    def _record_assignment(self, node: cst.Assign | cst.AnnAssign) -> None:
+        index = self._running_scope(node)
+        if index < 0:
+            self._module_assignment(node)
+            return
+        scope = self.context.scopes[index]
+        if id(scope) in self._classes:
+            self._class_attribute(self._classes[id(scope)], node)
+        function = self._tracked(index)
+        if function is not None:
+            self._function_assignment(function, node)
+
+    def _module_assignment(self, node: cst.Assign | cst.AnnAssign) -> None:
+        names, value = _assignment(node)
+        if value is None and isinstance(node, cst.AnnAssign):
+            annotated = syntax.type_text(node.annotation.annotation)
+            self._values.extend(ValueBinding(name, annotated, True) for name in names if annotated)
+            return
+        if isinstance(value, cst.Call) and self._record_router(names, value, ""):
+            return
+        text = string_value(value)
+        for name in names:
+            if text is not None:
+                self._constants[name] = text
+            self._bind_module_value(name, value)
+
+    def _bind_module_value(self, name: str, value: cst.BaseExpression | None) -> None:
+        if isinstance(value, cst.Call):
+            callee = dotted_name(value.func)
+            if callee:
+                self._values.append(ValueBinding(name, callee, True))
+        elif isinstance(value, cst.Name | cst.Attribute):
+            self._values.append(ValueBinding(name, dotted_name(value) or "", False))
+        elif value is not None:
+            target = syntax.annotated_dependency(self.context.model, value)
+            if target:
+                self._dependency_aliases[name] = target
+
+    def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
+        if not self.context.scopes:
+            self._bind_module_value(node.name.value, node.value)
+
+    def _record_router(self, names: list[str], call: cst.Call, scope: str) -> bool:
+        model = self.context.model
+        kind = model.router_kind(call.func)
+        if kind is None:
+            return False
+        prefix = syntax.prefix_text(self.context.module, keyword_arg(call, "prefix"))
+        dependencies = tuple(syntax.listed_dependencies(model, keyword_arg(call, "dependencies")))
+        line = self.context.line
+        self._routers.extend(
+            RouterSummary(name, scope, line, kind == "app", prefix, dependencies) for name in names
+        )
+        return True
+
+    def _class_attribute(self, owner: _Class, node: cst.Assign | cst.AnnAssign) -> None:
+        names, value = _assignment(node)
+        text = string_value(value)
+        if text is not None:
+            owner.constants.update((name, text) for name in names)
+        kind = (
+            syntax.type_text(node.annotation.annotation)
+            if isinstance(node, cst.AnnAssign)
+            else None
+        )
+        if kind is None and isinstance(value, cst.Call):
+            kind = dotted_name(value.func)
+        for name in names:
+            if kind:
+                owner.attributes.setdefault(name, kind)
+
+    def _function_assignment(self, function: _Function, node: cst.Assign | cst.AnnAssign) -> None:
+        names, value = _assignment(node)
+        if isinstance(value, cst.Call) and self._record_router(names, value, function.name):
+            return
+        owner = self._class_names.get(function.class_name or "")
+        if owner is None or function.self_name is None:
+            return
+        for attribute, kind in self._self_attributes(function, node):
+            owner.attributes.setdefault(attribute, kind)
+
+    def _self_attributes(
+        self, function: _Function, node: cst.Assign | cst.AnnAssign
+    ) -> list[tuple[str, str]]:
+        """``self.repo = Repo()`` / ``self.repo = repo`` (a typed parameter) in a method."""
+        targets = (
+            [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        )
+        value = node.value
+        kind = dotted_name(value.func) if isinstance(value, cst.Call) else None
+        if isinstance(value, cst.Name):
+            kind = self._local_types(function).get(value.value)
+        if not kind:
+            return []
+        owner = function.self_name
+        return [(t.attr.value, kind) for t in targets if _is_attribute_of(t, owner)]
+
+    def _local_types(self, function: _Function) -> dict[str, str]:
+        if function.local_types is None:
+            function.local_types = syntax.local_types(function.node)
+        return function.local_types
+
+    # -- conditional registrations ----------------------------------------------------
+
+    def visit_If(self, node: cst.If) -> None:
+        self._enter_else(node)  # an ``elif`` is the else branch of the ``if`` above
+        self._branches.append((node, self.context.line, 0))
+
+    def visit_Else(self, node: cst.Else) -> None:
+        self._enter_else(node)
+
+    def _enter_else(self, node: cst.CSTNode) -> None:
+        if self._branches and self._branches[-1][0].orelse is node:
+            owner, line, _ = self._branches[-1]
+            self._branches[-1] = (owner, line, 1)
+
+    def leave_If(self, node: cst.If) -> None:
+        self._branches.pop()
+
+    def _branch_path(self) -> tuple[Branch, ...]:
+        return tuple(Branch(line, index) for _, line, index in self._branches)
+
+    # -- calls --------------------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        line = self.context.line + (syntax.paren_line_breaks(node) if node.lpar else 0)
+        index = self._running_scope(node)
+        function = self._tracked(index)
+        if id(node) in self._route_call_ids():
+            self._route_positions[id(node)] = self._position(node, line, function)
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value in _WIRING:
+            self._record_include(node, line, function)
+        if function is not None:
+            self._record_call(node, function, index, line)
+
+    def _route_call_ids(self) -> set[int]:
+        if self._route_calls is None:
+            self._route_calls = {id(route.call) for _, route in self.context.model.routes()}
+        return self._route_calls
+
+    def _position(self, node: cst.Call, line: int, function: _Function | None) -> _Position:
+        self._wanted_lines.add(line)
+        column, end_column = self._columns(line, dotted_name(node.func) or "")
+        scope = function.name if function else ""
+        return _Position(line, column, end_column, scope, self._branch_path())
+
+    def _record_include(self, node: cst.Call, line: int, function: _Function | None) -> None:
+        assert isinstance(node.func, cst.Attribute)
+        parent = dotted_name(node.func.value)
+        child, prefix_node = _wired(node, mount=node.func.attr.value == "mount")
+        if parent is None or child is None:
+            return
+        if function is not None and child in self._local_types(function):
+            # ``users = make_users_router()`` then ``app.include_router(users)``.
+            child = self._local_types(function)[child] + FACTORY_MARK
+        model, module = self.context.model, self.context.module
+        dependencies = syntax.listed_dependencies(model, keyword_arg(node, "dependencies"))
+        prefix = syntax.prefix_text(module, prefix_node)
+        scope = function.name if function else ""
+        wired = IncludeSummary(
+            parent, child, prefix, line, scope, tuple(dependencies), self._branch_path()
+        )
+        self._includes.append(wired)
+
+    def _record_call(self, node: cst.Call, function: _Function, index: int, line: int) -> None:
+        if not function.is_async:
+            found = find_blocking(self.context.model, node, self._lookup(index), self._extensions)
+            if found is not None:
+                function.blocking.append(BlockingCall(found.code, found.shown, found.advice, line))
+                return
+        callee = self._reference(node, function)
+        # A plain def is followed, never reported in: its first call of each callee will do.
+        if callee is None or (not function.is_async and callee in function.seen):
+            return
+        function.seen.add(callee)
+        column, end_column = self._columns(line, dotted_name(node.func) or "")
+        function.calls.append(CallSite(callee, line, column, end_column))
+        if function.is_async:
+            self._wanted_lines.add(line)
+
+    def _reference(self, node: cst.Call, function: _Function) -> str | None:
+        """The callee as the project step can resolve it, or None if it is not the project's."""
+        dotted = dotted_name(node.func)
+        if dotted is None:
+            return None
+        root, _, rest = dotted.partition(".")
+        if root in function.imported:
+            return dotted
+        if root == function.self_name and function.class_name:
+            return f"{function.class_name}.{rest}" if rest else None
+        if self.bindings_of(function.node).get(root) is not None:
+            kind = self._local_types(function).get(root)
+            return f"{kind}.{rest}" if kind and rest else None
+        return dotted if self._may_be_the_projects(root) else None
+
+    def _may_be_the_projects(self, name: str) -> bool:
+        """Not a builtin, an undefined name or something of the standard library."""
+        value = self.context.model.module_value(name)
+        if value is None:
+            return False
+        return not (value.known and not value.is_instance and syntax.is_stdlib(value.qualified))
+
+    def _columns(self, line: int, callee: str) -> tuple[int, int]:
+        """1-based columns of ``callee`` on ``line``, searched left to right as calls come."""
+        text = self._line_text(line)
+        found = syntax.callee_columns(text, callee, self._cursors.get(line, 0)) if callee else None
+        if found is None:
+            start = len(text) - len(text.lstrip())
+            return start + 1, len(text.rstrip()) + 1
+        self._cursors[line] = found[0] + 1
+        return found[0] + 1, found[1] + 1
+
+    def _line_text(self, line: int) -> str:
+        if self._source_lines is None:
+            self._source_lines = self.context.source.splitlines()
+        lines = self._source_lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    # -- the summary --------------------------------------------------------------------
+
+    def module_summary(self) -> ModuleSummary:
+        return ModuleSummary(
+            imports=tuple(self._imports),
+            functions=self._function_summaries(),
+            classes=tuple(
+                ClassSummary(
+                    c.name, c.bases, tuple(c.attributes.items()), tuple(c.constants.items())
+                )
+                for c in self._classes.values()
+            ),
+            values=tuple(self._values),
+            constants=tuple(self._constants.items()),
+            routers=tuple(self._routers),
+            routes=self._route_summaries(),
+            includes=tuple(self._includes),
+            dependency_aliases=tuple(self._dependency_aliases.items()),
+            lines=tuple((line, self._line_text(line)) for line in sorted(self._wanted_lines)),
+        )
+
+    def _function_summaries(self) -> tuple[FunctionSummary, ...]:
+        model = self.context.model
+        counts: dict[str, int] = {}
+        for function in self._functions.values():
+            counts[function.name] = counts.get(function.name, 0) + 1
+        return tuple(
+            FunctionSummary(
+                name=function.name,
+                line=function.line,
+                is_async=function.is_async,
+                # Two defs of one name: which one runs is not known statically.
+                followable=_runs_when_called(function) and counts[function.name] == 1,
+                is_route=model.is_route(function.node),
+                is_dependency=model.is_dependency(function.node),
+                calls=tuple(function.calls),
+                blocking=tuple(function.blocking),
+                imports=tuple(function.imports),
+            )
+            for function in self._functions.values()
+        )
+
+    def _route_summaries(self) -> tuple[RouteSummary, ...]:
+        aliases = self._dependency_aliases
+        return tuple(
+            self._route(func, route, aliases) for func, route in self.context.model.routes()
+        )
+
+    def _route(
+        self, func: cst.FunctionDef, route: RouteInfo, aliases: dict[str, str]
+    ) -> RouteSummary:
+        handler_line = self._def_lines.get(id(func), 0)
+        unseen = _Position(handler_line, 1, 1, "", ())
+        where = self._route_positions.get(id(route.call), unseen)
+        response, returns = self._response(func, route)
+        return RouteSummary(
+            router=route.router,
+            scope=where.scope,
+            methods=("WEBSOCKET",) if route.is_websocket else route.http_methods,
+            path=route.path,
+            handler=func.name.value,
+            handler_line=handler_line,
+            line=where.line,
+            column=where.column,
+            end_column=where.end_column,
+            is_async=func.asynchronous is not None,
+            response_model=response,
+            return_annotation=returns,
+            dependencies=self._route_dependencies(func, route, aliases),
+            branches=where.branches,
+        )
+
+    def _route_dependencies(
+        self, func: cst.FunctionDef, route: RouteInfo, aliases: dict[str, str]
+    ) -> tuple[str, ...]:
+        """``dependencies=[...]`` of the registration, then what the parameters depend on."""
+        model = self.context.model
+        listed = syntax.listed_dependencies(model, route.keyword("dependencies"))
+        return (*listed, *syntax.parameter_dependencies(model, func, aliases))
+
+    def _response(self, func: cst.FunctionDef, route: RouteInfo) -> tuple[str | None, str | None]:
+        """The ``response_model=`` and the return annotation, as written."""
+        module = self.context.module
+        model = route.keyword("response_model")
+        returns = func.returns.annotation if func.returns else None
+        return (
+            None if model is None else syntax.one_line(module, model),
+            None if returns is None else syntax.one_line(module, returns),
+        )
+
+
+def _is_attribute_of(target: cst.BaseExpression, owner: str | None) -> TypeGuard[cst.Attribute]:
+    """True for ``owner.x``."""
+    return (
+        isinstance(target, cst.Attribute)
+        and isinstance(target.value, cst.Name)
+        and target.value.value == owner
+    )
+
+
+def _wired(node: cst.Call, *, mount: bool) -> tuple[str | None, cst.BaseExpression | None]:
+    """The router (or app) an include_router/mount call wires in, and its path prefix."""
+    args = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+    if mount:  # app.mount("/sub", subapp)
+        child = keyword_arg(node, "app") or _nth(args, 1)
+        return _router_text(child), keyword_arg(node, "path") or _nth(args, 0)
+    child = keyword_arg(node, "router") or _nth(args, 0)
+    return _router_text(child), keyword_arg(node, "prefix")
+
+
+def _router_text(node: cst.BaseExpression | None) -> str | None:
+    """``users.router``; ``make_router()`` for a router a factory function returns."""
+    if isinstance(node, cst.Call):
+        factory = dotted_name(node.func)
+        return None if factory is None else factory + FACTORY_MARK
+    return dotted_name(node)
+
+
+def _nth(args: list[cst.BaseExpression], index: int) -> cst.BaseExpression | None:
+    return args[index] if len(args) > index else None
+
+
+def _decorator_name(decorator: cst.Decorator) -> str:
+    target = decorator.decorator
+    if isinstance(target, cst.Call):
+        target = target.func
+    return (dotted_name(target) or "").rpartition(".")[2]
+
+
+def _runs_when_called(function: _Function) -> bool:
+    if function.is_async or function.generator:
+        return False
+    # A decorator may change what calling the def does (``@contextmanager``, ``@lru_cache``).
+    return all(_decorator_name(d) in _TRANSPARENT_DECORATORS for d in function.node.decorators)

@@ -1,0 +1,296 @@
+"""FAPI102 blocking-call-via-helper: what is followed, what is not, and the chain it reports.
+
+Single-file cases run the project step on the one file, as ``lint_source`` does; the
+cross-file cases are in test_project_cli.py. The helper cases FAPI103/FAPI104 used to
+cover (module-level helpers of the same file) moved here: FAPI102 alone follows helpers.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from fastapi_lint.engine import lint_source
+from fastapi_lint.models import ChainStep, Diagnostic
+from fastapi_lint.options import RuleOptions
+from fastapi_lint.registry import rule_by_code
+from fastapi_lint.rule import Rule
+from fastapi_lint.rules.blocking_call_via_helper import BlockingCallViaHelper
+
+
+def findings(source: str, *codes: str, options: RuleOptions | None = None) -> list[Diagnostic]:
+    rules: tuple[type[Rule], ...] = tuple(
+        rule for code in codes or ("FAPI102",) if (rule := rule_by_code(code)) is not None
+    )
+    result = lint_source(textwrap.dedent(source), "app.py", rules, options)
+    assert not result.internal_errors, result.internal_errors
+    return list(result.diagnostics)
+
+
+def lines(source: str) -> list[int]:
+    return [d.line for d in findings(source)]
+
+
+# -- what is followed --------------------------------------------------------------------
+
+
+def test_a_local_helper_using_the_session_is_flagged_at_its_call() -> None:
+    source = """
+        from sqlalchemy.orm import Session
+
+        def get_user(db: Session, user_id: int):
+            return db.get(User, user_id)
+
+        async def handler(db: Session):
+            user = get_user(db, 1)
+            return user
+    """
+    (finding,) = findings(source)
+    assert (finding.line, finding.column, finding.end_column) == (8, 12, 20)
+    assert "`handler() -> get_user() -> db.get()` (app.py:5)" in finding.message
+    assert finding.chain == (
+        ChainStep("get_user", "app.py", 8),
+        ChainStep("db.get", "app.py", 5),
+    )
+
+
+def test_helpers_are_followed_through_other_helpers() -> None:
+    source = """
+        from passlib.context import CryptContext
+
+        pwd_context = CryptContext(schemes=["bcrypt"])
+
+        def verify_password(plain, hashed):
+            return pwd_context.verify(plain, hashed)
+
+        def authenticate(user, plain):
+            return user is not None and verify_password(plain, user.hashed)
+
+        async def login(user, plain):
+            return authenticate(user, plain)
+    """
+    (finding,) = findings(source)
+    assert finding.line == 13
+    assert "`login() -> authenticate() -> verify_password() -> pwd_context.verify()`" in (
+        finding.message
+    )
+    assert "use `await run_in_threadpool(authenticate, ...)`" in finding.message
+
+
+def test_the_shortest_chain_is_reported_and_recursion_terminates() -> None:
+    source = """
+        import time
+
+        def ping(n):
+            return pong(n - 1) if n else slow()
+
+        def pong(n):
+            return ping(n)
+
+        def slow():
+            time.sleep(1)
+
+        async def handler():
+            pong(3)
+    """
+    (finding,) = findings(source)
+    assert "`handler() -> pong() -> ping() -> slow() -> time.sleep()`" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("setup", "call"),
+    [
+        # Methods through self, through a typed parameter, a local, a constructor.
+        (
+            "class Store:\n    def load(self):\n        return open('f').read()\n"
+            "    async def handler(self):\n        return self.load()",
+            None,
+        ),
+        ("class Store:\n    def load(self):\n        return open('f').read()", "store.load()"),
+        ("class Store:\n    def __init__(self):\n        self.f = open('f')", "Store()"),
+        # A static method called on the class, a module-level instance.
+        (
+            "class Store:\n    @staticmethod\n    def load():\n        return open('f').read()",
+            "Store.load()",
+        ),
+        (
+            "class Store:\n    def load(self):\n        return open('f').read()\nshared = Store()",
+            "shared.load()",
+        ),
+    ],
+)
+def test_methods_and_constructors_are_followed(setup: str, call: str | None) -> None:
+    body = "" if call is None else f"\nasync def handler(store: Store):\n    return {call}\n"
+    source = f"{setup}\n{body}"
+    assert len(findings(source)) == 1, source
+
+
+def test_extend_blocking_calls_count_for_helpers_too() -> None:
+    source = """
+        import mylib
+
+        def sync_upload(data):
+            mylib.upload(data)
+
+        async def handler(data):
+            sync_upload(data)
+    """
+    assert findings(source) == []
+    options = RuleOptions(extend_blocking_calls=("mylib.upload",))
+    assert [d.line for d in findings(source, options=options)] == [8]
+
+
+# -- what is not followed ----------------------------------------------------------------
+
+HELPER_SETUP = """
+import bcrypt
+from contextlib import contextmanager
+"""
+
+
+@pytest.mark.parametrize(
+    ("helper", "call"),
+    [
+        # A generator function's call runs none of its body.
+        ("def hashes(pw):\n    yield bcrypt.hashpw(pw, b'salt')", "hashes(pw)"),
+        # A decorator may change what calling the function does.
+        (
+            "@contextmanager\ndef hashing(pw):\n    bcrypt.hashpw(pw, b'salt')\n    yield",
+            "hashing(pw)",
+        ),
+        # The hash runs only when the nested def or lambda is called.
+        ("def later(pw):\n    return lambda: bcrypt.hashpw(pw, b'salt')", "later(pw)"),
+        (
+            "def later(pw):\n    def run():\n        bcrypt.hashpw(pw, b'salt')\n    return run",
+            "later(pw)",
+        ),
+        # A recursive helper that never hashes.
+        ("def spin(n):\n    return spin(n - 1) if n else 0", "spin(3)"),
+        # Two defs of one name: which one runs is unknown.
+        ("def h(pw):\n    return bcrypt.hashpw(pw, b'salt')\ndef h(pw):\n    return pw", "h(pw)"),
+    ],
+)
+def test_helpers_whose_call_does_not_block_now_are_not_flagged(helper: str, call: str) -> None:
+    source = f"{HELPER_SETUP}\n{helper}\n\nasync def handler(pw):\n    {call}\n"
+    assert lines(source) == []
+
+
+def test_an_async_helper_is_flagged_inside_not_where_it_is_awaited() -> None:
+    source = """
+        import bcrypt
+
+        async def hash_password(pw):
+            return bcrypt.hashpw(pw, bcrypt.gensalt())
+
+        async def handler(pw):
+            return await hash_password(pw)
+    """
+    assert [(d.code, d.line) for d in findings(source, "FAPI102", "FAPI104")] == [("FAPI104", 5)]
+
+
+def test_a_parameter_or_local_named_like_a_helper_is_not_the_helper() -> None:
+    source = """
+        import bcrypt
+
+        def check(pw, hashed):
+            return bcrypt.checkpw(pw, hashed)
+
+        async def handler(pw, hashed, check):
+            check(pw, hashed)
+
+        async def other(pw, hashed):
+            def check(a, b):
+                return a == b
+
+            check(pw, hashed)
+    """
+    assert lines(source) == []
+
+
+@pytest.mark.parametrize(
+    ("imports", "offload"),
+    [
+        (
+            "from starlette.concurrency import run_in_threadpool",
+            "await run_in_threadpool(check, pw)",
+        ),
+        ("from fastapi.concurrency import run_in_threadpool", "await run_in_threadpool(check, pw)"),
+        ("import asyncio", "await asyncio.to_thread(check, pw)"),
+        ("import anyio", "await anyio.to_thread.run_sync(check, pw)"),
+        ("import asyncio", "await asyncio.get_running_loop().run_in_executor(None, check, pw)"),
+        ("import functools, asyncio", "await asyncio.to_thread(functools.partial(check, pw))"),
+        ("import asyncio", "await asyncio.to_thread(lambda: check(pw))"),
+    ],
+)
+def test_a_helper_handed_to_a_thread_is_not_a_call(imports: str, offload: str) -> None:
+    source = f"""
+import bcrypt
+{imports}
+
+def check(pw):
+    return bcrypt.checkpw(pw, b"hash")
+
+async def handler(pw):
+    return {offload}
+"""
+    assert lines(source) == []
+
+
+def test_sync_routes_and_dependencies_are_not_flagged() -> None:
+    source = """
+        import requests
+        from fastapi import Depends, FastAPI
+
+        app = FastAPI()
+
+        def fetch(url):
+            return requests.get(url)
+
+        def current_user():
+            return fetch("https://id.example.com/me")
+
+        @app.get("/me")
+        def me(user=Depends(current_user)):
+            return fetch("https://example.com")
+    """
+    assert lines(source) == []
+
+
+def test_each_stall_is_reported_once_direct_or_via_a_helper() -> None:
+    source = """
+        import time
+        from sqlalchemy.orm import Session
+
+        def nap():
+            time.sleep(1)
+
+        def load(db: Session):
+            return db.execute("SELECT 1")
+
+        async def handler(db: Session):
+            time.sleep(1)
+            db.commit()
+            nap()
+            load(db)
+    """
+    found = [(d.code, d.line) for d in findings(source, "FAPI101", "FAPI102", "FAPI103")]
+    assert found == [("FAPI101", 12), ("FAPI103", 13), ("FAPI102", 14), ("FAPI102", 15)]
+
+
+def test_noqa_suppresses_the_finding_at_the_helper_call() -> None:
+    source = """
+        import time
+
+        def nap():
+            time.sleep(1)
+
+        async def handler():
+            nap()  # noqa: FAPI102
+            nap()  # noqa: FAPI101
+    """
+    assert lines(source) == [9]
+
+
+def test_the_rule_is_a_project_rule_with_no_visitor() -> None:
+    assert BlockingCallViaHelper.visitor_methods() == {}
