@@ -266,6 +266,7 @@ def test_engine_bug_on_one_file_is_an_internal_error_not_a_crash(
         raise KeyError("positions")
 
     monkeypatch.setattr(engine, "node_ranges", broken)
+    monkeypatch.setattr(engine, "statement_ranges", broken)
     result = lint_source("boom()\n", "x.py", (FlagEveryCall,))
     (error,) = result.internal_errors
     assert error.rule == "engine" and "KeyError" in error.message

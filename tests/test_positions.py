@@ -80,3 +80,36 @@ def test_only_the_wanted_nodes_are_returned() -> None:
     ranges = node_ranges(module, [second])
     assert list(ranges) == [second]
     assert (ranges[second].start.line, ranges[second].start.column) == (2, 0)
+
+
+def _diagnostics_both_ways(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list, list]:
+    import fastapi_lint.engine as engine
+    from fastapi_lint.registry import all_rules
+
+    per_statement = engine.lint_source(source, "x.py", all_rules()).diagnostics
+    with monkeypatch.context() as patch:
+        # Without anchors every range comes from generating the whole module.
+        patch.setattr(engine, "statement_ranges", lambda *args: {})
+        whole_module = engine.lint_source(source, "x.py", all_rules()).diagnostics
+    return list(per_statement), list(whole_module)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_statement_by_statement_positions_equal_whole_module_ones(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    per_statement, whole_module = _diagnostics_both_ways(sample.read_text(), monkeypatch)
+    assert per_statement == whole_module
+
+
+def test_statement_positions_on_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = FIXTURES.parent / "corpus"
+    files = sorted(corpus.rglob("*.py"))[::8] if corpus.is_dir() else []
+    if not files:
+        pytest.skip("corpus/ is empty; fill it with scripts/fetch_corpus.py")
+    compared = 0
+    for file in files:
+        per_statement, whole_module = _diagnostics_both_ways(file.read_text(), monkeypatch)
+        assert per_statement == whole_module, file
+        compared += len(per_statement)
+    assert compared > 500

@@ -67,7 +67,7 @@ def _mismatches(source: str) -> list[str]:
     context = FileContext(path="x.py", source=source, module=module)
     probe = _Probe(context)
     walk = _Walk(context, _Dispatch.for_rules([probe]))
-    walk.run_counting_lines(module)
+    walk.run(module)
     assert not walk.errors, walk.errors
     names: dict[int, cst.Name] = {}
     module.visit(_DefNames(names))

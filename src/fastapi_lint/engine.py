@@ -32,7 +32,7 @@ from fastapi_lint.models import (
 )
 from fastapi_lint.nesting_guard import check_nesting
 from fastapi_lint.options import RuleOptions
-from fastapi_lint.positions import node_ranges
+from fastapi_lint.positions import node_ranges, statement_ranges
 from fastapi_lint.project.collector import SummaryCollector
 from fastapi_lint.rule import FileContext, PendingReport, Rule, is_project_rule
 from fastapi_lint.rules.syntax_error import SyntaxErrorRule
@@ -80,6 +80,8 @@ class _Walk:
     context: FileContext
     dispatch: _Dispatch
     errors: list[InternalError] = field(default_factory=list)
+    top_level: set[int] = field(default_factory=set)
+    text_nodes: frozenset[type[cst.CSTNode]] = frozenset()
 
     def call(self, callbacks: list[tuple[Rule, Callback]] | None, node: cst.CSTNode) -> None:
         if not callbacks:
@@ -94,50 +96,48 @@ class _Walk:
                 self.dispatch.drop(rule)
 
     def run(self, module: cst.Module) -> None:
-        """Depth-first, in source order, without recursion."""
-        scopes = self.context.scopes
-        stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
-        while stack:
-            node, leaving = stack.pop()
-            node_class = type(node)
-            if leaving:
-                self.call(self.dispatch.leave.get(node_class), node)
-                if isinstance(node, _SCOPE_TYPES):
-                    scopes.pop()
-                continue
-            if isinstance(node, _SCOPE_TYPES):
-                scopes.append(node)
-            self.call(self.dispatch.visit.get(node_class), node)
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(children(node)))
+        """Depth-first, in source order, without recursion.
 
-    def run_counting_lines(self, module: cst.Module) -> None:
-        """``run``, keeping ``context.line`` at the line each visited node starts on.
-
-        Every line break of the source is a ``Newline`` node or sits inside a string
-        token (or a backslash continuation), all visited in source order, so counting
-        them gives lines for every node at no codegen cost (see ``_line_breaks``).
+        ``context.line`` follows the line each visited node starts on: every line break
+        of the source is a ``Newline`` node or sits inside a string token (or a
+        backslash continuation), all visited in source order, so counting them gives
+        lines for every node at no codegen cost (see ``_line_breaks``).
         """
-        context, visit, leave = self.context, self.dispatch.visit, self.dispatch.leave
-        text_nodes = _text_nodes(context.source)
+        self.top_level = {id(statement) for statement in module.body}
+        self.text_nodes = _text_nodes(self.context.source)
+        leave = self.dispatch.leave
         stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
         while stack:
             node, leaving = stack.pop()
             node_class = type(node)
             if leaving:
-                self.call(leave.get(node_class), node)
-                if node_class in _SCOPE_CLASSES:
-                    context.scopes.pop()
+                self._leave(node, node_class)
                 continue
-            if node_class is cst.Newline:
-                context.line += 1
-            elif node_class in text_nodes:
-                context.line += _line_breaks(node)
-            elif node_class in _SCOPE_CLASSES:
-                context.scopes.append(node)  # type: ignore[arg-type]  # checked just above
-            self.call(visit.get(node_class), node)
-            stack.append((node, True))
+            self._enter(node, node_class)
+            if node_class in leave or node_class in _SCOPE_CLASSES:
+                stack.append((node, True))  # only nodes that someone leaves get a marker
             stack.extend((child, False) for child in reversed(children(node)))
+
+    def _enter(self, node: cst.CSTNode, node_class: type[cst.CSTNode]) -> None:
+        context = self.context
+        if node_class is cst.Newline:
+            context.line += 1
+        elif node_class in self.text_nodes:
+            context.line += _line_breaks(node)
+        elif node_class in _SCOPE_CLASSES:
+            context.scopes.append(node)  # type: ignore[arg-type]  # checked just above
+        if id(node) in self.top_level:
+            context.statement = (node, context.line)
+        callbacks = self.dispatch.visit.get(node_class)
+        if callbacks:
+            self.call(callbacks, node)
+
+    def _leave(self, node: cst.CSTNode, node_class: type[cst.CSTNode]) -> None:
+        callbacks = self.dispatch.leave.get(node_class)
+        if callbacks:
+            self.call(callbacks, node)
+        if node_class in _SCOPE_CLASSES:
+            self.context.scopes.pop()
 
 
 # The exact classes: a set lookup instead of ``isinstance``, which goes through ABCMeta.
@@ -200,10 +200,27 @@ def _diagnostic(
     )
 
 
+def _ranges(context: FileContext) -> dict[cst.CSTNode, CodeRange]:
+    """Ranges of the reported nodes: statement by statement, the module as a fallback."""
+    by_statement: dict[int, list[PendingReport]] = {}
+    for pending in context.reports:
+        if pending.anchor is not None:
+            by_statement.setdefault(id(pending.anchor[0]), []).append(pending)
+    ranges: dict[cst.CSTNode, CodeRange] = {}
+    for group in by_statement.values():
+        statement, first_line = group[0].anchor  # type: ignore[misc]  # grouped on it
+        nodes = [pending.node for pending in group]
+        ranges.update(statement_ranges(context.module, statement, first_line, nodes))
+    missing = [pending.node for pending in context.reports if pending.node not in ranges]
+    if missing:  # reported from outside the statement being walked
+        ranges.update(node_ranges(context.module, missing))
+    return ranges
+
+
 def _resolve(context: FileContext) -> list[Diagnostic]:
     if not context.reports:
         return []
-    ranges = node_ranges(context.module, [pending.node for pending in context.reports])
+    ranges = _ranges(context)
     lines = _lines(context.source)
     return [
         _diagnostic(pending, ranges[pending.node], context.path, lines)
@@ -283,10 +300,7 @@ def _run_rules(
     rules = [rule_class(context) for rule_class in rule_classes]
     collector = SummaryCollector(context) if collect else None
     walk = _Walk(context, _Dispatch.for_rules([*rules, collector] if collector else rules))
-    if collector is None:
-        walk.run(module)
-    else:
-        walk.run_counting_lines(module)
+    walk.run(module)
     diagnostics = unsuppressed(_resolve(context))
     coverage = TypeCoverage(context.annotations_present, context.annotations_expected)
     ordered = tuple(sorted(diagnostics, key=Diagnostic.sort_key))

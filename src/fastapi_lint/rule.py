@@ -64,6 +64,9 @@ class PendingReport:
     length: int | None
     fix: Fix | None
     name: str
+    # The top-level statement being walked and its first line: positions are then
+    # generated for that statement alone instead of the whole module up to it.
+    anchor: tuple[cst.CSTNode, int] | None = None
 
 
 @dataclass(slots=True)
@@ -80,6 +83,7 @@ class FileContext:
     annotations_expected: int = 0
     # The line the walk is on (1-based); kept only while a project summary is collected.
     line: int = 1
+    statement: tuple[cst.CSTNode, int] | None = None
     _model: ModuleModel | None = None
     _shared: dict[object, object] = field(default_factory=dict)
 
@@ -139,7 +143,9 @@ class Rule:
         """Record a finding at ``node`` (or its first ``length`` characters)."""
         text = message if message is not None else self.message.format(**format_args)
         self.context.reports.append(
-            PendingReport(type(self), node, text, length, fix, name or self.name)
+            PendingReport(
+                type(self), node, text, length, fix, name or self.name, self.context.statement
+            )
         )
 
     @classmethod
