@@ -33,3 +33,11 @@ def test_quick_start_is_two_commands_one_linting_the_sample_app() -> None:
     assert len(commands) == 2 and all("\n" not in command for command in commands)
     assert "fastapi-lint check fixtures/sample_app" in commands[0]
     assert "pytest" in commands[1]
+
+
+def test_installed_version_is_the_package_version() -> None:
+    from importlib.metadata import version
+
+    import fastapi_lint
+
+    assert version("fastapi-lint") == fastapi_lint.__version__

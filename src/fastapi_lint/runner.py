@@ -66,8 +66,19 @@ def _crashed(job: FileJob) -> FileResult:
     return FileResult(job.display_path, internal_errors=(error,))
 
 
-def run_jobs(
-    jobs: Sequence[FileJob], options: RuleOptions, *, workers: int, cache_dir: Path | None
+def _cached(job: FileJob, options: RuleOptions, cache_dir: Path) -> FileResult | None:
+    """The cached result of ``job`` when nothing it depends on changed, else None."""
+    try:
+        data = job.file.read_bytes()
+    except OSError:
+        return None  # lint_job reports it
+    fingerprint = settings_fingerprint(options, job.rules, summarise=job.summarise)
+    key = entry_key(data, job.display_path, fingerprint)
+    return ResultCache(cache_dir).load(key, job.display_path)
+
+
+def _lint_all(
+    jobs: Sequence[FileJob], options: RuleOptions, workers: int, cache_dir: Path | None
 ) -> list[FileResult]:
     work = functools.partial(lint_job, options=options, cache_dir=cache_dir)
     workers = min(workers, len(jobs) // _MIN_FILES_PER_WORKER)
@@ -81,3 +92,15 @@ def run_jobs(
     except BrokenProcessPool:
         results.extend(_crashed(job) for job in jobs[len(results) :])
     return results
+
+
+def run_jobs(
+    jobs: Sequence[FileJob], options: RuleOptions, *, workers: int, cache_dir: Path | None
+) -> list[FileResult]:
+    """Results in job order: cache hits answered here, only the rest sent to workers."""
+    if cache_dir is None:
+        return _lint_all(jobs, options, workers, None)
+    found = [_cached(job, options, cache_dir) for job in jobs]
+    missing = [job for job, result in zip(jobs, found, strict=True) if result is None]
+    linted = iter(_lint_all(missing, options, workers, cache_dir))
+    return [result if result is not None else next(linted) for result in found]
