@@ -220,6 +220,19 @@ def _as_name(asname: cst.AsName | None) -> str | None:
     return asname.name.value
 
 
+def assigned_names(target: cst.BaseExpression) -> Iterator[str]:
+    """Every name an assignment target binds, through tuple/list unpacking and stars."""
+    stack: list[cst.BaseExpression] = [target]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            yield node.value
+        elif isinstance(node, cst.Tuple | cst.List):
+            stack.extend(element.value for element in node.elements)
+        elif isinstance(node, cst.StarredElement):
+            stack.append(node.value)
+
+
 def _target_names(
     target: cst.BaseExpression, value: BoundValue
 ) -> Iterator[tuple[str, BoundValue]]:
@@ -227,15 +240,8 @@ def _target_names(
     if isinstance(target, cst.Name):
         yield target.value, value
         return
-    stack: list[cst.BaseExpression] = [target]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Name):
-            yield node.value, UNKNOWN
-        elif isinstance(node, cst.Tuple | cst.List):
-            stack.extend(element.value for element in node.elements)
-        elif isinstance(node, cst.StarredElement):
-            stack.append(node.value)
+    for name in assigned_names(target):
+        yield name, UNKNOWN
 
 
 def _child_statements(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

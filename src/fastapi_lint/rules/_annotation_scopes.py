@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from fastapi_lint.fastapi_model import assigned_names
 from fastapi_lint.rule import Rule
 
 OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
@@ -232,15 +233,8 @@ def _as_name(asname: cst.AsName | None) -> str | None:
 
 
 def _target_names(target: cst.BaseExpression) -> Iterator[tuple[str, str | None]]:
-    stack: list[cst.BaseExpression] = [target]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Name):
-            yield node.value, None
-        elif isinstance(node, cst.Tuple | cst.List):
-            stack.extend(element.value for element in node.elements)
-        elif isinstance(node, cst.StarredElement):
-            stack.append(node.value)
+    for name in assigned_names(target):
+        yield name, None
 
 
 def _final(resolved: str | None, expr: cst.BaseExpression, module_scope: _Scope) -> str | None:
