@@ -244,7 +244,7 @@ def _target_names(
         yield name, UNKNOWN
 
 
-def _child_statements(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+def child_statements(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Statements and clauses directly inside a compound statement or clause.
 
     Reads the fields by name: LibCST's generic ``children`` rebuilds a list of every
@@ -269,7 +269,7 @@ def _nested(node: cst.CSTNode, where: _Where) -> list[tuple[cst.CSTNode, _Where]
         where = _FUNCTION
     elif isinstance(node, cst.ClassDef):
         where = _Where("class", node.name.value)
-    return [(child, where) for child in _child_statements(node)]
+    return [(child, where) for child in child_statements(node)]
 
 
 def _header_nodes(func: cst.FunctionDef) -> list[cst.CSTNode]:
@@ -514,14 +514,14 @@ class ModuleModel:
         def lookup(name: str) -> BoundValue | None:
             return bindings.get(name) or self.module_bindings.get(name)
 
-        self._bind_parameters(func.params, bindings, lookup)
-        shared = self._bind_body(func, bindings, lookup)
+        self.bind_parameters(func.params, bindings, lookup)
+        shared = self.bind_body(func, bindings, lookup)
         for name in shared:
             bindings.values.pop(name, None)
         self._function_bindings[id(func)] = bindings
         return bindings
 
-    def _bind_parameters(self, params: cst.Parameters, bindings: Bindings, lookup: Lookup) -> None:
+    def bind_parameters(self, params: cst.Parameters, bindings: Bindings, lookup: Lookup) -> None:
         every = [*params.posonly_params, *params.params, *params.kwonly_params]
         for extra in (params.star_arg, params.star_kwarg):
             if isinstance(extra, cst.Param):
@@ -535,10 +535,10 @@ class ModuleModel:
             )
             bindings.bind(param.name.value, value)
 
-    def _bind_body(self, func: cst.FunctionDef, bindings: Bindings, lookup: Lookup) -> set[str]:
+    def bind_body(self, func: cst.FunctionDef, bindings: Bindings, lookup: Lookup) -> set[str]:
         """Bind the body's names; return those declared ``global``/``nonlocal``."""
         shared: set[str] = set()
-        stack = list(reversed(list(_child_statements(func))))
+        stack = list(reversed(list(child_statements(func))))
         while stack:
             node = stack.pop()
             for name, value in self.statement_bindings(node, lookup):
@@ -546,7 +546,7 @@ class ModuleModel:
             if isinstance(node, cst.Global | cst.Nonlocal):
                 shared.update(item.name.value for item in node.names)
             if not isinstance(node, cst.FunctionDef | cst.ClassDef):
-                stack.extend(reversed(list(_child_statements(node))))
+                stack.extend(reversed(list(child_statements(node))))
         return shared
 
     # -- scanning ------------------------------------------------------------------

@@ -219,5 +219,3 @@ class ProjectRule(Rule):
 def is_project_rule(rule: type[Rule]) -> bool:
     return issubclass(rule, ProjectRule)
 
-
-VisitorCallback = Callable[[cst.CSTNode], object]

@@ -11,7 +11,7 @@ import libcst as cst
 from fastapi_lint.fastapi_model import (
     DEPENDENCY_MARKERS,
     ModuleModel,
-    _child_statements,
+    child_statements,
     dotted_name,
     keyword_arg,
     positional_args,
@@ -94,12 +94,12 @@ def local_types(function: cst.FunctionDef) -> dict[str, str]:
         annotated = type_text(param.annotation.annotation) if param.annotation else None
         if annotated:
             found[param.name.value] = annotated
-    stack = list(_child_statements(function))
+    stack = list(child_statements(function))
     while stack:
         node = stack.pop()
         found.update(_assigned_type(node))
         if not isinstance(node, cst.FunctionDef | cst.ClassDef):
-            stack.extend(_child_statements(node))
+            stack.extend(child_statements(node))
     return found
 
 

@@ -17,9 +17,8 @@ import libcst as cst
 from fastapi_lint.fastapi_model import (
     Bindings,
     BoundValue,
-    Lookup,
     ModuleModel,
-    _child_statements,
+    child_statements,
 )
 from fastapi_lint.rule import FileContext
 from fastapi_lint.rules._async_scope import AsyncBodyRule
@@ -37,7 +36,7 @@ def module_statements(module: cst.Module) -> Iterator[cst.CSTNode]:
         node = stack.pop()
         yield node
         if not isinstance(node, cst.FunctionDef | cst.ClassDef):
-            stack.extend(reversed(list(_child_statements(node))))
+            stack.extend(reversed(list(child_statements(node))))
 
 
 def _assigned(node: cst.CSTNode) -> tuple[list[str], cst.BaseExpression] | None:
@@ -97,8 +96,8 @@ class AliasedNames:
             return bindings.get(name) or self.module_value(name)
 
         # The model's own binders, given this lookup instead of the module's.
-        self._model._bind_parameters(function.params, bindings, lookup)
-        for name in self._model._bind_body(function, bindings, lookup):
+        self._model.bind_parameters(function.params, bindings, lookup)
+        for name in self._model.bind_body(function, bindings, lookup):
             bindings.values.pop(name, None)
         self._bindings[id(function)] = bindings
         return bindings
@@ -147,12 +146,3 @@ class AliasAwareRule(AsyncBodyRule):
 
     def module_value(self, name: str) -> BoundValue | None:
         return self._names().module_value(name)
-
-    def lookup_in(self, function: cst.FunctionDef) -> Lookup:
-        """Name lookup inside a module-level ``function``: its own names, then the module."""
-        bindings = self.bindings_of(function)
-
-        def lookup(name: str) -> BoundValue | None:
-            return bindings.get(name) or self.module_value(name)
-
-        return lookup
