@@ -3,27 +3,27 @@
 ruff runs (stable and preview) over the FAPI101 fixtures, an inline set of tricky
 snippets and, when ``scripts/fetch_corpus.py`` has filled it, the git-ignored corpus/.
 Each ruff finding must have a FAPI101 finding on the same line of the same file.
+``# noqa`` comments are honoured on both sides (each tool reads its own codes).
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pytest
 
+from corpus_helpers import ROOT, CorpusLint, CorpusRuff, Item, RuffFlags, run_ruff, write_snippets
 from fastapi_lint.engine import lint_source
+from fastapi_lint.models import FileResult
 from fastapi_lint.rules.blocking_call_in_async_function import BlockingCallInAsyncFunction
 
-PROJECT = Path(__file__).resolve().parents[1]
-FIXTURES = PROJECT / "fixtures" / "rules" / "blocking_call_in_async_function"
-CORPUS = PROJECT / "corpus"
+FIXTURES = ROOT / "fixtures" / "rules" / "blocking_call_in_async_function"
 RUFF_CODES = ("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")
+# Stable and preview rules alike; ruff's ``noqa`` comments are honoured, as ours are.
+RUFF_RUNS = (RuffFlags(ignore_noqa=False), RuffFlags(preview=True, ignore_noqa=False))
+Finding = tuple[str, int, str]  # (resolved file, line, ruff's code)
 
 SNIPPETS = {
     "aliases": """
@@ -170,61 +170,64 @@ SNIPPETS = {
 }
 
 
-def _ruff_command() -> list[str]:
-    if shutil.which("ruff", path=str(Path(sys.executable).parent)) is None:
-        if shutil.which("ruff") is None:
-            pytest.skip("ruff is not installed")
-        return ["ruff"]
-    return [sys.executable, "-m", "ruff"]
-
-
-def _ruff_findings(paths: Iterable[Path]) -> set[tuple[str, int, str]]:
-    """(resolved file, line, code) of every finding, with and without preview rules."""
-    found: set[tuple[str, int, str]] = set()
-    base = [*_ruff_command(), "check", "--isolated", "--select", ",".join(RUFF_CODES)]
-    base += ["--output-format", "json", "--exit-zero", *map(str, paths)]
-    for extra in ([], ["--preview"]):
-        done = subprocess.run([*base, *extra], capture_output=True, text=True, check=True)
-        for item in json.loads(done.stdout):
-            if item["code"] in RUFF_CODES:
-                resolved = str(Path(item["filename"]).resolve())
-                found.add((resolved, item["location"]["row"], item["code"]))
+def _ruff_findings(items: Iterable[Item]) -> set[Finding]:
+    """(resolved file, line, code) of every finding."""
+    found: set[Finding] = set()
+    for item in items:
+        if item["code"] in RUFF_CODES:
+            resolved = str(Path(item["filename"]).resolve())
+            found.add((resolved, item["location"]["row"], item["code"]))
     return found
+
+
+def _fapi101(result: FileResult) -> set[int]:
+    return {d.line for d in result.diagnostics if d.code == "FAPI101"}
 
 
 def _fapi101_lines(file: str) -> set[int]:
     source = Path(file).read_text(encoding="utf-8", errors="replace")
-    result = lint_source(source, file, (BlockingCallInAsyncFunction,))
-    return {d.line for d in result.diagnostics if d.code == "FAPI101"}
+    return _fapi101(lint_source(source, file, (BlockingCallInAsyncFunction,)))
 
 
-def _missed(paths: Iterable[Path]) -> tuple[set[tuple[str, int, str]], list[str]]:
-    ruff = _ruff_findings(paths)
-    ours = {file: _fapi101_lines(file) for file in {file for file, _, _ in ruff}}
-    missed = sorted(f"{file}:{line} {code}" for file, line, code in ruff if line not in ours[file])
-    return ruff, missed
+def _missed(ruff: set[Finding], ours: Callable[[str], set[int]]) -> list[str]:
+    """Ruff's findings on lines where FAPI101 has none; ``ours`` gives a file's lines."""
+    lines = {file: ours(file) for file in {file for file, _, _ in ruff}}
+    return sorted(f"{file}:{line} {code}" for file, line, code in ruff if line not in lines[file])
+
+
+def _ruff_on(paths: Sequence[Path]) -> set[Finding]:
+    return _ruff_findings(
+        item for flags in RUFF_RUNS for item in run_ruff(paths, RUFF_CODES, flags)
+    )
 
 
 @pytest.fixture
 def snippet_files(tmp_path: Path) -> list[Path]:
-    files = []
-    for name, code in SNIPPETS.items():
-        file = tmp_path / f"{name}.py"
-        file.write_text(textwrap.dedent(code), encoding="utf-8")
-        files.append(file)
-    return files
+    return write_snippets(
+        tmp_path, {name: textwrap.dedent(code) for name, code in SNIPPETS.items()}
+    )
 
 
 def test_every_ruff_async_finding_on_fixtures_and_snippets_is_a_fapi101(
     snippet_files: list[Path],
 ) -> None:
-    ruff, missed = _missed([*snippet_files, *sorted(FIXTURES.glob("*.py"))])
+    ruff = _ruff_on([*snippet_files, *sorted(FIXTURES.glob("*.py"))])
+    missed = _missed(ruff, _fapi101_lines)
     assert ruff, "ruff found nothing: the comparison would prove nothing"
     assert {code for _, _, code in ruff} == set(RUFF_CODES)
     assert not missed, "FAPI101 missed ruff findings:\n" + "\n".join(missed)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus/ absent: run scripts/fetch_corpus.py")
-def test_every_ruff_async_finding_on_the_corpus_is_a_fapi101() -> None:
-    _, missed = _missed([CORPUS])
+def test_every_ruff_async_finding_on_the_corpus_is_a_fapi101(
+    corpus_lint: CorpusLint, corpus_ruff: CorpusRuff
+) -> None:
+    ruff = _ruff_findings(
+        item for flags in RUFF_RUNS for item in corpus_ruff.items(RUFF_CODES, flags)
+    )
+
+    def ours(file: str) -> set[int]:
+        rules = (BlockingCallInAsyncFunction,)
+        return _fapi101(corpus_lint.result(Path(file), rules, honour_noqa=True))
+
+    missed = _missed(ruff, ours)
     assert not missed, "FAPI101 missed ruff findings:\n" + "\n".join(missed)

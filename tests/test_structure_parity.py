@@ -4,25 +4,34 @@ and FAPI404 counts lines exactly like an independent count made from ``ast`` and
 The inputs are an inline set of tricky snippets, the fixtures of the structure rules and,
 when ``scripts/fetch_corpus.py`` has filled it, every ``.py`` file of the git-ignored
 corpus/. ``# noqa`` comments are ignored on both sides, so that only the rules compare.
-Each group of inputs is linted once per complexity limit, with the three rules together.
+Each group of local inputs is linted once per complexity limit, with the three rules
+together; the corpus comes from the session's shared run (tests/corpus_helpers.py), made
+at the lowest limit.
 """
 
 from __future__ import annotations
 
 import ast
 import io
-import json
 import re
-import subprocess
-import sys
 import textwrap
 import tokenize
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from corpus_helpers import (
+    CORPUS_OPTIONS,
+    ROOT,
+    CorpusLint,
+    CorpusRuff,
+    Item,
+    parsed,
+    run_ruff,
+    write_snippets,
+)
 from fastapi_lint import engine
 from fastapi_lint.engine import lint_source
 from fastapi_lint.models import FileResult
@@ -31,10 +40,8 @@ from fastapi_lint.rules.function_too_long import FunctionTooLong
 from fastapi_lint.rules.superfluous_else import SuperfluousElse
 from fastapi_lint.rules.too_complex import TooComplex
 
-PROJECT = Path(__file__).resolve().parents[1]
-CORPUS = PROJECT / "corpus"
 FIXTURE_DIRS = [
-    PROJECT / "fixtures" / "rules" / name
+    ROOT / "fixtures" / "rules" / name
     for name in (
         "superfluous_else",
         "exit_in_else_branch",
@@ -44,8 +51,11 @@ FIXTURE_DIRS = [
     )
 ]
 RUFF_EXITS = {"RET505": "return", "RET506": "raise", "RET507": "continue", "RET508": "break"}
-LIMITS = (3, 10)
-LINES_LIMIT = 5  # FAPI404 counts are compared for every function longer than this
+# The corpus is linted at the lowest limit (the shared run's): it serves every limit.
+LIMITS = (CORPUS_OPTIONS.max_complexity, 10)
+# FAPI404 counts are compared for every function longer than this.
+LINES_LIMIT = CORPUS_OPTIONS.max_function_lines
+STRUCTURE_RULES = (SuperfluousElse, TooComplex, FunctionTooLong)
 _FAPI401 = re.compile(r"^Unnecessary `(?:else|elif)` after `(\w+)` statement")
 _FAPI405 = re.compile(
     r"^`(?P<name>\w+)` is too complex: cyclomatic complexity (?P<score>\d+) "
@@ -515,38 +525,32 @@ class Linted:
 
     @property
     def parsed(self) -> bool:
-        return not any(d.code == "FAPI000" for d in self.result.diagnostics)
+        return parsed(self.result)
 
 
 def _snippet_files(directory: Path) -> list[Path]:
-    files = []
-    for name, code in SNIPPETS.items():
-        file = directory / f"{name}.py"
-        file.write_text(textwrap.dedent(code).lstrip("\n"), encoding="utf-8")
-        files.append(file)
-    return files
-
-
-def _corpus_files() -> list[Path]:
-    return sorted(CORPUS.rglob("*.py")) if CORPUS.is_dir() else []
+    snippets = {name: textwrap.dedent(code).lstrip("\n") for name, code in SNIPPETS.items()}
+    return write_snippets(directory, snippets)
 
 
 def _fixture_files() -> list[Path]:
     return [file for directory in FIXTURE_DIRS for file in sorted(directory.glob("*.py"))]
 
 
+def _read(file: Path) -> str:
+    return file.read_text(encoding="utf-8", errors="replace")
+
+
 def _lint(files: Iterable[Path], limit: int) -> list[Linted]:
-    rules = (SuperfluousElse, TooComplex, FunctionTooLong)
     options = RuleOptions(max_complexity=limit, max_function_lines=LINES_LIMIT)
     linted = []
     with pytest.MonkeyPatch.context() as patch:
         # The comparison is between rules: suppression comments must not hide findings.
         patch.setattr(engine, "unsuppressed", list)
         for file in files:
-            source = file.read_text(encoding="utf-8", errors="replace")
-            linted.append(
-                Linted(file.resolve(), source, lint_source(source, str(file), rules, options))
-            )
+            source = _read(file)
+            result = lint_source(source, str(file), STRUCTURE_RULES, options)
+            linted.append(Linted(file.resolve(), source, result))
     return linted
 
 
@@ -555,40 +559,37 @@ def local_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return [*_snippet_files(tmp_path_factory.mktemp("structure-parity")), *_fixture_files()]
 
 
-_CACHE: dict[tuple[str, int], list[Linted]] = {}
+@pytest.fixture(scope="module")
+def corpus_linted(corpus_lint: CorpusLint) -> list[Linted]:
+    """The corpus as the shared run linted it (at the lowest limit, ``noqa`` ignored)."""
+    results = corpus_lint.results_for(STRUCTURE_RULES)
+    return [Linted(f, _read(f), r) for f, r in zip(corpus_lint.files, results, strict=True)]
 
 
-def _linted(group: str, files: list[Path], limit: int) -> list[Linted]:
-    if (group, limit) not in _CACHE:
-        _CACHE[group, limit] = _lint(files, limit)
-    return _CACHE[group, limit]
+_CACHE: dict[int, list[Linted]] = {}
+
+
+def _linted(files: list[Path], limit: int) -> list[Linted]:
+    """The snippets and fixtures linted at ``limit``, once per limit."""
+    if limit not in _CACHE:
+        _CACHE[limit] = _lint(files, limit)
+    return _CACHE[limit]
 
 
 # --- ruff -------------------------------------------------------------------------------
 
 
-def _chunks(items: list[Path], size: int = 400) -> Iterator[list[Path]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _ruff_findings(files: list[Path]) -> tuple[set[tuple[Path, int, int, str]], set[Path]]:
+def _ruff_findings(items: Iterable[Item]) -> tuple[set[tuple[Path, int, int, str]], set[Path]]:
     """RET505-508 findings as (file, line, column, exit), and the files ruff could not parse."""
-    pytest.importorskip("ruff")
     found: set[tuple[Path, int, int, str]] = set()
     broken: set[Path] = set()
-    command = [sys.executable, "-m", "ruff", "check", "--isolated", "--ignore-noqa"]
-    command += ["--select", ",".join(RUFF_EXITS), "--output-format", "json", "--exit-zero"]
-    for chunk in _chunks(files):
-        done = subprocess.run([*command, *map(str, chunk)], capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        for item in json.loads(done.stdout):
-            path = Path(item["filename"]).resolve()
-            if item["code"] not in RUFF_EXITS:
-                broken.add(path)  # a syntax error, reported with no code
-                continue
-            where = item["location"]
-            found.add((path, where["row"], where["column"], RUFF_EXITS[item["code"]]))
+    for item in items:
+        path = Path(item["filename"]).resolve()
+        if item["code"] not in RUFF_EXITS:
+            broken.add(path)  # a syntax error, reported with another code or none
+            continue
+        where = item["location"]
+        found.add((path, where["row"], where["column"], RUFF_EXITS[item["code"]]))
     return found, broken
 
 
@@ -602,8 +603,8 @@ def _fapi401(linted: list[Linted]) -> set[tuple[Path, int, int, str]]:
     return found
 
 
-def _compare_with_ruff(linted: list[Linted]) -> tuple[int, list[str]]:
-    ruff, broken = _ruff_findings([item.path for item in linted])
+def _compare_with_ruff(linted: list[Linted], items: Iterable[Item]) -> tuple[int, list[str]]:
+    ruff, broken = _ruff_findings(items)
     skipped = broken | {item.path for item in linted if not item.parsed}
     ruff = {f for f in ruff if f[0] not in skipped}
     ours = {f for f in _fapi401(linted) if f[0] not in skipped}
@@ -613,14 +614,16 @@ def _compare_with_ruff(linted: list[Linted]) -> tuple[int, list[str]]:
 
 
 def test_superfluous_else_matches_ruff_on_snippets_and_fixtures(local_files: list[Path]) -> None:
-    count, problems = _compare_with_ruff(_linted("local", local_files, 10))
+    linted = _linted(local_files, 10)
+    count, problems = _compare_with_ruff(linted, run_ruff([i.path for i in linted], RUFF_EXITS))
     assert count >= 30, "too few ruff findings: the comparison would prove little"
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus/ absent: run scripts/fetch_corpus.py")
-def test_superfluous_else_matches_ruff_on_the_corpus() -> None:
-    count, problems = _compare_with_ruff(_linted("corpus", _corpus_files(), min(LIMITS)))
+def test_superfluous_else_matches_ruff_on_the_corpus(
+    corpus_linted: list[Linted], corpus_ruff: CorpusRuff
+) -> None:
+    count, problems = _compare_with_ruff(corpus_linted, corpus_ruff.items(RUFF_EXITS))
     assert count > 0
     assert not problems, "\n".join(problems[:50])
 
@@ -677,23 +680,22 @@ def _compare_with_radon(linted: list[Linted], linted_at: int, limit: int) -> tup
 def test_too_complex_matches_radon_on_snippets_and_fixtures(
     local_files: list[Path], limit: int
 ) -> None:
-    count, problems = _compare_with_radon(_linted("local", local_files, limit), limit, limit)
+    count, problems = _compare_with_radon(_linted(local_files, limit), limit, limit)
     assert count >= (20 if limit == 3 else 2), "too few radon cases to compare"
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus/ absent: run scripts/fetch_corpus.py")
 @pytest.mark.parametrize("limit", LIMITS)
-def test_too_complex_matches_radon_on_the_corpus(limit: int) -> None:
+def test_too_complex_matches_radon_on_the_corpus(corpus_linted: list[Linted], limit: int) -> None:
     # One run at the lowest limit serves every limit (and FAPI401): the corpus is large.
-    low = min(LIMITS)
-    count, problems = _compare_with_radon(_linted("corpus", _corpus_files(), low), low, limit)
+    low = CORPUS_OPTIONS.max_complexity
+    count, problems = _compare_with_radon(corpus_linted, low, limit)
     assert count > 0
     assert not problems, "\n".join(problems[:50])
 
 
 def test_every_snippet_parses_for_both_tools(local_files: list[Path]) -> None:
-    for item in _linted("local", local_files, 10):
+    for item in _linted(local_files, 10):
         assert item.parsed, item.path
         assert _radon_scores(item.source, 0) is not None, item.path
 
@@ -758,13 +760,14 @@ def _compare_line_counts(linted: list[Linted]) -> tuple[int, list[str]]:
 def test_function_lengths_match_ast_and_tokenize_on_snippets_and_fixtures(
     local_files: list[Path],
 ) -> None:
-    total, problems = _compare_line_counts(_linted("local", local_files, 10))
+    total, problems = _compare_line_counts(_linted(local_files, 10))
     assert total >= 15, "too few long functions to compare"
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus/ absent: run scripts/fetch_corpus.py")
-def test_function_lengths_match_ast_and_tokenize_on_the_corpus() -> None:
-    total, problems = _compare_line_counts(_linted("corpus", _corpus_files(), min(LIMITS)))
+def test_function_lengths_match_ast_and_tokenize_on_the_corpus(
+    corpus_linted: list[Linted],
+) -> None:
+    total, problems = _compare_line_counts(corpus_linted)
     assert total > 0
     assert not problems, "\n".join(problems[:50])

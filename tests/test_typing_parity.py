@@ -7,27 +7,30 @@ fixtures and on every file of ``corpus/``; the (line, column) of every finding m
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import subprocess
-import sys
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from fastapi_lint.engine import lint_bytes
+from corpus_helpers import (
+    ROOT,
+    CorpusLint,
+    CorpusRuff,
+    Item,
+    lint_ignoring_noqa,
+    our_findings,
+    position,
+    ruff_by_file,
+    run_ruff,
+    write_snippets,
+)
+from fastapi_lint.models import FileResult
 from fastapi_lint.rules.missing_parameter_annotation import MissingParameterAnnotation
 from fastapi_lint.rules.missing_return_annotation import MissingReturnAnnotation
 
 pytest.importorskip("ruff")
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "rules"
-CORPUS = ROOT / "corpus"
 RUFF_CODES = {
     "ANN001": "FAPI201",
     "ANN002": "FAPI201",
@@ -39,7 +42,6 @@ RUFF_CODES = {
     "ANN206": "FAPI202",
 }
 RULES = (MissingParameterAnnotation, MissingReturnAnnotation)
-_NOQA = re.compile(rb"noqa", re.IGNORECASE)
 # One finding: (code, line, column), ruff's codes mapped to ours.
 Finding = tuple[str, int, int]
 
@@ -205,78 +207,55 @@ SNIPPETS: dict[str, str] = {
 }
 
 
-def _ruff(files: Sequence[Path]) -> dict[Path, set[Finding]]:
+def _ruff(files: Sequence[Path], items: Iterable[Item]) -> dict[Path, set[Finding]]:
     """Ruff's findings per file; files where ruff saw a syntax error are left out."""
-    found: dict[Path, set[Finding]] = {file: set() for file in files}
-    broken: set[Path] = set()
-    for start in range(0, len(files), 500):
-        for item in _run_ruff(files[start : start + 500]):
-            path = Path(item["filename"]).resolve()
-            code = item.get("code")
-            if code not in RUFF_CODES:
-                broken.add(path)
-                continue
-            where = item["location"]
-            found[path].add((RUFF_CODES[code], where["row"], where["column"]))
-    for path in broken:
-        found.pop(path, None)
-    return found
+    found, broken = ruff_by_file(files, items, RUFF_CODES)
+    return {
+        file: {(RUFF_CODES[item["code"]], *position(item)) for item in reported}
+        for file, reported in found.items()
+        if file not in broken
+    }
 
 
-def _run_ruff(files: Sequence[Path]) -> list[dict[str, Any]]:
-    command = [
-        sys.executable, "-m", "ruff", "check", "--isolated", "--ignore-noqa",
-        "--no-respect-gitignore", "--no-cache", "--exit-zero", "--output-format", "json",
-        "--select", ",".join(RUFF_CODES), *map(str, files),
-    ]  # fmt: skip
-    completed = subprocess.run(command, capture_output=True, text=True, check=True)
-    items: list[dict[str, Any]] = json.loads(completed.stdout)  # ruff's JSON schema
-    return items
+def _run_ruff(files: Sequence[Path]) -> dict[Path, set[Finding]]:
+    return _ruff(files, run_ruff(files, RUFF_CODES))
+
+
+def _findings(result: FileResult) -> set[Finding] | None:
+    """Our findings, or None if the file does not parse."""
+    return our_findings(result, lambda d: (d.code, d.line, d.column))
 
 
 def _ours(file: Path) -> set[Finding] | None:
-    """Our findings, or None if the file does not parse; ``noqa`` is neutralised."""
-    data = _NOQA.sub(b"n0qa", file.read_bytes())
-    result = lint_bytes(data, str(file), RULES)
-    assert not result.internal_errors, result.internal_errors
-    if any(d.code == "FAPI000" for d in result.diagnostics):
-        return None
-    return {(d.code, d.line, d.column) for d in result.diagnostics}
+    """Our findings with ``noqa`` neutralised, or None if the file does not parse."""
+    return _findings(lint_ignoring_noqa(file, RULES))
 
 
-def _ours_many(files: Sequence[Path]) -> list[set[Finding] | None]:
-    """Lint in worker processes when there are many files (the corpus has over a thousand)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(files) < 50 or workers == 1:
-        return [_ours(file) for file in files]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_ours, files, chunksize=16))
+def _differences(
+    files: Sequence[Path], theirs: dict[Path, set[Finding]], ours: Iterable[set[Finding] | None]
+) -> tuple[list[str], int]:
+    """Differences against ruff as readable lines, and how many files were compared."""
+    problems: list[str] = []
+    compared = 0
+    for file, found in zip(files, ours, strict=True):
+        if found is None or file not in theirs:
+            continue
+        compared += 1
+        for code, line, column in sorted(found - theirs[file]):
+            problems.append(f"{file}:{line}:{column}: {code} reported by us only")
+        for code, line, column in sorted(theirs[file] - found):
+            problems.append(f"{file}:{line}:{column}: {code} reported by ruff only")
+    return problems, compared
 
 
 def mismatches(files: Iterable[Path]) -> tuple[list[str], int]:
     """Differences against ruff as readable lines, and how many files were compared."""
     resolved = sorted({file.resolve() for file in files})
-    theirs = _ruff(resolved)
-    problems: list[str] = []
-    compared = 0
-    for file, ours in zip(resolved, _ours_many(resolved), strict=True):
-        if ours is None or file not in theirs:
-            continue
-        compared += 1
-        for code, line, column in sorted(ours - theirs[file]):
-            problems.append(f"{file}:{line}:{column}: {code} reported by us only")
-        for code, line, column in sorted(theirs[file] - ours):
-            problems.append(f"{file}:{line}:{column}: {code} reported by ruff only")
-    return problems, compared
+    return _differences(resolved, _run_ruff(resolved), map(_ours, resolved))
 
 
 def test_tricky_snippets_match_ruff(tmp_path: Path) -> None:
-    files = []
-    for name, code in SNIPPETS.items():
-        file = tmp_path / f"{name}.py"
-        file.write_text(code, encoding="utf-8")
-        files.append(file)
-    problems, compared = mismatches(files)
+    problems, compared = mismatches(write_snippets(tmp_path, SNIPPETS))
     assert compared == len(SNIPPETS)
     assert problems == []
 
@@ -286,7 +265,7 @@ def test_snippets_do_produce_findings(tmp_path: Path) -> None:
     file = tmp_path / "f.py"
     file.write_text(SNIPPETS["basics"], encoding="utf-8")
     assert len(_ours(file) or ()) >= 10
-    assert len(_ruff([file.resolve()])[file.resolve()]) >= 10
+    assert len(_run_ruff([file.resolve()])[file.resolve()]) >= 10
 
 
 def test_fixtures_match_ruff() -> None:
@@ -299,9 +278,9 @@ def test_fixtures_match_ruff() -> None:
     assert problems == []
 
 
-def test_corpus_matches_ruff() -> None:
-    files = sorted(CORPUS.rglob("*.py")) if CORPUS.is_dir() else []
-    if not files:
-        pytest.skip("corpus/ is empty; fill it with scripts/fetch_corpus.py")
-    problems, _ = mismatches(files)
+def test_corpus_matches_ruff(corpus_lint: CorpusLint, corpus_ruff: CorpusRuff) -> None:
+    files = corpus_lint.files
+    theirs = _ruff(files, corpus_ruff.items(RUFF_CODES))
+    ours = map(_findings, corpus_lint.results_for(RULES))
+    problems, _ = _differences(files, theirs, ours)
     assert problems == [], "\n".join(problems[:50])

@@ -44,6 +44,8 @@ _PATTERNS = "a list of gitignore-style patterns"
 _POSITIVE = "a positive integer"
 _DOTTED = "a list of dotted names like 'mylib.slow_io'"
 _PER_FILE = "a table mapping glob patterns to lists of rule selectors"
+_WORDS = "a list of lowercase words like 'is'"
+_WORD = re.compile(r"[a-z][a-z0-9]*")
 
 
 class ConfigError(Exception):
@@ -74,6 +76,10 @@ KNOWN_KEYS = (
     "max-complexity",
     "max-nesting",
     "extend-blocking-calls",
+    "script-modules",
+    "settings-modules",
+    "service-modules",
+    "boolean-prefixes",
 )
 
 
@@ -93,7 +99,8 @@ def load_config(cwd: Path, explicit: Path | None = None) -> Config:
         if table is not None:
             return _build(candidate, table)
     # No table anywhere: globs are still relative to the project the user is in.
-    return Config(root=nearest.parent if nearest else cwd, path=None, select=None)
+    root = nearest.parent if nearest else cwd
+    return Config(root=root, path=None, select=None, options=RuleOptions(project_root=str(root)))
 
 
 def with_overrides(
@@ -163,7 +170,6 @@ def _table(path: Path, data: TomlTable) -> TomlTable | None:
 def _build(path: Path, table: TomlTable | None) -> Config:
     values = _Reader(path, table or {})
     values.reject_unknown_keys()
-    defaults = RuleOptions()
     return Config(
         root=path.parent,
         path=path,
@@ -173,13 +179,28 @@ def _build(path: Path, table: TomlTable | None) -> Config:
         exclude=values.patterns("exclude"),
         extend_exclude=values.patterns("extend-exclude") or (),
         per_file_ignores=values.per_file_ignores("per-file-ignores"),
-        options=RuleOptions(
-            max_function_lines=values.positive("max-function-lines", defaults.max_function_lines),
-            max_complexity=values.positive("max-complexity", defaults.max_complexity),
-            max_nesting=values.positive("max-nesting", defaults.max_nesting),
-            extend_blocking_calls=values.dotted_names("extend-blocking-calls"),
-        ),
+        options=_rule_options(values, path.parent),
     )
+
+
+def _rule_options(values: _Reader, root: Path) -> RuleOptions:
+    defaults = RuleOptions()
+    return RuleOptions(
+        max_function_lines=values.positive("max-function-lines", defaults.max_function_lines),
+        max_complexity=values.positive("max-complexity", defaults.max_complexity),
+        max_nesting=values.positive("max-nesting", defaults.max_nesting),
+        extend_blocking_calls=values.dotted_names("extend-blocking-calls"),
+        script_modules=_or(values.patterns("script-modules"), defaults.script_modules),
+        settings_modules=_or(values.patterns("settings-modules"), defaults.settings_modules),
+        service_modules=_or(values.patterns("service-modules"), defaults.service_modules),
+        boolean_prefixes=_or(values.words("boolean-prefixes"), defaults.boolean_prefixes),
+        project_root=str(root),
+    )
+
+
+def _or(value: tuple[str, ...] | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The configured list (an empty one included), else the default."""
+    return default if value is None else value
 
 
 def _is_strings(value: object) -> TypeGuard[list[str]]:
@@ -218,6 +239,17 @@ class _Reader:
         if bad is not None:
             raise self.fail(key, _PATTERNS, bad)
         return value
+
+    def words(self, key: str) -> tuple[str, ...] | None:
+        value = self._table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            raise self.fail(key, _WORDS, value)
+        for item in value:
+            if not isinstance(item, str) or not _WORD.fullmatch(item):
+                raise self.fail(key, _WORDS, item)
+        return tuple(item for item in value if isinstance(item, str))
 
     def positive(self, key: str, default: int) -> int:
         value = self._table.get(key, default)

@@ -569,6 +569,7 @@ class ModuleModel:
         if isinstance(node, cst.FunctionDef):
             self._functions.append(node)
             self._dependency_roots.extend(_header_nodes(node))
+            self._record_router_parameters(node)
         elif isinstance(node, cst.ClassDef):
             self._record_router_class(node)
         elif isinstance(node, cst.BaseSmallStatement):
@@ -598,12 +599,30 @@ class ModuleModel:
             return None
         return "app" if self.qualified_name(func) in APP_CLASSES else "router"
 
+    def _is_router_annotation(self, annotation: cst.BaseExpression) -> bool:
+        """``FastAPI``, ``APIRouter``, ``Optional[APIRouter]``, a router subclass of the module."""
+        value = self.annotation_value(annotation, self.module_bindings.get)
+        types = value.instance_types() or (dotted_name(annotation) or "",)
+        return any(t in ROUTER_CLASSES or t in self._router_classes for t in types)
+
+    def _record_router_parameters(self, func: cst.FunctionDef) -> None:
+        """``def setup(app: FastAPI)``: routes may be declared on a parameter, as ruff sees."""
+        params = func.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation and self._is_router_annotation(param.annotation.annotation):
+                self._routers.add(param.name.value)
+
     def _record_router(self, node: cst.Assign | cst.AnnAssign, where: _Where) -> None:
         value = node.value
-        if not isinstance(value, cst.Call) or not self._is_router_constructor(value.func):
+        if isinstance(value, cst.Call) and self._is_router_constructor(value.func):
+            if where is _FUNCTION:
+                self._dependency_roots.append(value)
+        elif not (
+            isinstance(node, cst.AnnAssign)
+            and self._is_router_annotation(node.annotation.annotation)
+        ):
+            # ``router: APIRouter = make_router()``: the annotation says what it is.
             return
-        if where is _FUNCTION:
-            self._dependency_roots.append(value)
         targets = (
             [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
         )

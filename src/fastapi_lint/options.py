@@ -2,7 +2,57 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# Files that are not application code: tests, scripts, command lines and migrations, where
+# printing and reading the environment directly are normal (FAPI901, FAPI902). Patterns
+# are gitignore-style, matched against the path relative to the project root.
+DEFAULT_SCRIPT_MODULES = (
+    "**/tests/**",
+    "**/test/**",
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/conftest.py",
+    "**/scripts/**",
+    "**/cli.py",
+    "**/cli/**",
+    "**/management/commands/**",
+    "**/__main__.py",
+    "**/manage.py",
+    "**/setup.py",
+    "**/noxfile.py",
+    "**/migrations/**",
+    "**/alembic/**",
+)
+# Where configuration is read from the environment (FAPI902).
+DEFAULT_SETTINGS_MODULES = (
+    "**/config.py",
+    "**/settings.py",
+    "**/env.py",
+    "**/config/**",
+    "**/settings/**",
+)
+# The domain layer, where `HTTPException` does not belong (FAPI904).
+DEFAULT_SERVICE_MODULES = (
+    "**/services/**",
+    "**/repositories/**",
+    "**/crud/**",
+    "**/service.py",
+    "**/services.py",
+    "**/repository.py",
+    "**/repositories.py",
+    "**/crud.py",
+)
+# Words that make a boolean name read as a question (FAPI906): first (`is_active`), or
+# after the subject (`user_is_active`, `document_exists`).
+DEFAULT_BOOLEAN_PREFIXES = (
+    *("is", "are", "was", "were", "has", "have", "had", "do", "does", "did"),
+    *("can", "could", "should", "would", "will", "must", "may"),
+    *("allow", "allows", "enable", "enables", "use", "uses", "include", "includes"),
+    *("need", "needs", "require", "requires", "support", "supports", "accepts", "expects"),
+    *("exist", "exists", "contain", "contains", "match", "matches", "equals", "exceeds"),
+    "covers",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,3 +61,11 @@ class RuleOptions:
     max_complexity: int = 10
     max_nesting: int = 4
     extend_blocking_calls: tuple[str, ...] = ()
+    script_modules: tuple[str, ...] = DEFAULT_SCRIPT_MODULES
+    settings_modules: tuple[str, ...] = DEFAULT_SETTINGS_MODULES
+    service_modules: tuple[str, ...] = DEFAULT_SERVICE_MODULES
+    boolean_prefixes: tuple[str, ...] = DEFAULT_BOOLEAN_PREFIXES
+    # Where the module patterns above are relative to (the folder of the configuration
+    # file, as for per-file-ignores); None means the working directory. Not an option a
+    # user sets, so two option sets differing only here still compare equal.
+    project_root: str | None = field(default=None, compare=False)

@@ -147,6 +147,31 @@ class IncludeSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelMethodCall:
+    """A Pydantic v1 method called on a value whose class only the project step can tell.
+
+    ``user.dict()`` with ``user: User`` and ``User`` imported from another module of the
+    project (FAPI603): ``target`` is resolved in the module (inside function ``scope``),
+    then ``attributes`` are followed, and the class reached must be a Pydantic model.
+    """
+
+    method: str  # "dict", "parse_obj", "__fields__"
+    target: str  # as written: "User", "schemas.User", "settings"
+    is_type: bool  # ``target`` names the receiver's class (an annotation, a constructor)
+    attributes: str  # "address.city" for ``user.address.city.dict()``, else ""
+    is_class: bool  # the file tells the receiver is the class itself (``model: type[User]``)
+    scope: str  # the module-level def or method the call is in; "" at module level
+    line: int
+    column: int  # 1-based, where the method's name starts
+    end_column: int  # just past the method's name
+    fixable: bool  # the arguments allow the v2 method as a plain rename
+    # Where the fix adds ``, from_attributes=True`` (``from_orm``): just past the argument;
+    # 0 and 0 when it adds nothing.
+    appended_line: int = 0
+    appended_column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ModuleSummary:
     imports: tuple[ImportBinding, ...] = ()
     functions: tuple[FunctionSummary, ...] = ()
@@ -160,6 +185,7 @@ class ModuleSummary:
     dependency_aliases: tuple[tuple[str, str], ...] = ()
     # The text of the lines project findings may start on, for noqa comments and excerpts.
     lines: tuple[tuple[int, str], ...] = ()
+    model_calls: tuple[ModelMethodCall, ...] = ()  # FAPI603's calls left to the project step
 
     def line_text(self, line: int) -> str:
         return next((text for number, text in self.lines if number == line), "")

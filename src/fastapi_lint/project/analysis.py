@@ -47,6 +47,7 @@ def _diagnostic(rule: type[ProjectRule], finding: ProjectFinding, project: Proje
         end_column=finding.end_column,
         source_line=source_line,
         chain=finding.chain,
+        fix=finding.fix,
     )
 
 

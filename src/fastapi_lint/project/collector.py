@@ -14,6 +14,7 @@ FAPI101, FAPI103 and FAPI104 (``_blocking_calls``), with the same name lookups.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar, TypeGuard
 
 import libcst as cst
@@ -29,6 +30,7 @@ from fastapi_lint.project import _syntax as syntax
 from fastapi_lint.rule import FileContext
 from fastapi_lint.rules._aliased_names import AliasAwareRule, Resolve
 from fastapi_lint.rules._blocking_calls import find_blocking
+from fastapi_lint.rules._pydantic_models import DeferredCalls, v1_attribute, v1_call
 from fastapi_lint.rules._session_calls import session_factory_class
 from fastapi_lint.summary import (
     BlockingCall,
@@ -149,6 +151,11 @@ class SummaryCollector(AliasAwareRule):
         self._source_lines: list[str] | None = None
         # The ``if`` statements the walk is in: (node, line, branch index).
         self._branches: list[tuple[cst.If, int, int]] = []
+
+    @cached_property
+    def _model_calls(self) -> DeferredCalls:
+        """FAPI603: Pydantic v1 methods called on models that other modules define."""
+        return DeferredCalls(self.context)
 
     # -- hooks of the async-scope machinery ---------------------------------------------
 
@@ -371,6 +378,10 @@ class SummaryCollector(AliasAwareRule):
             self._record_include(node, line, function)
         if function is not None:
             self._record_call(node, function, index, line)
+        self._model_calls.visit(v1_call(node))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._model_calls.visit(v1_attribute(node))
 
     def _route_call_ids(self) -> set[int]:
         if self._route_calls is None:
@@ -458,6 +469,8 @@ class SummaryCollector(AliasAwareRule):
     # -- the summary --------------------------------------------------------------------
 
     def module_summary(self) -> ModuleSummary:
+        model_calls = self._model_calls.sites()
+        self._wanted_lines.update(call.line for call in model_calls)
         return ModuleSummary(
             imports=tuple(self._imports),
             functions=self._function_summaries(),
@@ -474,6 +487,7 @@ class SummaryCollector(AliasAwareRule):
             includes=tuple(self._includes),
             dependency_aliases=tuple(self._dependency_aliases.items()),
             lines=tuple((line, self._line_text(line)) for line in sorted(self._wanted_lines)),
+            model_calls=model_calls,
         )
 
     def _function_summaries(self) -> tuple[FunctionSummary, ...]:

@@ -1,0 +1,122 @@
+"""FAPI907: a Python file whose name is not a lowercase, importable module name."""
+
+from __future__ import annotations
+
+import keyword
+import os
+import re
+from typing import ClassVar
+
+import libcst as cst
+
+from fastapi_lint.rule import Invalid, Rule, Valid
+
+_SNAKE_CASE = re.compile(r"[a-z_][a-z0-9_]*")
+# Alembic and Django name migrations after a revision or a number: never imported by name.
+_MIGRATION = re.compile(r"[a-z0-9_]+")
+_MIGRATION_FOLDERS = frozenset({"versions", "migrations"})
+_SUFFIX = ".py"
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+
+
+def _snake_case(stem: str) -> str:
+    """``UserService`` -> ``user_service``, ``user-service`` -> ``user_service``."""
+    words = _SEPARATORS.split(_CAMEL_HUMP.sub("_", stem).lower())
+    return "_".join(word for word in words if word) or "module"
+
+
+def problem(path: str) -> str | None:
+    """Why the file's name is not a good module name, or None when it is one."""
+    folder, name = os.path.split(path.replace("\\", "/"))
+    stem = name[: -len(_SUFFIX)]
+    if os.path.basename(folder) in _MIGRATION_FOLDERS and _MIGRATION.fullmatch(stem):
+        return None
+    if keyword.iskeyword(stem):
+        return f"is the Python keyword `{stem}` and cannot be imported; rename the file"
+    if _SNAKE_CASE.fullmatch(stem):
+        return None
+    if stem[:1].isdigit() and _MIGRATION.fullmatch(stem):
+        return "starts with a digit and cannot be imported; rename it to start with a letter"
+    return f"is not snake_case; rename it `{_snake_case(stem)}.py`"
+
+
+class ModuleNameNotSnakeCase(Rule):
+    """
+    ## What it does
+    Flags a Python file whose name is not a lowercase module name: letters, digits and
+    underscores, not starting with a digit (`UserService.py`, `user-service.py`,
+    `1_setup.py`), or that is a Python keyword (`class.py`). `__init__.py` and
+    `__main__.py` are fine; files in `versions/` and `migrations/` folders may start with
+    a digit, as Alembic and Django name them. The finding is at line 1, column 1.
+
+    ## Why is this bad?
+    PEP 8 asks for short, all-lowercase module names. A name with a dash, a space, a
+    leading digit or a keyword cannot be imported at all, and a CamelCase one breaks on
+    case-insensitive file systems (macOS, Windows) as soon as someone imports it with
+    another spelling, and reads like a class.
+
+    ## Example
+    ```python
+    # app/services/UserService.py
+    class UserService: ...
+    ```
+
+    ## Use instead
+    ```python
+    # app/services/user_service.py
+    class UserService: ...
+    ```
+
+    ## Options
+    None.
+
+    ## Known limitations
+    Only the file name is checked, not the names of the package folders above it. Ruff's
+    N999 (invalid-module-name) checks files inside packages only (and a package's folder
+    name through its `__init__.py`); every file-name finding it makes is also ours, and
+    ours include stand-alone scripts outside packages.
+    """
+
+    code = "FAPI907"
+    name = "module-name-not-snake-case"
+    family = "ops"
+    severity = "warning"
+    message = "Module name `{module}` {problem}"
+    VALID: ClassVar[tuple[Valid, ...]] = (
+        Valid("# app/user_service.py\nclass UserService: ...\n", path="app/user_service.py"),
+        Valid("# app/__init__.py\n", path="app/__init__.py"),
+        Valid(
+            "# alembic/versions/1975ea83b712_create_users.py\n",
+            path="alembic/versions/1975ea83b712_create_users.py",
+        ),
+        Valid("# app/oauth2.py\n", path="app/oauth2.py"),
+    )
+    INVALID: ClassVar[tuple[Invalid, ...]] = (
+        Invalid(
+            "# app/services/UserService.py\nclass UserService: ...\n",
+            line=1,
+            column=1,
+            message_contains="rename it `user_service.py`",
+            path="app/services/UserService.py",
+        ),
+        Invalid(
+            "# user-service.py\n",
+            line=1,
+            column=1,
+            message_contains="`user-service` is not snake_case",
+            path="user-service.py",
+        ),
+        Invalid(
+            "# app/class.py\n", line=1, column=1, message_contains="keyword", path="app/class.py"
+        ),
+    )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        path = self.context.path
+        if not path.endswith(_SUFFIX):
+            return  # standard input, or a file named explicitly whatever its suffix
+        found = problem(path)
+        if found is not None:
+            stem = os.path.basename(path)[: -len(_SUFFIX)]
+            self.report(node, module=stem, problem=found, length=0)
