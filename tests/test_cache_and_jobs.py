@@ -101,7 +101,7 @@ def test_corrupted_or_foreign_entry_is_ignored_and_rewritten(
     entry.write_text(garbage)
     result = lint_job(job(source), RuleOptions(), tmp_path / "cache")
     assert [d.code for d in result.diagnostics] == ["FAPI101"] and len(parses) == 2
-    assert json.loads(entry.read_text())["format"] == 1
+    assert json.loads(entry.read_text())["format"] == cache_module._FORMAT
 
 
 def test_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:

@@ -35,12 +35,12 @@ def _example_id(value: object) -> str:
 @pytest.mark.parametrize(("rule", "index"), _examples("VALID"), ids=_example_id)
 def test_valid_example_has_no_finding(rule: type[Rule], index: int) -> None:
     example = rule.VALID[index]
-    found = [d for d in lint_source(example.code, "example.py", (rule,)).diagnostics]
+    found = [d for d in lint_source(example.code, example.path, (rule,)).diagnostics]
     assert found == [], f"{rule.code} flagged its VALID example #{index}:\n{example.code}"
 
 
 def _check_invalid(rule: type[Rule], example: Invalid) -> None:
-    found = lint_source(example.code, "example.py", (rule,)).diagnostics
+    found = lint_source(example.code, example.path, (rule,)).diagnostics
     assert found, f"{rule.code} missed its INVALID example:\n{example.code}"
     first = found[0]
     assert first.code == rule.code
@@ -115,3 +115,12 @@ def test_fixture_findings_fall_in_errors_section_and_match_snapshot(
         snapshot.assert_match(  # type: ignore[attr-defined]
             render(report, "concise"), f"{file.stem}.snap"
         )
+
+
+FIXABLE_RULES = [rule for rule in RULES if rule.fixable]
+
+
+@pytest.mark.parametrize("rule", FIXABLE_RULES, ids=_example_id)
+def test_fixable_rule_docs_say_when_its_fix_is_safe(rule: type[Rule]) -> None:
+    """Only rules with a fix need the section; the before/after pairs are in test_fixes.py."""
+    assert rule.doc_sections().get("Fix safety"), f"{rule.code} is fixable: add ## Fix safety"

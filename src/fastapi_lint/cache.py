@@ -36,7 +36,8 @@ from fastapi_lint.summary import ModuleSummary, summary_from_json, summary_to_js
 
 CACHE_DIR_NAME = ".fastapi_lint_cache"
 CACHE_DIR_ENV = "FASTAPI_LINT_CACHE_DIR"
-_FORMAT = 1
+# 2: findings carry the fixes of issue 7 (entries from before would hide them from --fix).
+_FORMAT = 2
 
 
 def settings_fingerprint(

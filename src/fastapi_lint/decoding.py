@@ -28,3 +28,13 @@ def decode_source(data: bytes) -> str | DecodeProblem:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         return DecodeProblem(f"cannot decode file as {encoding}: {error.reason}", line)
+
+
+def source_encoding(data: bytes) -> str:
+    """The encoding Python reads ``data`` with (``utf-8-sig`` when it starts with a BOM).
+
+    Only for data that ``decode_source`` accepted: writing a fixed file back with it
+    keeps the BOM and the coding cookie's encoding.
+    """
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return encoding

@@ -22,9 +22,11 @@ from libcst.metadata import CodeRange
 
 from fastapi_lint import __version__
 from fastapi_lint.decoding import DecodeProblem, decode_source
+from fastapi_lint.fixes import PendingFix, edit_nodes, resolve_fix
 from fastapi_lint.models import (
     Diagnostic,
     FileResult,
+    Fix,
     InternalError,
     Report,
     RuleInfo,
@@ -32,7 +34,7 @@ from fastapi_lint.models import (
 )
 from fastapi_lint.nesting_guard import check_nesting
 from fastapi_lint.options import RuleOptions
-from fastapi_lint.positions import node_ranges, statement_ranges
+from fastapi_lint.positions import NodeStart, node_ranges, node_starts, statement_ranges
 from fastapi_lint.project.collector import SummaryCollector
 from fastapi_lint.rule import FileContext, PendingReport, Rule, is_project_rule
 from fastapi_lint.rules.syntax_error import SyntaxErrorRule
@@ -176,7 +178,11 @@ def _lines(source: str) -> list[str]:
 
 
 def _diagnostic(
-    pending: PendingReport, where: CodeRange, path: str, lines: Sequence[str]
+    pending: PendingReport,
+    where: CodeRange,
+    path: str,
+    lines: Sequence[str],
+    fix: Fix | None = None,
 ) -> Diagnostic:
     rule = pending.rule
     line, column = where.start.line, where.start.column + 1
@@ -188,7 +194,7 @@ def _diagnostic(
         code=rule.code,
         name=pending.name,
         family=rule.family,
-        severity=rule.severity,
+        severity=pending.severity or rule.severity,
         message=pending.message,
         path=path,
         line=line,
@@ -196,7 +202,7 @@ def _diagnostic(
         end_line=end_line,
         end_column=end_column,
         source_line=source_line,
-        fix=pending.fix,
+        fix=fix,
     )
 
 
@@ -217,13 +223,52 @@ def _ranges(context: FileContext) -> dict[cst.CSTNode, CodeRange]:
     return ranges
 
 
-def _resolve(context: FileContext) -> list[Diagnostic]:
+def _fix_starts(
+    context: FileContext, pending: Sequence[PendingReport]
+) -> dict[cst.CSTNode, NodeStart]:
+    """Where the nodes fixes replace start: statement by statement, the module as a fallback."""
+    groups: dict[int, tuple[tuple[cst.CSTNode, int] | None, list[cst.CSTNode]]] = {}
+    for report in pending:
+        assert isinstance(report.fix, PendingFix)  # only those are passed in
+        key = id(report.anchor[0]) if report.anchor is not None else 0
+        groups.setdefault(key, (report.anchor, []))[1].extend(edit_nodes(report.fix))
+    starts: dict[cst.CSTNode, NodeStart] = {}
+    for anchor, nodes in groups.values():
+        if anchor is not None:
+            starts.update(node_starts(context.module, nodes, anchor))
+    missing = [n for _, nodes in groups.values() for n in nodes if n not in starts]
+    if missing:  # outside the statement being walked: an import to add, the module itself
+        starts.update(node_starts(context.module, missing))
+    return starts
+
+
+def _fixes(context: FileContext, errors: list[InternalError]) -> dict[int, Fix]:
+    """Each report's fix as text edits, by ``id`` of the report; a fix that fails is dropped."""
+    found = {id(p): p.fix for p in context.reports if isinstance(p.fix, Fix)}
+    pending = [p for p in context.reports if isinstance(p.fix, PendingFix)]
+    if not pending:
+        return found
+    starts = _fix_starts(context, pending)
+    for report in pending:
+        assert isinstance(report.fix, PendingFix)
+        try:
+            fix = resolve_fix(report.fix, context.module, context.source, starts)
+        except Exception as error:  # noqa: BLE001 - the finding stays, without its fix
+            errors.append(_internal_error(context.path, report.rule.code, error))
+            continue
+        if fix is not None:
+            found[id(report)] = fix
+    return found
+
+
+def _resolve(context: FileContext, errors: list[InternalError]) -> list[Diagnostic]:
     if not context.reports:
         return []
     ranges = _ranges(context)
+    fixes = _fixes(context, errors)
     lines = _lines(context.source)
     return [
-        _diagnostic(pending, ranges[pending.node], context.path, lines)
+        _diagnostic(pending, ranges[pending.node], context.path, lines, fixes.get(id(pending)))
         for pending in context.reports
     ]
 
@@ -301,7 +346,7 @@ def _run_rules(
     collector = SummaryCollector(context) if collect else None
     walk = _Walk(context, _Dispatch.for_rules([*rules, collector] if collector else rules))
     walk.run(module)
-    diagnostics = unsuppressed(_resolve(context))
+    diagnostics = unsuppressed(_resolve(context, walk.errors))
     coverage = TypeCoverage(context.annotations_present, context.annotations_expected)
     ordered = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
     return FileResult(path, ordered, tuple(walk.errors), coverage, _summary(collector, walk))

@@ -131,12 +131,21 @@ class Report:
     rules: tuple[RuleInfo, ...]
     internal_errors: tuple[InternalError, ...] = ()
     type_coverage: TypeCoverage = field(default_factory=TypeCoverage)
+    # Findings left out of ``diagnostics``: recorded in the ``--baseline`` file, or on lines
+    # that ``--diff-from`` did not see change. None when that flag was not given.
+    baselined: int | None = None
+    unchanged: int | None = None
 
     def by_code(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for diagnostic in self.diagnostics:
             counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
         return dict(sorted(counts.items()))
+
+    def fixable(self) -> tuple[int, int]:
+        """How many findings have a safe fix, and how many an unsafe one."""
+        fixes = [d.fix.applicability for d in self.diagnostics if d.fix is not None]
+        return fixes.count("safe"), fixes.count("unsafe")
 
     def by_family(self) -> dict[str, int]:
         counts: dict[str, int] = {}

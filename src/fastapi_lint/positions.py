@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -104,6 +105,48 @@ def _as_code_ranges(
             start, end = CodePosition(where[0], where[1]), CodePosition(where[2], where[3])
             found[node] = CodeRange(start, end)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class NodeStart:
+    """Where a node's code starts (leading lines included) and the indentation around it.
+
+    Fixes regenerate a node's code in place: with these indentation tokens, LibCST
+    writes the node exactly as it stands in the file, starting at ``line``/``column``
+    (1-based line, 0-based column, as LibCST counts).
+    """
+
+    line: int
+    column: int
+    indent: tuple[str, ...]
+
+
+class _StartState(_PositionState):
+    """Also remembers where each wanted node's whole code starts, and its indentation."""
+
+    def __init__(
+        self, module: cst.Module, wanted: Collection[cst.CSTNode], first_line: int = 1
+    ) -> None:
+        super().__init__(module, wanted, first_line)
+        self.node_starts: dict[int, NodeStart] = {}
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        super().before_codegen(node)
+        if id(node) in self.wanted:
+            start = NodeStart(self.line, self.column, tuple(self.indent_tokens))
+            self.node_starts[id(node)] = start
+
+
+def node_starts(
+    module: cst.Module,
+    wanted: Collection[cst.CSTNode],
+    statement: tuple[cst.CSTNode, int] | None = None,
+) -> dict[cst.CSTNode, NodeStart]:
+    """Starts of the ``wanted`` nodes: inside ``(statement, first_line)``, else the module."""
+    root, first_line = statement if statement is not None else (module, 1)
+    state = _StartState(module, wanted, first_line)
+    _collect(state, root)
+    return {node: state.node_starts[id(node)] for node in wanted if id(node) in state.node_starts}
 
 
 def node_ranges(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 import libcst as cst
 
+from fastapi_lint.fixes import PendingFix
 from fastapi_lint.models import ChainStep, Fix, RuleInfo, Severity
 from fastapi_lint.options import RuleOptions
 
@@ -39,9 +40,10 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True, slots=True)
 class Valid:
-    """Code the rule must stay quiet on."""
+    """Code the rule must stay quiet on; ``path`` is the file name it is linted as."""
 
     code: str
+    path: str = "example.py"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,8 @@ class Invalid:
     line: int | None = None
     column: int | None = None
     message_contains: str | None = None
+    # The file name the code is linted as, for rules about paths and file names.
+    path: str = "example.py"
 
 
 @dataclass(slots=True)
@@ -62,11 +66,13 @@ class PendingReport:
     node: cst.CSTNode
     message: str
     length: int | None
-    fix: Fix | None
+    fix: Fix | PendingFix | None
     name: str
     # The top-level statement being walked and its first line: positions are then
     # generated for that statement alone instead of the whole module up to it.
     anchor: tuple[cst.CSTNode, int] | None = None
+    # A finding milder (or graver) than its rule's default; None keeps ``rule.severity``.
+    severity: Severity | None = None
 
 
 @dataclass(slots=True)
@@ -136,15 +142,28 @@ class Rule:
         message: str | None = None,
         *,
         length: int | None = None,
-        fix: Fix | None = None,
+        fix: Fix | PendingFix | None = None,
         name: str | None = None,
+        severity: Severity | None = None,
         **format_args: object,
     ) -> None:
-        """Record a finding at ``node`` (or its first ``length`` characters)."""
+        """Record a finding at ``node`` (or its first ``length`` characters).
+
+        ``severity`` overrides the rule's for this finding only (a milder variant of it).
+        ``fix`` is usually ``fixes.replace(old_node, new_node, "message")``: nodes that the
+        engine turns into text edits once positions are known (a ready ``Fix`` works too).
+        """
         text = message if message is not None else self.message.format(**format_args)
         self.context.reports.append(
             PendingReport(
-                type(self), node, text, length, fix, name or self.name, self.context.statement
+                type(self),
+                node,
+                text,
+                length,
+                fix,
+                name or self.name,
+                self.context.statement,
+                severity,
             )
         )
 
@@ -202,6 +221,7 @@ class ProjectFinding:
     end_column: int
     message: str
     chain: tuple[ChainStep, ...] = ()
+    fix: Fix | None = None
 
 
 class ProjectRule(Rule):
@@ -218,4 +238,3 @@ class ProjectRule(Rule):
 
 def is_project_rule(rule: type[Rule]) -> bool:
     return issubclass(rule, ProjectRule)
-

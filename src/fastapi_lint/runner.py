@@ -11,11 +11,12 @@ import dataclasses
 import functools
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import TypeVar
 
 from fastapi_lint.cache import ResultCache, entry_key, settings_fingerprint
 from fastapi_lint.engine import FileJob, ProjectMode, lint_bytes, unreadable
@@ -24,6 +25,8 @@ from fastapi_lint.options import RuleOptions
 
 # Below this many files per worker, starting processes costs more than it saves.
 _MIN_FILES_PER_WORKER = 4
+_R = TypeVar("_R")
+_J = TypeVar("_J")  # a job: a FileJob, or a file and its state when fixing
 
 
 def available_cpus() -> int:
@@ -39,18 +42,38 @@ def lint_job(job: FileJob, options: RuleOptions, cache_dir: Path | None) -> File
         data = job.file.read_bytes()
     except OSError as error:
         return unreadable(job.display_path, error)
+    return lint_data(job, data, options, cache_dir)
+
+
+def project_mode(job: FileJob) -> ProjectMode:
     # Project rules run once every file is summarised (``project.analysis``), not here.
-    mode: ProjectMode = "collect" if job.summarise else "skip"
-    if cache_dir is None:
-        return lint_bytes(data, job.display_path, job.rules, options, mode)
-    cache = ResultCache(cache_dir)
+    return "collect" if job.summarise else "skip"
+
+
+def _key(job: FileJob, data: bytes, options: RuleOptions) -> str:
     fingerprint = settings_fingerprint(options, job.rules, summarise=job.summarise)
-    key = entry_key(data, job.display_path, fingerprint)
-    cached = cache.load(key, job.display_path)
+    return entry_key(data, job.display_path, fingerprint)
+
+
+def lint_data(
+    job: FileJob, data: bytes, options: RuleOptions, cache_dir: Path | None
+) -> FileResult:
+    """``lint_job`` for content already read (the fixer reads it once, for both)."""
+    if cache_dir is None:
+        return lint_bytes(data, job.display_path, job.rules, options, project_mode(job))
+    cached = ResultCache(cache_dir).load(_key(job, data, options), job.display_path)
     if cached is not None:
         return cached
-    result = lint_bytes(data, job.display_path, job.rules, options, mode)
-    cache.store(key, result)
+    result = lint_bytes(data, job.display_path, job.rules, options, project_mode(job))
+    return remember(job, data, result, options, cache_dir)
+
+
+def remember(
+    job: FileJob, data: bytes, result: FileResult, options: RuleOptions, cache_dir: Path
+) -> FileResult:
+    """Store ``result`` as the result of ``data``; a fixed file's new content, say."""
+    key = _key(job, data, options)
+    ResultCache(cache_dir).store(key, result)
     # The key names the file's state in the whole-project result's key too.
     return dataclasses.replace(result, cache_key=key)
 
@@ -61,7 +84,7 @@ def _context() -> BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _crashed(job: FileJob) -> FileResult:
+def crashed(job: FileJob) -> FileResult:
     error = InternalError(job.display_path, "engine", "a worker process crashed")
     return FileResult(job.display_path, internal_errors=(error,))
 
@@ -72,26 +95,34 @@ def _cached(job: FileJob, options: RuleOptions, cache_dir: Path) -> FileResult |
         data = job.file.read_bytes()
     except OSError:
         return None  # lint_job reports it
-    fingerprint = settings_fingerprint(options, job.rules, summarise=job.summarise)
-    key = entry_key(data, job.display_path, fingerprint)
-    return ResultCache(cache_dir).load(key, job.display_path)
+    return ResultCache(cache_dir).load(_key(job, data, options), job.display_path)
+
+
+def map_jobs(
+    work: Callable[[_J], _R],
+    jobs: Sequence[_J],
+    workers: int,
+    crashed: Callable[[_J], _R],
+) -> list[_R]:
+    """``work`` over ``jobs``, in worker processes when there are enough; job order kept."""
+    workers = min(workers, len(jobs) // _MIN_FILES_PER_WORKER)
+    if workers <= 1:
+        return [work(job) for job in jobs]
+    chunk = max(1, min(32, len(jobs) // (workers * 8)))
+    results: list[_R] = []
+    try:
+        with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+            results.extend(pool.map(work, jobs, chunksize=chunk))
+    except BrokenProcessPool:
+        results.extend(crashed(job) for job in jobs[len(results) :])
+    return results
 
 
 def _lint_all(
     jobs: Sequence[FileJob], options: RuleOptions, workers: int, cache_dir: Path | None
 ) -> list[FileResult]:
     work = functools.partial(lint_job, options=options, cache_dir=cache_dir)
-    workers = min(workers, len(jobs) // _MIN_FILES_PER_WORKER)
-    if workers <= 1:
-        return [work(job) for job in jobs]
-    chunk = max(1, min(32, len(jobs) // (workers * 8)))
-    results: list[FileResult] = []
-    try:
-        with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-            results.extend(pool.map(work, jobs, chunksize=chunk))
-    except BrokenProcessPool:
-        results.extend(_crashed(job) for job in jobs[len(results) :])
-    return results
+    return map_jobs(work, jobs, workers, crashed)
 
 
 def run_jobs(

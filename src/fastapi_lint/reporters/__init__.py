@@ -11,7 +11,16 @@ from typing import Protocol
 
 from fastapi_lint.models import Report
 
-FORMATS: tuple[str, ...] = ("text", "concise", "json", "sarif", "github")
+FORMATS: tuple[str, ...] = (
+    "text",
+    "concise",
+    "json",
+    "sarif",
+    "github",
+    "gitlab",
+    "junit",
+    "markdown",
+)
 
 # "json" would shadow the stdlib module inside this package, hence the suffix.
 _MODULES: dict[str, str] = {
@@ -20,6 +29,9 @@ _MODULES: dict[str, str] = {
     "json": "json_format",
     "sarif": "sarif",
     "github": "github",
+    "gitlab": "gitlab",
+    "junit": "junit",
+    "markdown": "markdown",
 }
 
 
@@ -40,3 +52,28 @@ def get_renderer(output_format: str) -> Renderer:
     module = importlib.import_module(f"{__name__}.{_MODULES[output_format]}")
     renderer: Renderer = module.render
     return renderer
+
+
+def fix_hint(report: Report) -> str | None:
+    """``[*] 3 fixable with `--fix` (1 more with `--fix --unsafe-fixes`).``, as ruff says it."""
+    safe, unsafe = report.fixable()
+    if not safe and not unsafe:
+        return None
+    if not safe:
+        return f"[*] {unsafe} fixable with `--fix --unsafe-fixes`."
+    more = f" ({unsafe} more with `--fix --unsafe-fixes`)" if unsafe else ""
+    return f"[*] {safe} fixable with `--fix`{more}."
+
+
+def hidden_lines(report: Report) -> list[str]:
+    """What ``--baseline`` and ``--diff-from`` left out, so that a pass is not misread."""
+    lines = []
+    if report.baselined is not None:
+        lines.append(f"{_findings(report.baselined)} hidden by the baseline.")
+    if report.unchanged is not None:
+        lines.append(f"{_findings(report.unchanged)} on unchanged lines not shown (--diff-from).")
+    return lines
+
+
+def _findings(count: int) -> str:
+    return f"{count} finding" if count == 1 else f"{count} findings"

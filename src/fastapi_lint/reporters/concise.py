@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi_lint.models import Diagnostic, Report
+from fastapi_lint.reporters import fix_hint, hidden_lines
 
 
 def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
@@ -10,6 +11,10 @@ def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
     lines = [_format_line(diagnostic) for diagnostic in report.diagnostics]
     if not quiet:
         lines.append(_summary(len(report.diagnostics)))
+        lines.extend(hidden_lines(report))
+        hint = fix_hint(report)
+        if hint is not None:
+            lines.append(hint)
     return "".join(f"{line}\n" for line in lines)
 
 

@@ -30,9 +30,16 @@ def to_dict(report: Report) -> JsonObject:
                 "total": coverage.total,
                 "percent": coverage.percent,
             },
+            **_hidden(report),
         },
         "diagnostics": [_diagnostic(diagnostic) for diagnostic in report.diagnostics],
     }
+
+
+def _hidden(report: Report) -> JsonObject:
+    """``baselined`` and ``unchanged``: findings left out, each only when its flag was given."""
+    counts = {"baselined": report.baselined, "unchanged": report.unchanged}
+    return {name: count for name, count in counts.items() if count is not None}
 
 
 def _diagnostic(diagnostic: Diagnostic) -> JsonObject:

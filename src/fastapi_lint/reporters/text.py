@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from fastapi_lint.models import Diagnostic, Report
+from fastapi_lint.reporters import fix_hint, hidden_lines
 
 # Wide enough that rich never wraps a finding, so each one stays greppable on one line.
 WIDTH = 200
@@ -112,7 +113,10 @@ def caret_span(diagnostic: Diagnostic, source: str) -> tuple[str, int]:
 
 
 def _summary(report: Report) -> list[Text]:
-    lines = [_headline(report)]
+    lines = [_headline(report), *(Text(line) for line in hidden_lines(report))]
+    hint = fix_hint(report)
+    if hint is not None:
+        lines.append(Text(hint, style="cyan"))
     families = report.by_family()
     if families:
         counts = ", ".join(f"{family} {count}" for family, count in families.items())

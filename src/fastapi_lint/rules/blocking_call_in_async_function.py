@@ -7,6 +7,7 @@ import libcst as cst
 from fastapi_lint.rule import FileContext, Invalid, Valid
 from fastapi_lint.rules._async_scope import AsyncBodyRule
 from fastapi_lint.rules._blocking_calls import blocking_api
+from fastapi_lint.rules._sleep_fix import sleep_fix
 
 
 class BlockingCallInAsyncFunction(AsyncBodyRule):
@@ -58,6 +59,16 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     `"mylib.slow_io"`, `"mylib.Client.fetch"` (a method of objects the rule can see
     being created) or `"mylib.legacy.*"` (everything under a module).
 
+    ## Fix safety
+    Only `time.sleep(x)` has a fix: `await asyncio.sleep(x)`, adding `import asyncio`
+    above the module's import of `time` when the name is free. It is offered when the
+    call is a statement of its own directly in the `async def` (never inside an
+    expression, where `await` could turn a generator expression asynchronous), resolves
+    to `time.sleep` through the imports, and `asyncio` is not bound to something else
+    (nor possibly bound by a star import). Both wait the same time; the coroutine lets
+    the event loop serve other requests meanwhile, which is the point of the rule, so
+    the fix is safe. Other blocking calls have no drop-in async twin and get no fix.
+
     ## Known limitations
     Calls are matched by the qualified name the module's imports give them, so a blocking
     call on an attribute (`self.session.get`) or on a value returned from a helper is not
@@ -74,6 +85,7 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     name = "blocking-call-in-async-function"
     family = "async"
     severity = "error"
+    fixable = True
     message = "Blocking call `{call}()` in async function `{function}`; {advice}"
 
     VALID = (
@@ -179,6 +191,11 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._extensions = frozenset(self.options.extend_blocking_calls)
+        # Calls that are whole statements: only there can `await` be added safely.
+        self._statement_calls: set[int] = set()
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._statement_calls.add(id(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
         found_scope = self.async_scope_of(node)
@@ -186,6 +203,10 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
             return
         function, lookup = found_scope
         found = blocking_api(self.context.model, node, lookup, self._extensions)
-        if found is not None:
-            call, advice = found
-            self.report(node, call=call, function=function.name.value, advice=advice)
+        if found is None:
+            return
+        call, advice = found
+        fix = None
+        if id(node) in self._statement_calls:
+            fix = sleep_fix(self.context.module, self.context.model, node, lookup)
+        self.report(node, call=call, function=function.name.value, advice=advice, fix=fix)

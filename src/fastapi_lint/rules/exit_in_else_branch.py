@@ -6,7 +6,15 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.fixes import (
+    PendingFix,
+    enclosing_block,
+    replace_statement,
+    suite_footer,
+    suite_statements,
+)
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
+from fastapi_lint.rules._negation import negated
 from fastapi_lint.rules._structure import ElifTracker, exit_keyword, statements
 
 _EXITS = frozenset({"return", "raise"})
@@ -25,6 +33,31 @@ def _holds_main_path(body: cst.BaseSuite) -> bool:
     """Two or more statements that fall through: the happy path sits inside the `if`."""
     inside = statements(body)
     return len(inside) >= 2 and exit_keyword(inside[-1]) is None
+
+
+def _guard(node: cst.If, clause: cst.Else) -> cst.If:
+    """``if not <test>: <the else branch>``, keeping the `else:` line's comment."""
+    space = node.whitespace_before_test
+    if isinstance(space, cst.SimpleWhitespace) and not space.value:
+        space = cst.SimpleWhitespace(" ")  # `if(x):` would become `ifnot (x):`
+    return node.with_changes(
+        test=negated(node.test), body=clause.body, orelse=None, whitespace_before_test=space
+    )
+
+
+def guard_fix(context: FileContext, node: cst.If, exit_: str) -> PendingFix | None:
+    """Invert the condition, exit first, and dedent the main path after the guard."""
+    clause = node.orelse
+    assert isinstance(clause, cst.Else)
+    within = context.statement[0] if context.statement else None
+    block = enclosing_block(context.module, node, within)
+    if block is None:
+        return None
+    # Comments closing the `if` branch, or above `else:`, close the main path.
+    trailing = (*suite_footer(node.body), *clause.leading_lines)
+    replacement = [_guard(node, clause), *suite_statements(node.body)]
+    edit = replace_statement(block, node, replacement, trailing)
+    return PendingFix(f"Invert the condition and `{exit_}` first", (edit,))
 
 
 class ExitInElseBranch(Rule):
@@ -68,6 +101,17 @@ class ExitInElseBranch(Rule):
     ## Options
     None.
 
+    ## Fix safety
+    The condition is inverted, the `else` branch becomes the guard's body and the main
+    path follows it one level up. `not x` becomes `x`; a single `is`, `is not`, `in`,
+    `not in`, `==` or `!=` comparison flips its operator; anything else is wrapped in
+    `not (...)` (ordering comparisons too: `not a < b` differs from `a >= b` for NaN and
+    for sets). The condition is evaluated once, as before, and each branch runs exactly
+    when it ran before, so the fix is safe, given that `!=` is the inverse of `==` for
+    the operands (Python's default; a class defining both inconsistently would see the
+    difference). A comment on the `if` line moves above the main path; one on the
+    `else:` line stays with the exit, now on the `if` line.
+
     ## Known limitations
     `elif` chains are left alone, both the `if` that starts one and an `if` inside one:
     inverting one condition of a chain changes the others, so there is no simple rewrite.
@@ -80,6 +124,7 @@ class ExitInElseBranch(Rule):
     name = "exit-in-else-branch"
     family = "structure"
     severity = "warning"
+    fixable = True
     message = (
         "The `else` branch only does `{exit}` while the `if` branch holds the main path; "
         "invert the condition and {exit} first"
@@ -143,4 +188,4 @@ class ExitInElseBranch(Rule):
             return
         exit_ = _lone_exit(node.orelse)
         if exit_ is not None and _holds_main_path(node.body):
-            self.report(node, exit=exit_, length=2)
+            self.report(node, exit=exit_, length=2, fix=guard_fix(self.context, node, exit_))

@@ -6,9 +6,12 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import RouteInfo
+from fastapi_lint.fastapi_model import RouteInfo, dotted_name
+from fastapi_lint.fixes import PendingFix, replace
 from fastapi_lint.rule import Invalid, Valid
 from fastapi_lint.rules._annotation_scopes import DefInfo, DefinitionRule
+from fastapi_lint.rules._structure import statements
+from fastapi_lint.tree import children
 
 # Registrars that take the return annotation as the response model (not websockets, nor
 # Starlette's route/add_route), unless ``response_model=`` is given.
@@ -18,8 +21,60 @@ RESPONSE_MODEL_REGISTRARS = frozenset(
 )
 
 
+_ABSTRACT = frozenset(
+    {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}
+)
+_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
 def _declares_response_model(route: RouteInfo) -> bool:
     return route.registrar in RESPONSE_MODEL_REGISTRARS and route.keyword("response_model") is None
+
+
+def _header(scope: cst.CSTNode) -> list[cst.CSTNode]:
+    """The parts of a nested def, class or lambda that run in the enclosing function."""
+    return [child for child in children(scope) if child is not getattr(scope, "body", None)]
+
+
+def _returns_value_or_yields(func: cst.FunctionDef) -> bool:
+    """A ``return`` with a value or a ``yield`` of the function itself (nested scopes skipped)."""
+    stack = list(children(func.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Yield) or (isinstance(node, cst.Return) and node.value):
+            return True
+        stack.extend(_header(node) if isinstance(node, _NESTED_SCOPES) else children(node))
+    return False
+
+
+def _is_stub(func: cst.FunctionDef) -> bool:
+    """Only a docstring and ``...``, or raising ``NotImplementedError``: meant to be overridden."""
+    body = statements(func.body)
+    placeholder = all(
+        isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis | cst.SimpleString)
+        for s in body
+    )
+    return placeholder or any(_raises_not_implemented(s) for s in body)
+
+
+def _raises_not_implemented(statement: cst.CSTNode) -> bool:
+    if not isinstance(statement, cst.Raise) or statement.exc is None:
+        return False
+    raised = statement.exc.func if isinstance(statement.exc, cst.Call) else statement.exc
+    return dotted_name(raised) == "NotImplementedError"
+
+
+def _is_abstract(func: cst.FunctionDef) -> bool:
+    names = (dotted_name(decorator.decorator) or "" for decorator in func.decorators)
+    return any(name.rpartition(".")[2] in _ABSTRACT for name in names)
+
+
+def none_annotation_fix(func: cst.FunctionDef) -> PendingFix | None:
+    """``-> None`` for a function that plainly returns nothing; None when that is a guess."""
+    if _returns_value_or_yields(func) or _is_abstract(func) or _is_stub(func):
+        return None
+    returns = cst.Annotation(annotation=cst.Name("None"))
+    return replace(func, func.with_changes(returns=returns), "Add `-> None`")
 
 
 class MissingReturnAnnotation(DefinitionRule):
@@ -55,6 +110,15 @@ class MissingReturnAnnotation(DefinitionRule):
     None. Like ruff's defaults, functions that only return `None` are reported too, and
     `__init__` is reported even when its parameters are annotated.
 
+    ## Fix safety
+    The fix adds `-> None`, and only where that is certain: no `return` with a value, no
+    `yield` (a generator), no `@abstractmethod`, and a body that is more than a stub
+    (`...` alone, or raising `NotImplementedError`, is meant to be overridden and its
+    return type is unknown). Other functions get no fix: their return type is for a human
+    to name. An annotation changes nothing when the code runs, and on a route FastAPI
+    reads `-> None` exactly as no annotation at all (no response model), so the fix is
+    safe.
+
     ## Known limitations
     Lambdas are exempt, and the implementation that follows `@overload` variants is
     skipped, as in ruff. A route whose decorator passes `response_model=` is still
@@ -66,6 +130,7 @@ class MissingReturnAnnotation(DefinitionRule):
     family = "typing"
     severity = "warning"
     message = "Missing return type annotation for `{function}`{hint}"
+    fixable = True
 
     VALID: ClassVar[tuple[Valid, ...]] = (
         Valid(
@@ -127,7 +192,12 @@ class MissingReturnAnnotation(DefinitionRule):
         if node.returns is not None:
             self.context.annotations_present += 1
             return
-        self.report(node.name, function=node.name.value, hint=self._hint(node, info))
+        self.report(
+            node.name,
+            function=node.name.value,
+            hint=self._hint(node, info),
+            fix=none_annotation_fix(node),
+        )
 
     def _hint(self, node: cst.FunctionDef, info: DefInfo) -> str:
         if info.is_method and node.name.value == "__init__":

@@ -6,6 +6,8 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.fastapi_model import string_value
+from fastapi_lint.fixes import PendingFix, replace
 from fastapi_lint.rule import Invalid, Rule, Valid
 
 _FIELD = frozenset({"pydantic.Field", "pydantic.fields.Field"})
@@ -23,6 +25,8 @@ _FASTAPI_PARAMS = frozenset(
     for name in ("Query", "Path", "Body", "Header", "Cookie", "Form", "File")
 )
 _FASTAPI_ARGUMENTS = {"regex": "`pattern=`"}
+# The arguments whose v2 name means the same (``allow_mutation`` inverts, the others go).
+_RENAMES = {"regex": "pattern", "min_items": "min_length", "max_items": "max_length"}
 
 
 def _replacements(qualified: str | None) -> dict[str, str]:
@@ -83,12 +87,34 @@ class PydanticV1FieldArgument(Rule):
     Only calls whose name resolves through the module's imports to `pydantic.Field` or to
     FastAPI's parameter functions are checked; `pydantic.v1.Field` is left alone, and
     arguments passed through `**kwargs` are not seen.
+
+    ## Fix safety
+    The fix renames `regex=` to `pattern=`, `min_items=` to `min_length=` and `max_items=`
+    to `max_length=`, keeping the value. Pydantic v2's `Field` reads a given `min_items` or
+    `max_items` as `min_length` or `max_length` (with a warning), and FastAPI's `Query`,
+    `Path`... read `regex` as `pattern`: those renames change nothing.
+
+    `Field(regex=...)` raises an error in Pydantic v2 when the class is created, so the fix
+    is measured against v1, which checked `regex` with `re.match` (from the start of the
+    string) where v2 searches for `pattern` anywhere in it. The fix is offered only when
+    the two agree: a string literal starting with `^` (or `\\A`) and with no `|` outside
+    a group. `regex="[a-z]+$"` gets no fix, since `pattern="[a-z]+$"` would accept
+    `"!!abc"`; write `^` (or `.*`) yourself. v2's default regex engine rejects
+    look-arounds when the class is created, as `regex=` failed there already (set
+    `regex_engine="python-re"` in the model config to keep them).
+
+    No fix either when the call already passes the new name (v2 keeps the new one, and
+    the rename would repeat a keyword) or passes `**kwargs`, which might hold it.
+    `allow_mutation`, `unique_items` and `const` get no fix: their replacement is another
+    value or another type, for a human to write. The fixed code needs Pydantic v2 (and
+    FastAPI 0.100 or later for `pattern=`).
     """
 
     code = "FAPI604"
     name = "pydantic-v1-field-argument"
     family = "pydantic"
     severity = "warning"
+    fixable = True
     message = (
         "`{argument}=` of `{callee}` is Pydantic v1 style, deprecated or removed in v2; "
         "use {replacement}"
@@ -138,11 +164,59 @@ class PydanticV1FieldArgument(Rule):
             return
         callee = (qualified or "").rpartition(".")[2]
         for arg in node.args:
-            keyword = arg.keyword.value if arg.keyword is not None else ""
-            if keyword in replacements:
+            if arg.keyword is not None and arg.keyword.value in replacements:
                 self.report(
-                    arg.keyword or arg,
-                    argument=keyword,
+                    arg.keyword,
+                    argument=arg.keyword.value,
                     callee=callee,
-                    replacement=replacements[keyword],
+                    replacement=replacements[arg.keyword.value],
+                    fix=_rename_fix(node, arg, qualified in _FIELD),
                 )
+
+
+def _rename_fix(call: cst.Call, arg: cst.Arg, field: bool) -> PendingFix | None:
+    """``regex=`` -> ``pattern=``, unless the call already passes (or may pass) ``pattern``."""
+    assert arg.keyword is not None
+    rename = _RENAMES.get(arg.keyword.value)
+    if rename is None or not _free_keyword(call, rename):
+        return None
+    if field and rename == "pattern" and not anchored_at_start(string_value(arg.value) or ""):
+        return None  # v1 matched at the start only, v2 searches anywhere: it would accept more
+    return replace(arg.keyword, cst.Name(rename), f"Use `{rename}=`")
+
+
+def _free_keyword(call: cst.Call, name: str) -> bool:
+    """No argument ``name=``: both given, v2 keeps the new one and the rename would repeat a
+    keyword. No ``**options`` either: they may hold it."""
+    return not any(
+        arg.star == "**" or (arg.keyword is not None and arg.keyword.value == name)
+        for arg in call.args
+    )
+
+
+def anchored_at_start(pattern: str) -> bool:
+    """``^...`` or ``\\A...`` with no ``|`` outside a group: Pydantic v1 checked ``regex``
+    with ``re.match`` and v2 checks ``pattern`` with a search, which then agree."""
+    if not pattern.startswith(("^", "\\A")):
+        return False
+    depth, index = 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "|" and depth == 0:
+            return False  # ``^a|b``: the ``b`` branch is not anchored
+        if char == "[":
+            index = _class_end(pattern, index)
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        index += 2 if char == "\\" else 1
+    return True
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Just past the ``]`` closing the character class opened at ``start``."""
+    index = start + 1
+    index += pattern.startswith("^", index)
+    index += pattern.startswith("]", index)  # ``[]a]``: a first ``]`` is a literal one
+    while index < len(pattern) and pattern[index] != "]":
+        index += 2 if pattern[index] == "\\" else 1
+    return index + 1

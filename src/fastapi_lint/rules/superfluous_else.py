@@ -7,6 +7,14 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.fixes import (
+    PendingFix,
+    enclosing_block,
+    replace_statement,
+    suite_footer,
+    suite_statements,
+    with_leading,
+)
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules._structure import ElifTracker, Frames, exit_keyword, statements
 
@@ -16,17 +24,56 @@ _ADVICE = {
 }
 
 
+_FIX = {
+    "else": "Drop the `else` and dedent its body",
+    "elif": "Turn the `elif` into an `if`",
+}
+
+
 @dataclass(slots=True)
 class _Findings:
     """The superfluous clauses of one function, held back until we know it is no generator."""
 
-    clauses: list[tuple[cst.If | cst.Else, str]] = field(default_factory=list)
+    clauses: list[tuple[cst.If, str]] = field(default_factory=list)
     generator: bool = False
 
 
 def _first_exit(body: cst.BaseSuite) -> str | None:
     # Like ruff, any exit among the branch's own statements counts, not only the last one.
     return next(filter(None, map(exit_keyword, statements(body))), None)
+
+
+def _moved(clause: cst.If | cst.Else) -> tuple[list[cst.BaseStatement], tuple[cst.EmptyLine, ...]]:
+    """What replaces the clause after the `if`, and the comment lines that close it.
+
+    An `elif` becomes an `if`; while its own branch exits too, the clause after it is as
+    superfluous and is unchained at once (a long `elif` chain would otherwise take one
+    round per clause).
+    """
+    moved: list[cst.BaseStatement] = []
+    current: cst.If | cst.Else | None = clause
+    while isinstance(current, cst.If) and _first_exit(current.body) is not None:
+        moved.append(current.with_changes(orelse=None))
+        current = current.orelse
+    if isinstance(current, cst.If):
+        return [*moved, current], ()  # a clause that falls through keeps its chain
+    if current is None:
+        return moved, ()
+    lines = with_leading(suite_statements(current.body), current.leading_lines)
+    return [*moved, *lines], suite_footer(current.body)
+
+
+def dedent_fix(context: FileContext, statement: cst.If, keyword: str) -> PendingFix | None:
+    """Drop the `else` (or turn `elif` into `if`): its code follows the `if` one level up."""
+    assert statement.orelse is not None
+    within = context.statement[0] if context.statement else None
+    block = enclosing_block(context.module, statement, within)
+    if block is None:
+        return None
+    moved, trailing = _moved(statement.orelse)
+    kept = statement.with_changes(orelse=None)
+    edit = replace_statement(block, statement, [kept, *moved], trailing)
+    return PendingFix(_FIX[keyword], (edit,))
 
 
 class SuperfluousElse(Rule):
@@ -65,6 +112,17 @@ class SuperfluousElse(Rule):
     ## Options
     None.
 
+    ## Fix safety
+    The `else` is dropped and its body dedented after the `if`; an `elif` becomes an `if`.
+    The `if` branch never falls through (one of its own statements returns, raises,
+    continues or breaks), so the moved code runs exactly when it ran before: the fix is
+    safe. Comments keep their place: one on the `else:` line, or just above it, goes
+    above the first moved statement; comments closing the `else` body follow the moved
+    code. In an `elif` chain, the clauses after branches that exit too are unchained by
+    the same fix (`if a: return 1 elif b: return 2 else: x` becomes three statements),
+    as fixing the chain clause by clause would; nested superfluous `else`s are fixed one
+    per round.
+
     ## Known limitations
     The semantics are ruff's, on purpose, so both tools agree: only the first clause
     after an `if` body is checked (in `if a: return 1 elif b: return 2 else: ...` only
@@ -79,6 +137,7 @@ class SuperfluousElse(Rule):
     family = "structure"
     severity = "warning"
     message = "Unnecessary `{keyword}` after `{exit}` statement; {advice}"
+    fixable = True
     VALID: ClassVar[tuple[Valid, ...]] = (
         Valid(
             "from fastapi import APIRouter, HTTPException\n\n"
@@ -172,7 +231,7 @@ class SuperfluousElse(Rule):
         frame = self._frames.body_owner()
         exit_ = _first_exit(node.body)
         if frame is not None and exit_ is not None:
-            frame.data.clauses.append((node.orelse, exit_))
+            frame.data.clauses.append((node, exit_))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._frames.pop()
@@ -181,6 +240,10 @@ class SuperfluousElse(Rule):
         findings = self._frames.pop().data
         if findings.generator:
             return
-        for clause, exit_ in findings.clauses:
+        for statement, exit_ in findings.clauses:
+            clause = statement.orelse
+            assert clause is not None  # only `if`s with a clause are kept
             keyword = "elif" if isinstance(clause, cst.If) else "else"
-            self.report(clause, keyword=keyword, exit=exit_, advice=_ADVICE[keyword], length=4)
+            fix = dedent_fix(self.context, statement, keyword)
+            advice = _ADVICE[keyword]
+            self.report(clause, keyword=keyword, exit=exit_, advice=advice, length=4, fix=fix)
