@@ -67,6 +67,10 @@ def test_missing_explicit_path_exits_2_but_lints_the_rest(project: Path) -> None
     assert code == 2 and "nope.py" in err and "FAPI101" in out
 
 
+_AWAIT = {"content": "await asyncio"}
+_IMPORT = {"content": "import asyncio\n"}
+
+
 def test_json_report_matches_the_editor_contract(project: Path) -> None:
     write(project / "bad.py", BLOCKING)
     code, out, _ = run("check", "--output-format", "json")
@@ -85,7 +89,14 @@ def test_json_report_matches_the_editor_contract(project: Path) -> None:
         "column": 5,
         "end_line": 5,
         "end_column": 18,
-        "fix": None,
+        "fix": {
+            "applicability": "safe",
+            "message": "Use `await asyncio.sleep()`",
+            "edits": [
+                {"line": 5, "column": 5, "end_line": 5, "end_column": 9, **_AWAIT},
+                {"line": 1, "column": 1, "end_line": 1, "end_column": 1, **_IMPORT},
+            ],
+        },
     }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
@@ -13,11 +14,28 @@ from typing import TYPE_CHECKING, TypedDict
 import click
 
 from fastapi_lint import __version__, registry, reporters, route_report
+from fastapi_lint.baseline import BaselineError, load_baseline, without_baselined, write_baseline
 from fastapi_lint.cache import CACHE_DIR_ENV, CACHE_DIR_NAME
+from fastapi_lint.changed_lines import (
+    GitError,
+    changed_lines,
+    only_changed,
+    repository_root,
+    resolve,
+)
 from fastapi_lint.config import PYPROJECT, Config, ConfigError, load_config, with_overrides
 from fastapi_lint.docs import render_rule_docs, rules_as_json, rules_as_text
 from fastapi_lint.engine import FileJob, build_report, lint_bytes
 from fastapi_lint.files import discover, exclude_patterns, is_excluded
+from fastapi_lint.fixer import (
+    FileFix,
+    FixRun,
+    FixSettings,
+    fix_bytes,
+    fix_files,
+    fixed_count,
+    fixes_listing,
+)
 from fastapi_lint.models import FileResult, InternalError, Report
 from fastapi_lint.project.analysis import (
     ProjectRun,
@@ -27,6 +45,7 @@ from fastapi_lint.project.analysis import (
 )
 from fastapi_lint.project.modules import common_root
 from fastapi_lint.project.routes import route_table
+from fastapi_lint.reporters.statistics import render_statistics, render_statistics_json
 from fastapi_lint.rule import Rule
 from fastapi_lint.runner import available_cpus, run_jobs
 from fastapi_lint.selection import jobs_for, rules_for_path
@@ -69,6 +88,14 @@ class CheckFlags(TypedDict):
     jobs: int | None
     cache_dir: Path | None
     no_cache: bool
+    fix: bool
+    unsafe_fixes: bool
+    diff: bool
+    show_fixes: bool
+    baseline: Path | None
+    write_baseline: Path | None
+    diff_from: str | None
+    statistics: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +111,19 @@ class CheckRequest:
     workers: int = 1
     cache_dir: Path | None = None
     no_cache: bool = False
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    show_fixes: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    diff_from: str | None = None
+    statistics: bool = False
+
+    @property
+    def fixing(self) -> bool:
+        """``--fix`` or ``--diff``: fixes are computed, then written or shown."""
+        return self.fix or self.diff
 
 
 def _wants_color(no_color: bool, output_file: Path | None) -> bool:
@@ -127,9 +167,16 @@ def _lint_stdin(
     return [lint_bytes(data, name, file_rules, config.options)]
 
 
-def _lint_paths(
-    request: CheckRequest, config: Config, rules: Sequence[type[Rule]]
-) -> tuple[list[FileResult], bool]:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The files a ``check`` of paths works on, and how their project step runs."""
+
+    jobs: list[FileJob]
+    run: ProjectRun
+    missing: bool
+
+
+def _plan(request: CheckRequest, config: Config, rules: Sequence[type[Rule]]) -> _Plan:
     discovery = discover(
         request.paths,
         root=config.root,
@@ -145,9 +192,17 @@ def _lint_paths(
     summarise = bool(project_rules(rules))
     jobs = [dataclasses.replace(job, summarise=summarise) for job in jobs]
     cache_dir = _cache_dir(request, config)
-    results = run_jobs(jobs, config.options, workers=request.workers, cache_dir=cache_dir)
     run = ProjectRun(rules, project_root(config, discovery.files), config.options, cache_dir)
-    return with_project_findings(jobs, results, run), bool(discovery.missing)
+    return _Plan(jobs, run, bool(discovery.missing))
+
+
+def _lint_paths(
+    request: CheckRequest, config: Config, rules: Sequence[type[Rule]]
+) -> tuple[list[FileResult], bool]:
+    plan = _plan(request, config, rules)
+    cache_dir = plan.run.cache_dir
+    results = run_jobs(plan.jobs, config.options, workers=request.workers, cache_dir=cache_dir)
+    return with_project_findings(plan.jobs, results, plan.run), plan.missing
 
 
 def project_root(config: Config, files: Sequence[Path]) -> Path:
@@ -174,15 +229,20 @@ def _report_internal_errors(errors: Sequence[InternalError]) -> None:
         )
 
 
-def _emit(report: Report, request: CheckRequest) -> None:
-    output = reporters.render(
-        report, request.output_format, color=request.color, quiet=request.quiet
-    )
+def _emit(report: Report, request: CheckRequest, *, err: bool = False) -> None:
+    output = _rendered(report, request)
     if request.output_file is None:
-        click.echo(output, nl=False, color=request.color)
+        click.echo(output, nl=False, color=request.color, err=err)
         return
     request.output_file.parent.mkdir(parents=True, exist_ok=True)
     request.output_file.write_text(output, encoding="utf-8")
+
+
+def _rendered(report: Report, request: CheckRequest) -> str:
+    if request.statistics:  # like ruff: JSON for json, the text table for any other format
+        json_wanted = request.output_format == "json"
+        return render_statistics_json(report) if json_wanted else render_statistics(report)
+    return reporters.render(report, request.output_format, color=request.color, quiet=request.quiet)
 
 
 def _exit_code(report: Report, request: CheckRequest, usage_problem: bool) -> int:
@@ -195,6 +255,9 @@ def _exit_code(report: Report, request: CheckRequest, usage_problem: bool) -> in
 
 def run_check(request: CheckRequest, config: Config) -> int:
     rules = _selected_rules(config)
+    _check_scope_flags(request)
+    if request.fixing:
+        return run_fix(request, config, rules)
     usage_problem = False
     if request.paths == (STDIN,):
         results = _lint_stdin(request, config, rules)
@@ -202,8 +265,185 @@ def run_check(request: CheckRequest, config: Config) -> int:
         results, usage_problem = _lint_paths(request, config, rules)
     report = build_report(results, [rule.info() for rule in registry.all_rules()])
     _report_internal_errors(report.internal_errors)
+    report = _narrowed(report, request, complete=not usage_problem)
     _emit(report, request)
     return _exit_code(report, request, usage_problem)
+
+
+# -- check --baseline / --write-baseline / --diff-from -----------------------------------
+
+_CONFLICTS = (
+    ("write_baseline", "baseline"),
+    ("write_baseline", "diff_from"),
+    ("diff", "baseline"),
+    ("diff", "write_baseline"),
+    ("diff", "diff_from"),
+    ("diff", "statistics"),
+)
+
+
+def _check_scope_flags(request: CheckRequest) -> None:
+    """Refuse conflicting flags, a bad baseline file or git revision before linting."""
+    for first, second in _CONFLICTS:
+        if getattr(request, first) and getattr(request, second):
+            flags = (f"--{name.replace('_', '-')}" for name in (first, second))
+            raise _fail("{} cannot be combined with {}".format(*flags))
+    if request.diff_from is not None and request.paths == (STDIN,):
+        raise _fail("--diff-from reads changes from git, so it cannot check standard input")
+    with _usage_errors():
+        if request.baseline is not None:
+            load_baseline(request.baseline)
+        if request.diff_from is not None:
+            resolve(request.diff_from, repository_root(Path.cwd()))
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """A baseline or git problem is the user's to fix: a message and exit 2, no traceback."""
+    try:
+        yield
+    except (BaselineError, GitError) as error:
+        raise _fail(str(error)) from None
+
+
+def _narrowed(report: Report, request: CheckRequest, *, complete: bool) -> Report:
+    """Write the baseline, or leave out what the baseline and ``--diff-from`` hide."""
+    baseline = request.baseline
+    if request.write_baseline is not None:
+        if not _wrote_baseline(report, request.write_baseline, request.quiet, complete):
+            return report
+        # Read back, so the run reports exactly what `--baseline FILE` will.
+        baseline = request.write_baseline
+    with _usage_errors():
+        if baseline is not None:
+            report = without_baselined(report, load_baseline(baseline))
+        if request.diff_from is not None:
+            report = only_changed(report, changed_lines(request.diff_from, Path.cwd()))
+    return report
+
+
+def _wrote_baseline(report: Report, file: Path, quiet: bool, complete: bool) -> bool:
+    """Record every finding; not after a crash or a missing path (it would be partial)."""
+    if not complete or report.internal_errors:
+        click.echo(f"fastapi-lint: error: {file} not written: the run had errors", err=True)
+        return False
+    try:
+        count = write_baseline(file, report)
+    except OSError as error:
+        raise _fail(f"cannot write baseline file {file}: {error}") from None
+    if not quiet:
+        noun = "finding" if count == 1 else "findings"
+        click.echo(f"fastapi-lint: recorded {count} {noun} in {file}", err=True)
+    return True
+
+
+# -- check --fix / --diff ----------------------------------------------------------------
+
+
+def _fix_settings(request: CheckRequest) -> FixSettings:
+    return FixSettings(unsafe=request.unsafe_fixes, write=not request.diff)
+
+
+def _fix_stdin(
+    request: CheckRequest, config: Config, rules: Sequence[type[Rule]]
+) -> tuple[FileFix, bytes] | None:
+    """Fix standard input in memory; None when ``--force-exclude`` excludes its name."""
+    name = request.stdin_filename or STDIN
+    if request.stdin_filename and request.force_exclude:
+        patterns = exclude_patterns(config.exclude, config.extend_exclude)
+        if is_excluded(Path(name), root=config.root, patterns=patterns, respect_gitignore=True):
+            return None
+    file_rules = rules_for_path(rules, Path(name).absolute(), config)
+    data = sys.stdin.buffer.read()
+    return fix_bytes(data, name, file_rules, config.options, _fix_settings(request)), data
+
+
+def _fix_paths(
+    request: CheckRequest, config: Config, rules: Sequence[type[Rule]]
+) -> tuple[list[FileFix], list[FileResult], bool]:
+    plan = _plan(request, config, rules)
+    run = FixRun(config.options, request.workers, plan.run, _fix_settings(request))
+    fixes, results = fix_files(plan.jobs, run)
+    return fixes, results, plan.missing
+
+
+def _fix_lines(fixes: Sequence[FileFix], request: CheckRequest, verb: str) -> list[str]:
+    """``Fixed 3 problems.`` (``Would fix`` with ``--diff``), and the list with --show-fixes."""
+    count = fixed_count(fixes)
+    if not count:
+        return [] if request.quiet or not request.diff else ["Nothing to fix."]
+    lines = [] if request.quiet else [f"{verb} {count} problem{'' if count == 1 else 's'}."]
+    if request.show_fixes:
+        lines.extend(fixes_listing(fixes))
+    return lines
+
+
+def _report_fix_errors(fixes: Sequence[FileFix]) -> bool:
+    for fix in fixes:
+        if fix.error is not None:
+            click.echo(f"fastapi-lint: error: {fix.path}: {fix.error}", err=True)
+        elif fix.rejected:
+            message = "fixes that made code that does not compile were left out"
+            click.echo(f"fastapi-lint: warning: {fix.path}: {message}", err=True)
+    return any(fix.error is not None for fix in fixes)
+
+
+def _show_diff(fixes: Sequence[FileFix], request: CheckRequest, usage_problem: bool) -> int:
+    """``--diff``: the patch on stdout, what it would fix on stderr; exit 1 when non-empty."""
+    patch = "".join(fix.diff() for fix in fixes)
+    click.echo(patch, nl=False)
+    for line in _fix_lines(fixes, request, "Would fix"):
+        click.echo(line, err=True)
+    errors = [error for fix in fixes for error in fix.result.internal_errors]
+    _report_internal_errors(errors)
+    if errors or usage_problem or _report_fix_errors(fixes):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if patch and not request.exit_zero else EXIT_CLEAN
+
+
+def _fix_report(fixes: Sequence[FileFix], results: Sequence[FileResult]) -> Report:
+    report = build_report(results, [rule.info() for rule in registry.all_rules()])
+    _report_internal_errors(report.internal_errors)
+    return report
+
+
+def run_fix(request: CheckRequest, config: Config, rules: Sequence[type[Rule]]) -> int:
+    if request.paths == (STDIN,):
+        return _run_fix_stdin(request, config, rules)
+    fixes, results, usage_problem = _fix_paths(request, config, rules)
+    if request.diff:
+        return _show_diff(fixes, request, usage_problem)
+    report = _fix_report(fixes, results)
+    report = _narrowed(report, request, complete=not usage_problem)
+    _emit(report, request)
+    # Next to a human-readable report, else on stderr so JSON or SARIF stay parseable.
+    to_stderr = request.output_file is not None or request.output_format not in _HUMAN
+    for line in _fix_lines(fixes, request, "Fixed"):
+        click.echo(line, err=to_stderr)
+    write_failed = _report_fix_errors(fixes)
+    return _exit_code(report, request, usage_problem or write_failed)
+
+
+_HUMAN = frozenset({"text", "concise"})
+
+
+def _run_fix_stdin(request: CheckRequest, config: Config, rules: Sequence[type[Rule]]) -> int:
+    """Standard input: the fixed source on stdout (editors), the findings left on stderr."""
+    fixed = _fix_stdin(request, config, rules)
+    if fixed is None:
+        return EXIT_CLEAN
+    fix, data = fixed
+    if request.diff:
+        return _show_diff([fix], request, False)
+    output = sys.stdout.buffer
+    output.write(fix.content if fix.content is not None else data)
+    output.flush()
+    report = _fix_report([fix], [fix.result])
+    report = _narrowed(report, request, complete=True)
+    _emit(report, request, err=True)
+    for line in _fix_lines([fix], request, "Fixed"):
+        click.echo(line, err=True)
+    return _exit_code(report, request, False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -244,6 +484,26 @@ _FORMAT = click.Choice(reporters.FORMATS)
     help=f"Result cache folder (default: ${CACHE_DIR_ENV}, else {CACHE_DIR_NAME}/ at the root).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--show-fixes", is_flag=True, help="With --fix, list the fixes made per file.")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report and fail only on findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record every finding in this baseline file; exit 0 unless a file does not parse.",
+)
+@click.option(
+    "--diff-from",
+    metavar="REF",
+    help="Report only findings on lines added or changed since git revision REF.",
+)
+@click.option("--statistics", is_flag=True, help="Print counts per rule instead of the findings.")
 def check(paths: tuple[str, ...], **flags: Unpack[CheckFlags]) -> None:
     """Lint PATHS (default: the current directory); '-' reads standard input."""
     config = _load(flags["config_path"], _overrides(flags))
@@ -266,7 +526,7 @@ def _request(paths: tuple[str, ...], flags: CheckFlags) -> CheckRequest:
         paths = (STDIN,)
     output_format = flags["output_format"]
     color = _wants_color(flags["no_color"], flags["output_file"]) and output_format == "text"
-    return CheckRequest(
+    request = CheckRequest(
         paths=paths or (".",),
         output_format=output_format,
         output_file=flags["output_file"],
@@ -278,6 +538,27 @@ def _request(paths: tuple[str, ...], flags: CheckFlags) -> CheckRequest:
         workers=flags["jobs"] or available_cpus(),
         cache_dir=flags["cache_dir"],
         no_cache=flags["no_cache"],
+    )
+    return _with_scope_flags(_with_fix_flags(request, flags), flags)
+
+
+def _with_fix_flags(request: CheckRequest, flags: CheckFlags) -> CheckRequest:
+    return dataclasses.replace(
+        request,
+        fix=flags["fix"],
+        unsafe_fixes=flags["unsafe_fixes"],
+        diff=flags["diff"],
+        show_fixes=flags["show_fixes"],
+    )
+
+
+def _with_scope_flags(request: CheckRequest, flags: CheckFlags) -> CheckRequest:
+    return dataclasses.replace(
+        request,
+        baseline=flags["baseline"],
+        write_baseline=flags["write_baseline"],
+        diff_from=flags["diff_from"],
+        statistics=flags["statistics"],
     )
 
 
@@ -356,6 +637,15 @@ def show_rule(code: str) -> None:
     if rule is None:
         raise _fail(f"unknown rule code {code!r} (see `fastapi-lint rules`)")
     click.echo(render_rule_docs(rule, color=sys.stdout.isatty()), nl=False)
+
+
+@cli.command(name="server")
+def language_server() -> None:
+    """Run the language server (LSP over stdio) for editors: live findings and quick fixes."""
+    # Imported here: `check` and the other commands never load pygls.
+    from fastapi_lint.server import serve
+
+    serve()
 
 
 def main() -> None:
