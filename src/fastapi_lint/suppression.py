@@ -40,3 +40,19 @@ def is_suppressed(diagnostic: Diagnostic) -> bool:
 
 def unsuppressed(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [diagnostic for diagnostic in diagnostics if not is_suppressed(diagnostic)]
+
+
+def with_noqa(line: str, code: str) -> str | None:
+    """``line`` with ``code`` added to its ``# noqa`` list (or a new one); None if suppressed.
+
+    Codes go after the last one already listed, so ``# noqa: E501`` becomes
+    ``# noqa: E501, FAPI101`` and the other tools' codes keep working.
+    """
+    codes = suppressed_codes(line)
+    if codes is not None and (not codes or code.upper() in codes):
+        return None  # a bare ``# noqa`` or one naming the code already covers it
+    match = _NOQA.search(line) if codes is not None else None
+    if match is not None:
+        end = match.end("codes")
+        return f"{line[:end]}, {code}{line[end:]}"
+    return f"{line.rstrip()}  # noqa: {code}"

@@ -1,0 +1,132 @@
+"""The summaries of every file of a project, which project rules (FAPI102...) read.
+
+The first document of a project to be linted starts a build in a background thread:
+every file of the project is linted once, as ``check`` would lint it, through the same
+result cache (a project ``check`` has already seen costs a read per file) and with no
+worker processes (forked from a server full of threads, they could deadlock). Until
+the build is done, project rules see the document alone. Open documents then stand
+in for their files on disk with their unsaved text; a closed one is read again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi_lint.cache import decode_summary
+from fastapi_lint.engine import FileJob, lint_file
+from fastapi_lint.files import discover
+from fastapi_lint.models import FileResult
+from fastapi_lint.runner import run_jobs
+from fastapi_lint.selection import rules_for_path
+from fastapi_lint.server.setup import DocumentSetup, ProjectKey, cache_dir, display_path
+
+# Beyond this many files the build is skipped: it would take minutes on a cold cache.
+MAX_PROJECT_FILES = 5000
+Entry = tuple[FileJob, FileResult]
+# Told when a build is over, with what went wrong (empty when nothing did).
+Built = Callable[[ProjectKey, tuple[str, ...]], None]
+
+
+class Projects:
+    """Each project's summaries on disk, and the open documents' in memory; thread-safe."""
+
+    def __init__(self, on_built: Built, max_files: int = MAX_PROJECT_FILES) -> None:
+        self._on_built = on_built
+        self._max_files = max_files
+        self._lock = threading.Lock()
+        self._disk: dict[ProjectKey, dict[str, Entry]] = {}
+        self._open: dict[ProjectKey, dict[str, Entry]] = {}
+        self._started: set[ProjectKey] = set()
+
+    def others(self, setup: DocumentSetup) -> list[Entry] | None:
+        """Every file of the document's project but itself; None while they are summarised."""
+        key = setup.project
+        if key is None:
+            return None
+        with self._lock:
+            disk = self._disk.get(key)
+            start = disk is None and key not in self._started
+            self._started.add(key)
+            merged = None if disk is None else {**disk, **self._open.get(key, {})}
+        if start:  # outside the lock: a build done at once calls back into it
+            self._start(key, setup)
+        if merged is None:
+            return None
+        merged.pop(setup.display, None)
+        return list(merged.values())
+
+    def ready(self, key: ProjectKey) -> bool:
+        with self._lock:
+            return key in self._disk
+
+    def remember(self, key: ProjectKey, job: FileJob, result: FileResult) -> None:
+        """An open document's latest summary stands in for its file."""
+        with self._lock:
+            self._open.setdefault(key, {})[job.display_path] = (job, result)
+
+    def forget(self, key: ProjectKey, job: FileJob) -> None:
+        """A document was closed: its unsaved text is gone, the file on disk counts again."""
+        with self._lock:
+            self._open.get(key, {}).pop(job.display_path, None)
+            if key not in self._disk or job.file is None:
+                return
+        on_disk = lint_file(job.file, job.display_path, job.rules, key.options, "collect")
+        entry = (job, _summarised(on_disk))
+        with self._lock:
+            self._disk[key][job.display_path] = entry
+
+    def _start(self, key: ProjectKey, setup: DocumentSetup) -> None:
+        # A daemon thread, not an executor's: exiting never waits for a long build.
+        name = "fastapi-lint-project"
+        threading.Thread(target=self._build, args=(key, setup), name=name, daemon=True).start()
+
+    def _build(self, key: ProjectKey, setup: DocumentSetup) -> None:
+        try:
+            entries, problem = summarise_project(key, setup, self._max_files)
+        except Exception as error:  # noqa: BLE001 - the document alone is still linted
+            entries, problem = {}, f"project summaries failed: {type(error).__name__}: {error}"
+        with self._lock:
+            self._disk[key] = entries
+        self._on_built(key, (problem,) if problem else ())
+
+
+def summarise_project(
+    key: ProjectKey, setup: DocumentSetup, max_files: int
+) -> tuple[dict[str, Entry], str | None]:
+    """Every file of the project, summarised; or none, and why, when there are too many."""
+    config = setup.config
+    found = discover(
+        [str(key.root)],
+        root=key.root,
+        exclude=config.exclude,
+        extend_exclude=config.extend_exclude,
+    )
+    if len(found.files) > max_files:
+        problem = (
+            f"{key.root}: {len(found.files)} files, more than {max_files}: project rules "
+            "(FAPI102...) see each open document alone"
+        )
+        return {}, problem
+    jobs = [_job(file, key.root, setup) for file in found.files]
+    results = run_jobs(jobs, key.options, workers=1, cache_dir=cache_dir(config))
+    pairs = zip(jobs, results, strict=True)
+    return {job.display_path: (job, _summarised(result)) for job, result in pairs}, None
+
+
+def _job(file: Path, root: Path, setup: DocumentSetup) -> FileJob:
+    rules = rules_for_path(setup.rules, file, setup.config)
+    return FileJob(file, display_path(file, root), rules, summarise=True)
+
+
+def _summarised(result: FileResult) -> FileResult:
+    """The result with its summary decoded once, not at every keystroke's project step."""
+    if result.summary is not None or result.summary_json is None:
+        return result
+    try:
+        summary = decode_summary(result.summary_json)
+    except (ValueError, TypeError, KeyError):
+        return dataclasses.replace(result, summary_json=None)  # left out of the project
+    return dataclasses.replace(result, summary=summary, summary_json=None)
