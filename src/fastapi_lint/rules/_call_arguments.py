@@ -14,15 +14,23 @@ from __future__ import annotations
 from collections import Counter
 
 import libcst as cst
-import libcst.matchers as m
+
+from fastapi_lint.tree import children
 
 Gap = cst.BaseParenthesizableWhitespace
 
 
 def comments(node: cst.CSTNode) -> Counter[str]:
     """The comments inside ``node``, to check that a rewrite keeps every one."""
-    found = m.findall(node, m.Comment())
-    return Counter(comment.value for comment in found if isinstance(comment, cst.Comment))
+    # A plain walk: importing libcst.matchers for this alone costs every run ~0.1 s.
+    found: Counter[str] = Counter()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.Comment):
+            found[current.value] += 1
+        pending.extend(children(current))
+    return found
 
 
 def _gap_after(arg: cst.Arg) -> Gap:
