@@ -12,9 +12,15 @@ import pytest
 from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules.blocking_call_in_async_function import BlockingCallInAsyncFunction
-from fastapi_lint.rules.cpu_bound_call_in_async_function import CpuBoundCallInAsyncFunction
-from fastapi_lint.rules.sync_session_in_async_function import SyncSessionInAsyncFunction
+from fastapi_lint.rules.asynchronous.blocking_call_in_async_function import (
+    BlockingCallInAsyncFunction,
+)
+from fastapi_lint.rules.asynchronous.cpu_bound_call_in_async_function import (
+    CpuBoundCallInAsyncFunction,
+)
+from fastapi_lint.rules.asynchronous.sync_session_in_async_function import (
+    SyncSessionInAsyncFunction,
+)
 
 
 def findings(source: str, rule: type[Rule]) -> list[Diagnostic]:

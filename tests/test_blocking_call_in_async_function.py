@@ -9,7 +9,9 @@ import pytest
 from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.options import RuleOptions
-from fastapi_lint.rules.blocking_call_in_async_function import BlockingCallInAsyncFunction
+from fastapi_lint.rules.asynchronous.blocking_call_in_async_function import (
+    BlockingCallInAsyncFunction,
+)
 
 
 def findings(source: str, *extend: str) -> list[Diagnostic]:

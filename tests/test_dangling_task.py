@@ -13,8 +13,8 @@ import pytest
 
 from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
-from fastapi_lint.rules._data_task_bindings import task_assignments, unread_task_assignments
-from fastapi_lint.rules.dangling_task import DanglingTask
+from fastapi_lint.rules.ops._task_bindings import task_assignments, unread_task_assignments
+from fastapi_lint.rules.ops.dangling_task import DanglingTask
 
 
 def findings(source: str) -> list[Diagnostic]:
@@ -198,7 +198,7 @@ def test_global_and_nonlocal_declarations() -> None:
 
 def test_source_that_ast_cannot_parse_reports_no_assignment() -> None:
     # LibCST accepts this; ast rejects it (a Python 2 print statement).
-    from fastapi_lint.rules.dangling_task import _unread_flags
+    from fastapi_lint.rules.ops.dangling_task import _unread_flags
 
     assert _unread_flags("print 'x'\n") == []
 

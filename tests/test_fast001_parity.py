@@ -44,7 +44,7 @@ from corpus_helpers import (
     write_snippets,
 )
 from fastapi_lint.models import FileResult
-from fastapi_lint.rules.redundant_response_model import RedundantResponseModel
+from fastapi_lint.rules.fastapi.redundant_response_model import RedundantResponseModel
 
 pytest.importorskip("ruff")
 

@@ -52,7 +52,7 @@ from corpus_helpers import (
 )
 from fastapi_lint.fastapi_model import ModuleModel
 from fastapi_lint.models import FileResult
-from fastapi_lint.rules.non_annotated_dependency import MARKERS, NonAnnotatedDependency
+from fastapi_lint.rules.fastapi.non_annotated_dependency import MARKERS, NonAnnotatedDependency
 
 pytest.importorskip("ruff")
 

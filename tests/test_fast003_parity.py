@@ -31,7 +31,7 @@ from corpus_helpers import (
 )
 from fastapi_lint.engine import lint_bytes
 from fastapi_lint.models import FileResult
-from fastapi_lint.rules.path_parameter_mismatch import PathParameterMismatch
+from fastapi_lint.rules.fastapi.path_parameter_mismatch import PathParameterMismatch
 
 pytest.importorskip("ruff")
 

@@ -11,7 +11,7 @@ import pytest
 
 from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
-from fastapi_lint.rules.non_annotated_dependency import NonAnnotatedDependency
+from fastapi_lint.rules.fastapi.non_annotated_dependency import NonAnnotatedDependency
 
 HEADER = "from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Security\n"
 

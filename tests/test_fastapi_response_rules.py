@@ -11,10 +11,10 @@ from fastapi_lint import registry
 from fastapi_lint.engine import lint_source
 from fastapi_lint.fastapi_model import ModuleModel
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules.body_on_204 import BodyOn204
-from fastapi_lint.rules.body_on_get import BodyOnGet
-from fastapi_lint.rules.post_without_status_code import PostWithoutStatusCode
-from fastapi_lint.rules.redundant_response_model import RedundantResponseModel
+from fastapi_lint.rules.fastapi.body_on_204 import BodyOn204
+from fastapi_lint.rules.fastapi.body_on_get import BodyOnGet
+from fastapi_lint.rules.fastapi.post_without_status_code import PostWithoutStatusCode
+from fastapi_lint.rules.fastapi.redundant_response_model import RedundantResponseModel
 
 HEADER = """\
 import http

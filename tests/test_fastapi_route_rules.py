@@ -8,10 +8,10 @@ import pytest
 from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules.generic_route_decorator import GenericRouteDecorator
-from fastapi_lint.rules.on_event_handler import OnEventHandler
-from fastapi_lint.rules.path_parameter_mismatch import PathParameterMismatch
-from fastapi_lint.rules.verb_in_path import VerbInPath
+from fastapi_lint.rules.fastapi.generic_route_decorator import GenericRouteDecorator
+from fastapi_lint.rules.fastapi.on_event_handler import OnEventHandler
+from fastapi_lint.rules.fastapi.path_parameter_mismatch import PathParameterMismatch
+from fastapi_lint.rules.fastapi.verb_in_path import VerbInPath
 
 HEADER = (
     "from dataclasses import dataclass\n"

@@ -20,9 +20,9 @@ from fastapi_lint.fixer import FixSettings, compiles, fix_bytes
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._call_arguments import comments, without_argument
-from fastapi_lint.rules.non_annotated_dependency import NonAnnotatedDependency
-from fastapi_lint.rules.redundant_response_model import RedundantResponseModel
+from fastapi_lint.rules.fastapi._call_arguments import comments, without_argument
+from fastapi_lint.rules.fastapi.non_annotated_dependency import NonAnnotatedDependency
+from fastapi_lint.rules.fastapi.redundant_response_model import RedundantResponseModel
 
 EVERYTHING = FixSettings(unsafe=True)
 DB_PARAM = "def f(db: Session = Depends(get_db)) -> None: ...\n"

@@ -19,13 +19,13 @@ from fastapi_lint.fixer import FixSettings, compiles, fix_bytes
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._imported_name import with_name
-from fastapi_lint.rules.pydantic_v1_config import PydanticV1Config
-from fastapi_lint.rules.pydantic_v1_field_argument import (
+from fastapi_lint.rules.pydantic._imported_name import with_name
+from fastapi_lint.rules.pydantic.pydantic_v1_config import PydanticV1Config
+from fastapi_lint.rules.pydantic.pydantic_v1_field_argument import (
     PydanticV1FieldArgument,
     anchored_at_start,
 )
-from fastapi_lint.rules.pydantic_v1_method import PydanticV1Method
+from fastapi_lint.rules.pydantic.pydantic_v1_method import PydanticV1Method
 from project_helpers import write_tree
 
 EVERYTHING = FixSettings(unsafe=True)

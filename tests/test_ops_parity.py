@@ -31,10 +31,10 @@ from corpus_helpers import (
 from fastapi_lint.files import is_excluded
 from fastapi_lint.models import FileResult
 from fastapi_lint.options import DEFAULT_SCRIPT_MODULES, RuleOptions
-from fastapi_lint.rules.generic_exception import GenericException
-from fastapi_lint.rules.module_name_not_snake_case import ModuleNameNotSnakeCase
-from fastapi_lint.rules.print_call import PrintCall
-from fastapi_lint.rules.swallowed_exception import SwallowedException
+from fastapi_lint.rules.ops.generic_exception import GenericException
+from fastapi_lint.rules.ops.module_name_not_snake_case import ModuleNameNotSnakeCase
+from fastapi_lint.rules.ops.print_call import PrintCall
+from fastapi_lint.rules.ops.swallowed_exception import SwallowedException
 
 pytest.importorskip("ruff")
 

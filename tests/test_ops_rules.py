@@ -19,13 +19,13 @@ from fastapi_lint.options import (
     RuleOptions,
 )
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules.boolean_name_without_prefix import BooleanNameWithoutPrefix
-from fastapi_lint.rules.environ_outside_settings import EnvironOutsideSettings
-from fastapi_lint.rules.generic_exception import GenericException
-from fastapi_lint.rules.http_exception_in_service import HttpExceptionInService
-from fastapi_lint.rules.module_name_not_snake_case import ModuleNameNotSnakeCase
-from fastapi_lint.rules.print_call import PrintCall
-from fastapi_lint.rules.swallowed_exception import SwallowedException
+from fastapi_lint.rules.ops.boolean_name_without_prefix import BooleanNameWithoutPrefix
+from fastapi_lint.rules.ops.environ_outside_settings import EnvironOutsideSettings
+from fastapi_lint.rules.ops.generic_exception import GenericException
+from fastapi_lint.rules.ops.http_exception_in_service import HttpExceptionInService
+from fastapi_lint.rules.ops.module_name_not_snake_case import ModuleNameNotSnakeCase
+from fastapi_lint.rules.ops.print_call import PrintCall
+from fastapi_lint.rules.ops.swallowed_exception import SwallowedException
 
 
 def spots(

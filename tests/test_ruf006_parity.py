@@ -26,7 +26,7 @@ from corpus_helpers import (
     write_snippets,
 )
 from fastapi_lint.models import FileResult
-from fastapi_lint.rules.dangling_task import DanglingTask
+from fastapi_lint.rules.ops.dangling_task import DanglingTask
 
 pytest.importorskip("ruff")
 

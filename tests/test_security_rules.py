@@ -19,14 +19,14 @@ import pytest
 from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._security_secrets import is_secret_name, looks_like_secret
-from fastapi_lint.rules._security_values import is_migration_path, is_test_path
-from fastapi_lint.rules.debug_enabled import DebugEnabled
-from fastapi_lint.rules.hardcoded_secret import HardcodedSecret
-from fastapi_lint.rules.insecure_jwt_decode import InsecureJwtDecode
-from fastapi_lint.rules.permissive_cors import PermissiveCors
-from fastapi_lint.rules.sql_injection import SqlInjection
-from fastapi_lint.rules.unmaintained_jwt_library import UnmaintainedJwtLibrary
+from fastapi_lint.rules.security._secret_names import is_secret_name, looks_like_secret
+from fastapi_lint.rules.security._values import is_migration_path, is_test_path
+from fastapi_lint.rules.security.debug_enabled import DebugEnabled
+from fastapi_lint.rules.security.hardcoded_secret import HardcodedSecret
+from fastapi_lint.rules.security.insecure_jwt_decode import InsecureJwtDecode
+from fastapi_lint.rules.security.permissive_cors import PermissiveCors
+from fastapi_lint.rules.security.sql_injection import SqlInjection
+from fastapi_lint.rules.security.unmaintained_jwt_library import UnmaintainedJwtLibrary
 
 
 def findings(rule: type[Rule], source: str, path: str = "app/main.py") -> list[Diagnostic]:

@@ -36,9 +36,9 @@ from fastapi_lint import engine
 from fastapi_lint.engine import lint_source
 from fastapi_lint.models import FileResult
 from fastapi_lint.options import RuleOptions
-from fastapi_lint.rules.function_too_long import FunctionTooLong
-from fastapi_lint.rules.superfluous_else import SuperfluousElse
-from fastapi_lint.rules.too_complex import TooComplex
+from fastapi_lint.rules.structure.function_too_long import FunctionTooLong
+from fastapi_lint.rules.structure.superfluous_else import SuperfluousElse
+from fastapi_lint.rules.structure.too_complex import TooComplex
 
 FIXTURE_DIRS = [
     ROOT / "fixtures" / "rules" / name

@@ -16,11 +16,11 @@ from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules.exit_in_else_branch import ExitInElseBranch
-from fastapi_lint.rules.function_too_long import FunctionTooLong
-from fastapi_lint.rules.superfluous_else import SuperfluousElse
-from fastapi_lint.rules.too_complex import rank
-from fastapi_lint.rules.too_deeply_nested import TooDeeplyNested
+from fastapi_lint.rules.structure.exit_in_else_branch import ExitInElseBranch
+from fastapi_lint.rules.structure.function_too_long import FunctionTooLong
+from fastapi_lint.rules.structure.superfluous_else import SuperfluousElse
+from fastapi_lint.rules.structure.too_complex import rank
+from fastapi_lint.rules.structure.too_deeply_nested import TooDeeplyNested
 
 
 def _findings(rule: type[Rule], code: str, **options: int) -> list[Diagnostic]:

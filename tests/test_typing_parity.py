@@ -25,8 +25,8 @@ from corpus_helpers import (
     write_snippets,
 )
 from fastapi_lint.models import FileResult
-from fastapi_lint.rules.missing_parameter_annotation import MissingParameterAnnotation
-from fastapi_lint.rules.missing_return_annotation import MissingReturnAnnotation
+from fastapi_lint.rules.type_hints.missing_parameter_annotation import MissingParameterAnnotation
+from fastapi_lint.rules.type_hints.missing_return_annotation import MissingReturnAnnotation
 
 pytest.importorskip("ruff")
 

@@ -37,7 +37,7 @@ from fastapi_lint.options import RuleOptions
 from fastapi_lint.positions import NodeStart, node_ranges, node_starts, statement_ranges
 from fastapi_lint.project.collector import SummaryCollector
 from fastapi_lint.rule import FileContext, PendingReport, Rule, is_project_rule
-from fastapi_lint.rules.syntax_error import SyntaxErrorRule
+from fastapi_lint.rules.syntax.syntax_error import SyntaxErrorRule
 from fastapi_lint.summary import ModuleSummary
 from fastapi_lint.suppression import unsuppressed
 from fastapi_lint.tree import children

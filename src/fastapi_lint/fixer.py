@@ -35,7 +35,7 @@ from fastapi_lint.models import Diagnostic, FileResult, Fix, InternalError
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.project.analysis import ProjectRun, project_rules, with_project_findings
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules.syntax_error import SyntaxErrorRule
+from fastapi_lint.rules.syntax.syntax_error import SyntaxErrorRule
 from fastapi_lint.runner import lint_data, map_jobs, project_mode, remember
 
 MAX_ROUNDS = 10

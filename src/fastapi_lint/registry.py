@@ -1,4 +1,8 @@
-"""Discovers rules by walking ``fastapi_lint.rules`` and resolves select/ignore selectors."""
+"""Discovers rules by walking the family packages of ``fastapi_lint.rules``; select/ignore.
+
+A rule is a ``Rule`` subclass with a ``code``, defined in a public module of a family
+package (``rules/<family>/<rule_name>.py``); private modules (``_x.py``) hold helpers.
+"""
 
 from __future__ import annotations
 
@@ -30,11 +34,11 @@ def _rules_in(module_name: str) -> list[type[Rule]]:
 
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
-    """Every rule in the package, sorted by code. Private modules (``_x.py``) hold helpers."""
+    """Every rule of every family package, sorted by code."""
     found: list[type[Rule]] = []
     prefix = rules_package.__name__ + "."
-    for module_info in pkgutil.iter_modules(rules_package.__path__, prefix):
-        if not module_info.name.rpartition(".")[2].startswith("_"):
+    for module_info in pkgutil.walk_packages(rules_package.__path__, prefix):
+        if not module_info.ispkg and not module_info.name.rpartition(".")[2].startswith("_"):
             found.extend(_rules_in(module_info.name))
     return tuple(sorted(found, key=lambda rule: rule.code))
 

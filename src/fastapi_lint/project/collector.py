@@ -8,7 +8,7 @@ searching the callee's name in its line.
 What runs where follows the ``async`` rules (``AsyncBodyRule``): a call belongs to the
 def whose own execution evaluates it, so a nested def's or lambda's body is not its
 enclosing function's. Blocking calls in plain defs are recognised by the very code of
-FAPI101, FAPI103 and FAPI104 (``_blocking_calls``), with the same name lookups.
+FAPI101, FAPI103 and FAPI104 (``analysis.blocking_calls``), with the same name lookups.
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ from typing import ClassVar, TypeGuard
 
 import libcst as cst
 
+from fastapi_lint.analysis.aliased_names import AliasAwareRule, Resolve
+from fastapi_lint.analysis.blocking_calls import find_blocking
+from fastapi_lint.analysis.pydantic_models.calls import v1_attribute, v1_call
+from fastapi_lint.analysis.pydantic_models.deferred import DeferredCalls
+from fastapi_lint.analysis.session_calls import session_factory_class
 from fastapi_lint.fastapi_model import (
     Bindings,
     RouteInfo,
@@ -28,10 +33,6 @@ from fastapi_lint.fastapi_model import (
 )
 from fastapi_lint.project import _syntax as syntax
 from fastapi_lint.rule import FileContext
-from fastapi_lint.rules._aliased_names import AliasAwareRule, Resolve
-from fastapi_lint.rules._blocking_calls import find_blocking
-from fastapi_lint.rules._pydantic_models import DeferredCalls, v1_attribute, v1_call
-from fastapi_lint.rules._session_calls import session_factory_class
 from fastapi_lint.summary import (
     BlockingCall,
     Branch,

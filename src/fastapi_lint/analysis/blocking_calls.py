@@ -1,0 +1,112 @@
+"""Which calls block the event loop, by the catalogues of FAPI101, FAPI103 and FAPI104.
+
+The three async rules flag these calls written directly in an ``async def``. The project
+summary asks the same questions of the calls in plain ``def`` functions, so FAPI102
+follows helpers with exactly the knowledge the direct rules have, never a copy of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from fastapi_lint.analysis.async_scope import receiver_types
+from fastapi_lint.analysis.blocking_catalogue import (
+    BLOCKING_FUNCTIONS,
+    BLOCKING_METHODS,
+    GENERIC,
+    INSTANCE_NAMES,
+    is_blocking_method,
+)
+from fastapi_lint.analysis.cpu_bound_calls import cpu_bound_call
+from fastapi_lint.analysis.session_calls import may_be_session_call, sync_session_call
+from fastapi_lint.fastapi_model import Lookup, ModuleModel
+
+BLOCKING_API = "FAPI101"
+SYNC_SESSION = "FAPI103"
+CPU_BOUND = "FAPI104"
+
+
+@dataclass(frozen=True, slots=True)
+class Blocking:
+    """A blocking call: the catalogue (rule code) that knows it, and how to name it."""
+
+    code: str
+    shown: str
+    advice: str
+
+
+def _display(qualified: str) -> str:
+    return qualified.removeprefix("builtins.")
+
+
+def _matches(extensions: frozenset[str], qualified: str) -> bool:
+    """``mylib.slow`` matches itself; ``mylib.*`` matches everything under ``mylib``."""
+    if qualified in extensions:
+        return True
+    parts = qualified.split(".")
+    return any(".".join(parts[:i]) + ".*" in extensions for i in range(1, len(parts)))
+
+
+def blocking_api(
+    model: ModuleModel, call: cst.Call, lookup: Lookup, extensions: frozenset[str]
+) -> tuple[str, str] | None:
+    """``(name to show, advice)`` when FAPI101's catalogue knows ``call`` as blocking."""
+    qualified = model.resolve(call.func, lookup)
+    if qualified is not None:
+        return _function_advice(qualified, extensions)
+    if isinstance(call.func, cst.Attribute):
+        return _method_advice(model, call.func, lookup, extensions)
+    return None
+
+
+def _function_advice(qualified: str, extensions: frozenset[str]) -> tuple[str, str] | None:
+    advice = BLOCKING_FUNCTIONS.get(qualified)
+    if advice is None and _matches(extensions, qualified):
+        advice = GENERIC
+    return None if advice is None else (_display(qualified), advice)
+
+
+def _method_advice(
+    model: ModuleModel, func: cst.Attribute, lookup: Lookup, extensions: frozenset[str]
+) -> tuple[str, str] | None:
+    method = func.attr.value
+    for owner in receiver_types(model, func.value, lookup):
+        shown = f"{INSTANCE_NAMES.get(owner, owner)}.{method}"
+        entry = BLOCKING_METHODS.get(owner)
+        if entry is not None and is_blocking_method(entry[0], method):
+            return shown, entry[1]
+        if _matches(extensions, f"{owner}.{method}"):
+            return shown, GENERIC
+    return None
+
+
+def find_blocking(
+    model: ModuleModel, call: cst.Call, lookup: Lookup, extensions: frozenset[str]
+) -> Blocking | None:
+    """The first of FAPI101, FAPI103 and FAPI104 whose catalogue knows ``call``."""
+    found = blocking_api(model, call, lookup, extensions)
+    if found is not None:
+        return Blocking(BLOCKING_API, found[0], found[1])
+    if may_be_session_call(call):
+        alternative = sync_session_call(model, call, lookup)
+        if alternative is not None:
+            return Blocking(SYNC_SESSION, _callee_text(call), f"use `{alternative}` with `await`")
+    if cpu_bound_call(model, call, lookup):
+        shown = _callee_text(call)
+        return Blocking(CPU_BOUND, shown, f"use `await run_in_threadpool({shown}, ...)`")
+    return None
+
+
+def _callee_text(call: cst.Call) -> str:
+    """``db.query`` for ``db.query(User)``; the written name, as FAPI103/104 show it."""
+    parts: list[str] = []
+    node: cst.BaseExpression = call.func
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return ".".join(["…", *reversed(parts)]) if parts else "…"

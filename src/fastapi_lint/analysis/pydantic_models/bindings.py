@@ -1,0 +1,398 @@
+"""What each name of a file is bound to, scope by scope, and which classes are models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import libcst as cst
+
+from fastapi_lint.analysis.pydantic_models.v1_names import (
+    CONSTRUCTORS,
+    COPIES,
+    MODEL_BASES,
+    OUTSIDE,
+)
+from fastapi_lint.fastapi_model import assigned_names, dotted_name, string_value, subscript_args
+from fastapi_lint.tree import children
+
+_VALIDATOR_DECORATORS = frozenset(
+    {"classmethod", "validator", "root_validator", "field_validator", "model_validator"}
+)
+_CLASS_PARAMETER_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
+_UNWRAPPED = frozenset({"Optional", "Annotated", "ClassVar", "Final", "Required", "type", "Type"})
+
+
+BindingKind = Literal["type", "class_of", "copy_of", "class", "import", "self", "cls", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What a name of one scope is: ``type`` an instance of the class ``text`` spells,
+    ``class_of`` that class itself (``type[User]``), ``class`` a class the module defines,
+    ``import`` what an import binds (``text`` its absolute name, "" when relative),
+    ``self``/``cls`` the first parameter of a method of class ``text``, ``copy_of`` a copy
+    of the value ``text`` names (``user.model_copy()``)."""
+
+    kind: BindingKind
+    text: str = ""
+
+
+OTHER = Binding("other")
+Scope = cst.Module | cst.FunctionDef | cst.Lambda | cst.ClassDef
+Table = dict[str, Binding]
+
+
+def _annotation_binding(annotation: cst.BaseExpression) -> Binding:
+    """``User``, ``Optional[User]``, ``User | None``, ``"User"``, ``type[User]``."""
+    node: cst.BaseExpression | None = annotation
+    kind: BindingKind = "type"
+    while node is not None:
+        text = dotted_name(node) or _forward_reference(node)
+        if text:
+            return Binding(kind, text)
+        wrapper = last_name(dotted_name(node.value)) if isinstance(node, cst.Subscript) else ""
+        if wrapper in ("type", "Type"):
+            kind = "class_of"
+        node = _inner_type(node)
+    return OTHER
+
+
+def _forward_reference(node: cst.BaseExpression) -> str | None:
+    text = string_value(node)
+    return text if text and all(part.isidentifier() for part in text.split(".")) else None
+
+
+def _inner_type(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    if isinstance(node, cst.Subscript):
+        wrapper = last_name(dotted_name(node.value))
+        args = subscript_args(node)
+        return args[0] if args and wrapper in _UNWRAPPED else None
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        # ``User | None``; ``User | Admin`` has no one class
+        if _is_none(node.left):
+            return node.right
+        return node.left if _is_none(node.right) else None
+    return None
+
+
+def last_name(dotted: str | None) -> str:
+    return (dotted or "").rpartition(".")[2]
+
+
+def value_binding(value: cst.BaseExpression) -> Binding:
+    """``User(...)``, ``User.model_validate(...)``: an instance of the class called."""
+    if isinstance(value, cst.NamedExpr):
+        return value_binding(value.value)
+    if not isinstance(value, cst.Call):
+        return OTHER
+    callee = dotted_name(value.func)
+    if callee is None:
+        return OTHER
+    owner, _, method = callee.rpartition(".")
+    if owner and method in CONSTRUCTORS:
+        return Binding("type", owner)
+    if owner and method in COPIES:
+        return Binding("copy_of", owner)
+    return Binding("type", callee)
+
+
+def _is_none(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _names_of(target: cst.BaseExpression, value: Binding) -> Iterator[tuple[str, Binding]]:
+    if isinstance(target, cst.Name):
+        yield target.value, value
+        return
+    for name in assigned_names(target):  # unpacking: the class of each part is unknown
+        yield name, OTHER
+
+
+def _assign(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
+    assert isinstance(node, cst.Assign)
+    if _is_none(node.value):  # ``x = None`` placeholders say nothing of the class
+        return
+    value = value_binding(node.value)
+    for target in node.targets:
+        yield from _names_of(target.target, value)
+
+
+def _ann_assign(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
+    assert isinstance(node, cst.AnnAssign)
+    value = _annotation_binding(node.annotation.annotation)
+    if value is OTHER and node.value is not None and not _is_none(node.value):
+        value = value_binding(node.value)
+    yield from _names_of(node.target, value)
+
+
+def _unknown_targets(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
+    """Loop and augmented-assignment targets, comprehension variables."""
+    target = getattr(node, "target", None)
+    if isinstance(target, cst.BaseExpression):
+        yield from ((name, OTHER) for name in assigned_names(target))
+
+
+def _with(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
+    assert isinstance(node, cst.With)
+    for item in node.items:
+        if item.asname is not None:
+            yield from _names_of(item.asname.name, value_binding(item.item))
+
+
+def _named_expr(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
+    assert isinstance(node, cst.NamedExpr)
+    yield from _names_of(node.target, value_binding(node.value))
+
+
+def _import(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
+    assert isinstance(node, cst.Import)
+    for alias in node.names:
+        full = dotted_name(alias.name) or ""
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            yield alias.asname.name.value, Binding("import", full)
+        else:
+            root = full.partition(".")[0]
+            yield root, Binding("import", root)
+
+
+def _import_from(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
+    assert isinstance(node, cst.ImportFrom)
+    if isinstance(node.names, cst.ImportStar):
+        return
+    module = dotted_name(node.module) or ""
+    for alias in node.names:
+        name = dotted_name(alias.name) or ""
+        local = alias.asname.name if alias.asname else alias.name
+        if isinstance(local, cst.Name):
+            # A relative import names a module of the project: only the project step knows it.
+            full = "" if node.relative else f"{module}.{name}"
+            yield local.value, Binding("import", full)
+
+
+def _named(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
+    """A name bound to something without a class the rule tracks (a def, an except...)."""
+    name = getattr(node, "name", None)
+    if isinstance(name, cst.AsName):
+        name = name.name
+    if isinstance(name, cst.Name):
+        yield name.value, OTHER
+    for item in getattr(node, "names", ()):  # ``global``/``nonlocal``
+        if isinstance(item, cst.NameItem):
+            yield item.name.value, OTHER
+
+
+_Binder = Callable[[cst.CSTNode], Iterator[tuple[str, Binding]]]
+_BINDERS: dict[type[cst.CSTNode], _Binder] = {
+    cst.Assign: _assign,
+    cst.AnnAssign: _ann_assign,
+    cst.AugAssign: _unknown_targets,
+    cst.For: _unknown_targets,
+    cst.CompFor: _unknown_targets,
+    cst.With: _with,
+    cst.NamedExpr: _named_expr,
+    cst.Import: _import,
+    cst.ImportFrom: _import_from,
+    cst.FunctionDef: _named,
+    cst.ClassDef: _named,
+    cst.ExceptHandler: _named,
+    cst.ExceptStarHandler: _named,
+    cst.Global: _named,
+    cst.Nonlocal: _named,
+    cst.MatchAs: _named,
+    cst.MatchStar: _named,
+    cst.TypeAlias: _named,
+}
+_NEW_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
+def bind(table: Table, name: str, value: Binding) -> None:
+    previous = table.get(name)
+    table[name] = value if previous is None or previous == value else OTHER
+
+
+def scope_bindings(roots: Sequence[cst.CSTNode], classes: dict[str, cst.ClassDef] | None) -> Table:
+    """Every name the code of one scope binds; nested defs, classes and lambdas are theirs.
+
+    ``classes`` is given for the module: its classes are bound as such, and kept there.
+    """
+    table: Table = {}
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if classes is not None and isinstance(node, cst.ClassDef):
+            classes[node.name.value] = node
+            bind(table, node.name.value, Binding("class", node.name.value))
+        else:
+            binder = _BINDERS.get(type(node))
+            for name, value in binder(node) if binder is not None else ():
+                bind(table, name, value)
+        if not isinstance(node, _NEW_SCOPES):
+            stack.extend(children(node))
+    return table
+
+
+def _decorator_names(function: cst.FunctionDef) -> set[str]:
+    found = set()
+    for decorator in function.decorators:
+        target = decorator.decorator
+        found.add(last_name(dotted_name(target.func if isinstance(target, cst.Call) else target)))
+    return found
+
+
+def _first_parameter_binding(function: cst.FunctionDef, owner: str) -> Binding:
+    """``self`` (or ``cls``) of a method of the module-level class ``owner``."""
+    decorators = _decorator_names(function)
+    if "staticmethod" in decorators:
+        return OTHER
+    if decorators & _VALIDATOR_DECORATORS or function.name.value in _CLASS_PARAMETER_METHODS:
+        return Binding("cls", owner)
+    return Binding("self", owner)
+
+
+def parameter_bindings(function: cst.FunctionDef, owner: str | None) -> Table:
+    table: Table = {}
+    params = function.params
+    positional = [*params.posonly_params, *params.params]
+    for index, param in enumerate([*positional, *params.kwonly_params]):
+        value = OTHER
+        if param.annotation is not None:
+            value = _annotation_binding(param.annotation.annotation)
+        elif index == 0 and owner is not None and positional:
+            value = _first_parameter_binding(function, owner)
+        bind(table, param.name.value, value)
+    for extra in (params.star_arg, params.star_kwarg):
+        if isinstance(extra, cst.Param):
+            bind(table, extra.name.value, OTHER)
+    return table
+
+
+def lambda_table(function: cst.Lambda) -> Table:
+    params = function.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    return {param.name.value: OTHER for param in every}
+
+
+Status = Literal["model", "not", "unknown"]
+# A scope of the lookup chain, and the module-level class it is a method of (or None).
+Link = tuple[Scope, str | None]
+
+
+
+class FileModels:
+    """One file's binding tables and classes, built on first use and shared per file."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.classes: dict[str, cst.ClassDef] = {}
+        self._tables: dict[int, Table] = {}
+        self._chains: dict[str, tuple[Status, frozenset[str]]] = {}
+
+    def table(self, scope: Scope, owner: str | None) -> Table:
+        """Names bound in ``scope``; ``owner`` is the module-level class of a method."""
+        found = self._tables.get(id(scope))
+        if found is None:
+            found = self._build_table(scope, owner)
+            self._tables[id(scope)] = found
+        return found
+
+    def _build_table(self, scope: Scope, owner: str | None) -> Table:
+        if isinstance(scope, cst.Module):
+            return scope_bindings(scope.body, self.classes)
+        if isinstance(scope, cst.Lambda):
+            return lambda_table(scope)
+        if isinstance(scope, cst.ClassDef):
+            return scope_bindings([scope.body], None)
+        table = parameter_bindings(scope, owner)
+        for name, value in scope_bindings([scope.body], None).items():
+            bind(table, name, value)
+        return table
+
+    def lookup(self, name: str, chain: Sequence[Link]) -> tuple[Binding, int] | None:
+        """The binding of ``name`` seen from ``chain[0]``, and the index of its scope."""
+        for index, (scope, owner) in enumerate(chain):
+            found = self.table(scope, owner).get(name)
+            if found is not None:
+                return found, index
+        return None
+
+    def module_class(self, name: str) -> cst.ClassDef | None:
+        """The module-level class ``name``, when the module binds that name to it alone."""
+        if self.table(self.module, None).get(name) != Binding("class", name):
+            return None
+        return self.classes.get(name)
+
+    def chain_of(self, node: cst.ClassDef) -> tuple[Status, frozenset[str]]:
+        """Whether a class of the module is a model, and the names its classes define.
+
+        ``unknown`` when a base comes from an import the file cannot judge: the project
+        step will (and will see what those bases define).
+        """
+        name = node.name.value
+        known = self._chains.get(name)
+        if known is None:
+            self._chains[name] = ("not", frozenset())  # a class deriving from itself
+            known = self._chain(node)
+            self._chains[name] = known
+        return known
+
+    def _chain(self, node: cst.ClassDef) -> tuple[Status, frozenset[str]]:
+        statuses: set[Status] = set()
+        names = set(_class_names(node))
+        for base in node.bases:
+            if base.keyword is None:
+                status, inherited = self._base_status(base.value)
+                statuses.add(status)
+                names |= inherited
+        if "unknown" in statuses:
+            return "unknown", frozenset(names)
+        return ("model" if "model" in statuses else "not"), frozenset(names)
+
+    def _base_status(self, base: cst.BaseExpression) -> tuple[Status, frozenset[str]]:
+        if isinstance(base, cst.Subscript):  # ``Page[Item]``, ``RootModel[list[int]]``
+            base = base.value
+        dotted = dotted_name(base)
+        if dotted is None:
+            return "unknown", frozenset()
+        binding = self.table(self.module, None).get(dotted.partition(".")[0])
+        if binding is None:
+            return "not", frozenset()  # a builtin (``dict``, ``object``)
+        local = self.module_class(dotted) if binding.kind == "class" else None
+        if local is not None:
+            return self.chain_of(local)
+        if binding.kind == "import":
+            return import_status(binding, dotted), frozenset()
+        return "not", frozenset()
+
+
+def import_status(binding: Binding, dotted: str) -> Status:
+    if not binding.text:
+        return "unknown"
+    full = binding.text + dotted[len(dotted.partition(".")[0]) :]
+    if full in MODEL_BASES:
+        return "model"
+    return "not" if full.partition(".")[0] in OUTSIDE else "unknown"
+
+
+def _class_names(node: cst.ClassDef) -> Iterator[str]:
+    """Names a class body defines: methods, fields, attributes (they hide v1 methods)."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef | cst.ClassDef):
+            yield statement.name.value
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                yield from _statement_targets(small)
+
+
+def _statement_targets(small: cst.BaseSmallStatement) -> Iterator[str]:
+    if isinstance(small, cst.Assign):
+        for target in small.targets:
+            yield from assigned_names(target.target)
+    elif isinstance(small, cst.AnnAssign):
+        yield from assigned_names(small.target)
+
+
+

@@ -1,0 +1,1 @@
+"""The `models` family (FAPI301-FAPI303): untyped dicts where an API wants a Pydantic model."""

@@ -1,0 +1,184 @@
+"""FAPI301: a route takes its JSON request body as a mapping instead of a Pydantic model."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst as cst
+
+from fastapi_lint.analysis.mappings import (
+    Resolve,
+    annotated_metadata,
+    api_routes,
+    find_mapping,
+    is_non_body_marker,
+    shown_type,
+)
+from fastapi_lint.rule import Invalid, Rule, Valid
+
+
+def _parameters(params: cst.Parameters) -> list[cst.Param]:
+    # ``*args``/``**kwargs`` are never request bodies: FastAPI ignores them.
+    return [*params.posonly_params, *params.params, *params.kwonly_params]
+
+
+def body_mapping(param: cst.Param, resolve: Resolve) -> cst.BaseExpression | None:
+    """The mapping member of a parameter FastAPI reads from the JSON body, if any."""
+    if param.annotation is None or is_non_body_marker(param.default, resolve):
+        return None
+    annotation = param.annotation.annotation
+    metadata = annotated_metadata(annotation, resolve)
+    if any(is_non_body_marker(meta, resolve) for meta in metadata):
+        return None
+    return find_mapping(annotation, resolve, untyped=False)
+
+
+class DictRequestBody(Rule):
+    """
+    ## What it does
+    Flags a route parameter that FastAPI reads from the JSON request body and that is
+    annotated as a mapping instead of a Pydantic model. Mappings are `dict`, `Dict`,
+    `Mapping`, `MutableMapping`, `OrderedDict` and `defaultdict` (from `typing`,
+    `collections` or `collections.abc`, under any import alias), with or without type
+    arguments: `dict[str, int]` is reported too. They are found inside `Optional[...]`,
+    `X | None`, `Union[...]`, `Annotated[..., Body()]` and string annotations.
+
+    A parameter is a body unless its default or its `Annotated` metadata is a call to
+    `Depends`, `Security`, `Query`, `Header`, `Cookie`, `Path`, `Form` or `File`: a
+    `dict` produced by a dependency is not a request body. Only endpoints registered with
+    FastAPI's HTTP registrars (`get`, `post`, ..., `api_route`, `add_api_route`) are
+    checked; websocket and Starlette `route` endpoints have no parsed body.
+
+    ## Why is this bad?
+    A `dict` body accepts any JSON object: FastAPI validates nothing beyond "it is an
+    object", the endpoint has to check keys and types by hand (or forgets to), and the
+    OpenAPI schema documents the body as an arbitrary object, so clients and generated
+    SDKs learn nothing about it. A Pydantic model validates, documents and types the body
+    in one place. Even a typed `dict[str, int]` only says "some keys"; when the keys are
+    known, they belong in a model.
+
+    ## Example
+    ```python
+    @router.post("/items")
+    async def create_item(item: dict) -> Item:
+        return await items.create(name=item["name"], price=item["price"])
+    ```
+
+    ## Use instead
+    ```python
+    class ItemIn(BaseModel):
+        name: str
+        price: float
+
+
+    @router.post("/items")
+    async def create_item(item: ItemIn) -> Item:
+        return await items.create(name=item.name, price=item.price)
+    ```
+
+    ## Options
+    None.
+
+    ## Known limitations
+    Type aliases (`JSON = dict[str, Any]`) are not followed, and only the top level of the
+    annotation is checked (`list[dict]` is not reported). A body that really is an open
+    map with arbitrary keys (`dict[int, float]` of weights, webhook payloads forwarded
+    unread) is reported too; suppress the finding there, or wrap the map in a
+    `RootModel`. A route registered through a helper the model does not recognise is not
+    checked.
+    """
+
+    code = "FAPI301"
+    name = "dict-request-body"
+    family = "models"
+    severity = "warning"
+    message = (
+        "Request body `{parameter}` of route `{function}` is a mapping (`{annotation}`); "
+        "declare a Pydantic model for it"
+    )
+
+    VALID: ClassVar[tuple[Valid, ...]] = (
+        Valid(
+            "from fastapi import FastAPI\n"
+            "from pydantic import BaseModel\n\n"
+            "app = FastAPI()\n\n\n"
+            "class ItemIn(BaseModel):\n"
+            "    name: str\n\n\n"
+            '@app.post("/items")\n'
+            "async def create_item(item: ItemIn) -> ItemIn:\n"
+            "    return item\n"
+        ),
+        Valid(
+            "from typing import Annotated\n\n"
+            "from fastapi import APIRouter, Depends\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/settings")\n'
+            "def read_settings(settings: Annotated[dict, Depends(get_settings)]) -> Settings:\n"
+            "    return Settings(**settings)\n"
+        ),
+        Valid(
+            "from fastapi import APIRouter, Query\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/search")\n'
+            "def search(filters: dict = Query(default={})) -> list[Item]:\n"
+            "    return find(filters)\n"
+        ),
+        Valid(
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            "def merge(defaults: dict, overrides: dict) -> Settings:\n"
+            "    return Settings(**defaults, **overrides)\n"
+        ),
+    )
+    INVALID: ClassVar[tuple[Invalid, ...]] = (
+        Invalid(
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.post("/items")\n'
+            "async def create_item(item: dict) -> Item:\n"
+            '    return await items.create(item["name"])\n',
+            line=7,
+            column=23,
+            message_contains="`item` of route `create_item` is a mapping (`dict`)",
+        ),
+        Invalid(
+            "from typing import Annotated, Any, Optional\n\n"
+            "from fastapi import APIRouter, Body\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.put("/users/{user_id}/preferences")\n'
+            "def update_preferences(\n"
+            "    user_id: int,\n"
+            "    preferences: Annotated[Optional[dict[str, Any]], Body(embed=True)] = None,\n"
+            ") -> Preferences:\n"
+            "    return save(user_id, preferences)\n",
+            line=11,
+            column=5,
+        ),
+        Invalid(
+            "import typing\n\n"
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            "def import_rows(rows: typing.Mapping[str, int]) -> int:\n"
+            "    return len(rows)\n\n\n"
+            'app.add_api_route("/import", import_rows, methods=["POST"])\n',
+            line=8,
+            column=17,
+        ),
+    )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        model = self.context.model
+        if not api_routes(model, node):
+            return
+        for param in _parameters(node.params):
+            mapping = body_mapping(param, model.qualified_name)
+            if mapping is None or param.annotation is None:
+                continue
+            self.report(
+                param,
+                parameter=param.name.value,
+                function=node.name.value,
+                annotation=shown_type(
+                    self.context.module, param.annotation.annotation, model.qualified_name
+                ),
+            )

@@ -1,0 +1,251 @@
+"""FAPI302: a route whose response is an untyped mapping instead of a Pydantic model."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst as cst
+
+from fastapi_lint.analysis.mappings import (
+    Resolve,
+    api_routes,
+    find_mapping,
+    is_json_response_class,
+    is_mapping,
+    is_response_class,
+    members,
+    shown_type,
+)
+from fastapi_lint.fastapi_model import RouteInfo
+from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
+
+
+def _is_dict_value(value: cst.BaseExpression, resolve: Resolve) -> bool:
+    """A dict display, a dict comprehension or a ``dict(...)`` call."""
+    if isinstance(value, cst.Dict | cst.DictComp):
+        return True
+    return isinstance(value, cst.Call) and is_mapping(value.func, resolve)
+
+
+def _is_response_call(value: cst.BaseExpression, resolve: Resolve) -> bool:
+    """``Response(...)``, ``JSONResponse(...)``...: the route builds its response itself."""
+    return isinstance(value, cst.Call) and is_response_class(value.func, resolve)
+
+
+def _is_none(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _response_model_arg(route: RouteInfo) -> cst.Arg | None:
+    return next(
+        (a for a in route.call.args if a.keyword and a.keyword.value == "response_model"), None
+    )
+
+
+def _non_json_response_class(route: RouteInfo, resolve: Resolve) -> bool:
+    """``response_class=HTMLResponse`` and friends: the body is not serialised JSON."""
+    response_class = route.keyword("response_class")
+    return response_class is not None and not is_json_response_class(response_class, resolve)
+
+
+def _uses_annotation(route: RouteInfo) -> bool:
+    """FastAPI takes the response model from the return annotation (or has none at all)."""
+    response_model = route.keyword("response_model")
+    return response_model is None or _is_none(response_model)
+
+
+class DictResponse(Rule):
+    """
+    ## What it does
+    Flags a FastAPI route that responds with an untyped mapping instead of a Pydantic
+    response model. That is: its `response_model=` is one (`dict`, `Dict[str, Any]`,
+    `Mapping`...); or, when `response_model=` is absent or `None`, its return annotation
+    is one; or, when it has neither, a `return` statement of the function itself (not of
+    a nested `def`) returns a dict display, a dict comprehension or a `dict(...)` call. A
+    mapping is untyped when it has no type arguments or its value type is `Any`,
+    `object` or an untyped mapping (`dict[str, int]` is typed).
+
+    Routes that do not produce JSON are exempt: a `response_class=` other than
+    `JSONResponse`/`ORJSONResponse`/`UJSONResponse` (`HTMLResponse`, `RedirectResponse`,
+    `StreamingResponse`...), a return annotation naming a `*Response` class, or any
+    `return` of a call to a `*Response` class.
+
+    ## Why is this bad?
+    FastAPI uses the response model to validate and filter what leaves the endpoint (an
+    `UserOut` model never leaks a password hash stored in the same row) and to document
+    the response in OpenAPI. A raw dict is sent as-is and documented as "any object", so
+    clients and generated SDKs learn nothing about its shape, and a renamed key breaks
+    them silently.
+
+    ## Example
+    ```python
+    @router.get("/users/{user_id}")
+    async def read_user(user_id: int) -> dict[str, Any]:
+        user = await users.get(user_id)
+        return {"id": user.id, "email": user.email}
+    ```
+
+    ## Use instead
+    ```python
+    class UserOut(BaseModel):
+        id: int
+        email: str
+
+
+    @router.get("/users/{user_id}")
+    async def read_user(user_id: int) -> UserOut:
+        user = await users.get(user_id)
+        return UserOut(id=user.id, email=user.email)
+    ```
+
+    ## Options
+    None.
+
+    ## Known limitations
+    Only the top level of an annotation is checked (`list[dict]` is not reported), type
+    aliases are not followed, and an app- or router-wide `default_response_class` is not
+    seen. A `*Response` class is recognised by its name. A route returning a dict held in
+    a variable, without annotation or response model, is not reported. Small fixed
+    payloads such as `{"status": "ok"}` from a health check are reported: a two-line
+    model documents them, or suppress the finding.
+    """
+
+    code = "FAPI302"
+    name = "dict-response"
+    family = "models"
+    severity = "warning"
+    message = (
+        "Route `{function}` responds with an untyped mapping ({detail}); "
+        "declare a Pydantic response model"
+    )
+
+    VALID: ClassVar[tuple[Valid, ...]] = (
+        Valid(
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/users/{user_id}", response_model=UserOut)\n'
+            "async def read_user(user_id: int) -> dict:\n"
+            "    return await users.get_row(user_id)\n"
+        ),
+        Valid(
+            "from fastapi import FastAPI\n"
+            "from fastapi.responses import HTMLResponse\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/", response_class=HTMLResponse)\n'
+            "def home():\n"
+            '    return {"title": "Home"}\n'
+        ),
+        Valid(
+            "from fastapi import APIRouter, Response\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/report.csv")\n'
+            "def report() -> Response:\n"
+            '    return Response(render_csv(), media_type="text/csv")\n'
+        ),
+        Valid(
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/stats")\n'
+            "def stats() -> dict[str, int]:\n"
+            '    return {"users": count_users()}\n'
+        ),
+        Valid(
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.delete("/items/{item_id}", status_code=204)\n'
+            "def delete_item(item_id: int) -> None:\n"
+            "    items.delete(item_id)\n"
+        ),
+    )
+    INVALID: ClassVar[tuple[Invalid, ...]] = (
+        Invalid(
+            "from typing import Any\n\n"
+            "from fastapi import APIRouter\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/users/{user_id}")\n'
+            "async def read_user(user_id: int) -> dict[str, Any]:\n"
+            '    return {"id": user_id}\n',
+            line=9,
+            column=38,
+            message_contains="return annotation `dict[str, Any]`",
+        ),
+        Invalid(
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/config", response_model=dict)\n'
+            "def read_config():\n"
+            "    return load_config()\n",
+            line=6,
+            column=21,
+            message_contains="`response_model=dict`",
+        ),
+        Invalid(
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/health")\n'
+            "async def health():\n"
+            '    return {"status": "ok"}\n',
+            line=7,
+            column=11,
+            message_contains="and it returns a dict",
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        # Routes with neither annotation nor response model -> the values they return.
+        self._returns: dict[int, list[cst.BaseExpression]] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        routes = api_routes(self.context.model, node)
+        resolve = self.context.model.qualified_name
+        if not routes or any(_non_json_response_class(r, resolve) for r in routes):
+            return
+        for route in routes:
+            self._check_response_model(node, route, resolve)
+        if any(_uses_annotation(route) for route in routes):
+            self._check_function(node, resolve)
+
+    def _check_response_model(
+        self, node: cst.FunctionDef, route: RouteInfo, resolve: Resolve
+    ) -> None:
+        arg = _response_model_arg(route)
+        if arg is None or find_mapping(arg.value, resolve, untyped=True) is None:
+            return
+        detail = f"`response_model={shown_type(self.context.module, arg.value, resolve)}`"
+        self.report(arg, function=node.name.value, detail=detail)
+
+    def _check_function(self, node: cst.FunctionDef, resolve: Resolve) -> None:
+        if node.returns is not None:
+            self._check_annotation(node, node.returns.annotation, resolve)
+            return
+        # Its ``return`` statements are collected as the walk reaches them.
+        self._returns[id(node)] = []
+
+    def visit_Return(self, node: cst.Return) -> None:
+        # The innermost def, so returns of nested defs (and their classes) are theirs.
+        func = self.context.enclosing_function()
+        collected = None if func is None else self._returns.get(id(func))
+        if collected is not None and node.value is not None:
+            collected.append(node.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        values = self._returns.pop(id(original_node), None)
+        if values is None:
+            return
+        resolve = self.context.model.qualified_name
+        if any(_is_response_call(value, resolve) for value in values):
+            return
+        if any(_is_dict_value(value, resolve) for value in values):
+            detail = "no return annotation or `response_model`, and it returns a dict"
+            self.report(original_node.name, function=original_node.name.value, detail=detail)
+
+    def _check_annotation(
+        self, node: cst.FunctionDef, annotation: cst.BaseExpression, resolve: Resolve
+    ) -> None:
+        if any(is_response_class(member, resolve) for member in members(annotation, resolve)):
+            return
+        if find_mapping(annotation, resolve, untyped=True) is None:
+            return
+        detail = f"return annotation `{shown_type(self.context.module, annotation, resolve)}`"
+        self.report(annotation, function=node.name.value, detail=detail)

@@ -1,0 +1,212 @@
+"""FAPI101: a known blocking call written directly in the body of an ``async def``."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.analysis.async_scope import AsyncBodyRule
+from fastapi_lint.analysis.blocking_calls import blocking_api
+from fastapi_lint.rule import FileContext, Invalid, Valid
+from fastapi_lint.rules.asynchronous._sleep_fix import sleep_fix
+
+
+class BlockingCallInAsyncFunction(AsyncBodyRule):
+    """
+    ## What it does
+    Flags calls to known blocking APIs (`time.sleep`, `requests`, sync `httpx.Client`,
+    `urllib`, `subprocess`, `open` and file/`pathlib`/`os.path` I/O, sockets, SMTP,
+    sync database and redis drivers...) written directly in the body of an `async def`.
+
+    ## Why is this bad?
+    FastAPI runs `async def` endpoints and dependencies on the event loop. A blocking
+    call there stops the whole loop: every other request served by the worker waits until
+    the call returns. A plain `def` endpoint is run in a threadpool instead, so the same
+    call is fine there.
+
+    ## Example
+    ```python
+    import requests
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.get("/weather")
+    async def weather(city: str) -> dict:
+        response = requests.get(f"https://api.example.com/{city}")
+        return response.json()
+    ```
+
+    ## Use instead
+    ```python
+    import httpx
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.get("/weather")
+    async def weather(city: str) -> dict:
+        async with httpx.AsyncClient() as client:
+            response = await client.get(f"https://api.example.com/{city}")
+        return response.json()
+    ```
+    When no async library exists, declare the endpoint with `def`, or hand the function
+    (not its result) to `await run_in_threadpool(func, ...)`/`asyncio.to_thread`.
+
+    ## Options
+    `extend-blocking-calls`: more qualified names to treat as blocking, such as
+    `"mylib.slow_io"`, `"mylib.Client.fetch"` (a method of objects the rule can see
+    being created) or `"mylib.legacy.*"` (everything under a module).
+
+    ## Fix safety
+    Only `time.sleep(x)` has a fix: `await asyncio.sleep(x)`, adding `import asyncio`
+    above the module's import of `time` when the name is free. It is offered when the
+    call is a statement of its own directly in the `async def` (never inside an
+    expression, where `await` could turn a generator expression asynchronous), resolves
+    to `time.sleep` through the imports, and `asyncio` is not bound to something else
+    (nor possibly bound by a star import). Both wait the same time; the coroutine lets
+    the event loop serve other requests meanwhile, which is the point of the rule, so
+    the fix is safe. Other blocking calls have no drop-in async twin and get no fix.
+
+    ## Known limitations
+    Calls are matched by the qualified name the module's imports give them, so a blocking
+    call on an attribute (`self.session.get`) or on a value returned from a helper is not
+    seen. A blocking call made inside the project's own plain `def` helper, called from
+    the `async def`, is reported at the helper call by FAPI102
+    (`blocking-call-via-helper`). Object types are only inferred from `x = Cls(...)`,
+    `with Cls(...) as x` and annotations in the same function or at module level. Calls
+    inside a nested `def`, `lambda` or class body are not reported, as they do not run
+    when the `async def` runs; default values and decorators of a nested `def` do, and
+    are reported.
+    """
+
+    code = "FAPI101"
+    name = "blocking-call-in-async-function"
+    family = "async"
+    severity = "error"
+    fixable = True
+    message = "Blocking call `{call}()` in async function `{function}`; {advice}"
+
+    VALID = (
+        Valid(
+            "import requests\n"
+            "from fastapi import APIRouter\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/rates")\n'
+            "def rates() -> dict:\n"
+            '    return requests.get("https://api.example.com/rates").json()\n'
+        ),
+        Valid(
+            "import asyncio\n"
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.post("/jobs")\n'
+            "async def create_job() -> dict:\n"
+            "    await asyncio.sleep(0.1)\n"
+            '    return {"queued": True}\n'
+        ),
+        Valid(
+            "import httpx\n\n\n"
+            "async def fetch_profile(user_id: int) -> dict:\n"
+            "    async with httpx.AsyncClient() as client:\n"
+            '        response = await client.get(f"https://id.example.com/{user_id}")\n'
+            "    return response.json()\n"
+        ),
+        Valid(
+            "import time\n"
+            "from starlette.concurrency import run_in_threadpool\n\n\n"
+            "async def throttle() -> None:\n"
+            "    await run_in_threadpool(time.sleep, 1)\n"
+        ),
+        Valid(
+            "import asyncio\n"
+            "import requests\n\n\n"
+            "async def refresh_token() -> str:\n"
+            "    def call_provider() -> str:\n"
+            '        return requests.post("https://auth.example.com/token").text\n\n'
+            "    return await asyncio.to_thread(call_provider)\n"
+        ),
+        Valid(
+            "async def sleep(seconds: float) -> None:\n"
+            "    ...\n\n\n"
+            "async def poll() -> None:\n"
+            "    await sleep(1)\n"
+        ),
+        Valid(
+            "from app.cache import cache\n\n\n"
+            "async def cached_user(user_id: int) -> dict | None:\n"
+            '    return cache.get(f"user:{user_id}")\n'
+        ),
+    )
+    INVALID = (
+        Invalid(
+            "import time\n"
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/slow")\n'
+            "async def slow() -> dict:\n"
+            "    time.sleep(2)\n"
+            '    return {"ok": True}\n',
+            line=9,
+            column=5,
+            message_contains="use `await asyncio.sleep()`",
+        ),
+        Invalid(
+            "import requests as rq\n\n\n"
+            "async def weather(city: str) -> dict:\n"
+            '    return rq.get(f"https://api.example.com/{city}").json()\n',
+            line=5,
+            column=12,
+            message_contains="`requests.get()`",
+        ),
+        Invalid(
+            "import subprocess\n\n\n"
+            "async def build_report() -> bytes:\n"
+            '    return subprocess.check_output(["make", "report"])\n',
+            line=5,
+            column=12,
+            message_contains="asyncio.create_subprocess_exec",
+        ),
+        Invalid(
+            "from fastapi import UploadFile\n\n\n"
+            "async def save(upload: UploadFile) -> None:\n"
+            '    with open(f"/uploads/{upload.filename}", "wb") as out:\n'
+            "        out.write(await upload.read())\n",
+            line=5,
+            column=10,
+            message_contains="`open()`",
+        ),
+        Invalid(
+            "import httpx\n\n\n"
+            "async def ping() -> int:\n"
+            "    client = httpx.Client()\n"
+            '    return client.get("https://example.com").status_code\n',
+            line=6,
+            column=12,
+            message_contains="`httpx.Client.get()`",
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._extensions = frozenset(self.options.extend_blocking_calls)
+        # Calls that are whole statements: only there can `await` be added safely.
+        self._statement_calls: set[int] = set()
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._statement_calls.add(id(node.value))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        found_scope = self.async_scope_of(node)
+        if found_scope is None:
+            return
+        function, lookup = found_scope
+        found = blocking_api(self.context.model, node, lookup, self._extensions)
+        if found is None:
+            return
+        call, advice = found
+        fix = None
+        if id(node) in self._statement_calls:
+            fix = sleep_fix(self.context.module, self.context.model, node, lookup)
+        self.report(node, call=call, function=function.name.value, advice=advice, fix=fix)

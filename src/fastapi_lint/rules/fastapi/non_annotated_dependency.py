@@ -1,0 +1,507 @@
+"""FAPI501: FastAPI markers (``Depends``, ``Query``...) as parameter defaults (ruff FAST002)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar, cast
+
+import libcst as cst
+
+from fastapi_lint.fastapi_model import BoundValue, ModuleModel, dotted_name, subscript_args
+from fastapi_lint.fixes import NodeEdit, PendingFix
+from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
+from fastapi_lint.rules.fastapi._annotated_fix import Target, annotated_fix
+
+_MARKER_NAMES = ("Depends", "Security", "Query", "Path", "Body", "Header", "Cookie", "Form", "File")
+# The functions (fastapi, fastapi.param_functions) and the classes behind them (fastapi.params):
+# FastAPI reads an instance of either as a parameter's source.
+MARKERS = {
+    f"{module}.{name}": name
+    for module in ("fastapi", "fastapi.params", "fastapi.param_functions")
+    for name in _MARKER_NAMES
+}
+# Their first argument is the dependency, not a default value.
+_DEPENDENCY_MARKERS = frozenset({"Depends", "Security"})
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+# Longer annotations and calls are abbreviated in the message.
+_MAX_SHOWN = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """What the parameter should become: ``name: Annotated[type, metadata] = default``."""
+
+    marker: str  # "Depends", "Query", ...
+    metadata: str  # the marker call as it belongs inside Annotated, e.g. "Query(max_length=5)"
+    default: str | None  # the plain default kept after the annotation; None: required
+    via: str | None = None  # the variable holding the marker, for ``user: User = current_user``
+
+
+def _code(module: cst.Module, node: cst.CSTNode, fallback: str) -> str:
+    """The source of ``node`` on one line, or ``fallback`` when that is too long to quote."""
+    text = module.code_for_node(node).strip()
+    return fallback if "\n" in text or len(text) > _MAX_SHOWN else text
+
+
+def default_argument(call: cst.Call) -> cst.Arg | None:
+    """The argument of ``Query(...)``/``Body(...)``... that is the parameter's default value."""
+    for arg in call.args:
+        if arg.star:
+            return None
+        if arg.keyword is None or arg.keyword.value == "default":
+            return arg
+    return None
+
+
+def _argument_text(module: cst.Module, arg: cst.Arg, elide: bool) -> str:
+    keyword = f"{arg.keyword.value}=" if arg.keyword is not None else ""
+    star = arg.star if isinstance(arg.star, str) else ""
+    value = "..." if elide else _code(module, arg.value, "\n")
+    return star + keyword + value
+
+
+def _call_text(module: cst.Module, call: cst.Call, args: Sequence[cst.Arg], name: str) -> str:
+    """``Query(max_length=50)`` on one line, else ``Query(title=..., alias=...)``.
+
+    Values are elided before names: ``Query(...)`` alone would read as a required parameter.
+    """
+    spelling = _code(module, call.func, name)
+    for elide in (False, True):
+        shown = ", ".join(_argument_text(module, arg, elide) for arg in args)
+        text = f"{spelling}({shown})"
+        if "\n" not in text and len(text) <= _MAX_SHOWN:
+            return text
+    return f"{spelling}(<arguments>)"
+
+
+def advice(module: cst.Module, marker: str, default: cst.BaseExpression) -> Advice:
+    """How ``param: T = <default>`` (a marker call, or a bare marker) is written with Annotated."""
+    if not isinstance(default, cst.Call):  # ``= Query``: almost certainly meant ``Query()``
+        return Advice(marker, _code(module, default, marker) + "()", None)
+    value = None if marker in _DEPENDENCY_MARKERS else default_argument(default)
+    args = [arg for arg in default.args if arg is not value]
+    metadata = _call_text(module, default, args, marker)
+    if value is None or isinstance(value.value, cst.Ellipsis):
+        return Advice(marker, metadata, None)
+    return Advice(marker, metadata, _code(module, value.value, "<default>"))
+
+
+def assigned_call(statements: Sequence[cst.CSTNode], name: str) -> cst.Call | None:
+    """The call first assigned to ``name`` by a plain ``name = call(...)`` among ``statements``."""
+    for statement in statements:
+        lines = statement.body if isinstance(statement, cst.SimpleStatementLine) else ()
+        for small in lines:
+            if not isinstance(small, cst.Assign) or not isinstance(small.value, cst.Call):
+                continue
+            if any(dotted_name(target.target) == name for target in small.targets):
+                return small.value
+    return None
+
+
+def marker_of(model: ModuleModel, expr: cst.BaseExpression) -> str | None:
+    """``Depends``, ``Query``... if ``expr`` is a call of (or names) one of FastAPI's markers."""
+    func = expr.func if isinstance(expr, cst.Call) else expr
+    if not isinstance(func, cst.Name | cst.Attribute):
+        return None
+    return MARKERS.get(model.qualified_name(func) or "")
+
+
+def annotated_parts(model: ModuleModel, param: cst.Param) -> list[cst.BaseExpression] | None:
+    """The elements of an ``Annotated[...]`` annotation, None for any other annotation."""
+    annotation = param.annotation.annotation if param.annotation else None
+    if not isinstance(annotation, cst.Subscript):
+        return None
+    if model.qualified_name(annotation.value) not in _ANNOTATED:
+        return None
+    return subscript_args(annotation)
+
+
+@dataclass(frozen=True, slots=True)
+class _Param:
+    node: cst.Param
+    advice: Advice | None  # None unless the default is a marker
+    keeps_default: bool  # after the rewrite, which moves a marker's default out of the call
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    """A parameter to report, and the fix offered with it."""
+
+    param: cst.Param
+    advice: Advice
+    must_move: bool  # the message says to move it: it loses its default after one keeping it
+    loses: bool  # positional, and without default once fixed
+    fix: PendingFix | None
+
+
+def _keeps_default(param: _Param, finding: _Finding | None) -> bool:
+    """``param`` still has a default once the fixes offered are applied."""
+    if param.node.default is None:
+        return False
+    return param.keeps_default or finding is None or finding.fix is None
+
+
+def _marker_twice(model: ModuleModel, parts: list[cst.BaseExpression] | None) -> bool:
+    """The annotation is ``Annotated[...]`` with a marker already (FastAPI rejects a second)."""
+    return parts is not None and any(marker_of(model, part) for part in parts[1:])
+
+
+def _joined(parameters: cst.Parameters, findings: list[_Finding]) -> list[_Finding]:
+    """The fixes of the positional parameters that lose their default, made one.
+
+    Each such fix alone would leave a parameter without default after one still having
+    a marker default; so every one of them rewrites them all, with the same edit, which
+    the fixer applies once for all of them.
+    """
+    run = [finding for finding in findings if finding.loses and finding.fix is not None]
+    if len(run) < 2:
+        return findings
+    new = {id(f.param): f.fix.edits[0].new[0] for f in run if f.fix is not None}
+
+    def swapped(params: Sequence[cst.Param]) -> list[cst.Param]:
+        return [cast(cst.Param, new.get(id(param), param)) for param in params]
+
+    whole = parameters.with_changes(
+        posonly_params=swapped(parameters.posonly_params), params=swapped(parameters.params)
+    )
+    edit = NodeEdit(parameters, (whole,))
+    joined = {id(finding) for finding in run}
+    return [_with_edit(f, edit) if id(f) in joined else f for f in findings]
+
+
+def _with_edit(finding: _Finding, edit: NodeEdit) -> _Finding:
+    """``finding`` whose fix makes ``edit`` instead of its own first one."""
+    fix = finding.fix
+    assert fix is not None
+    joined = PendingFix(fix.message, (edit, *fix.edits[1:]), fix.applicability)
+    return replace(finding, fix=joined)
+
+
+class NonAnnotatedDependency(Rule):
+    """
+    ## What it does
+    Flags parameters whose default value is one of FastAPI's markers, `Depends`, `Security`,
+    `Query`, `Path`, `Body`, `Header`, `Cookie`, `Form` or `File` (imported from `fastapi`,
+    `fastapi.params` or `fastapi.param_functions`, under any alias), instead of declaring
+    the marker in the annotation: `param: Annotated[T, Depends(get_db)]`. A default that is
+    a variable holding a marker (`current_user = Depends(get_user)`, then
+    `user: User = current_user`) is the same thing to FastAPI and is flagged too.
+
+    ## Why is this bad?
+    FastAPI recommends `Annotated` since version 0.95. With the marker as the default, the
+    signature lies to Python and to type checkers: `db: Session = Depends(get_db)` says `db`
+    is optional and defaults to a `Depends` object, so calling the function directly (in a
+    test, from another function) silently passes that object instead of a session, and type
+    checkers cannot flag the missing argument. `Annotated` keeps the type, the FastAPI
+    metadata and the real default apart, lets one alias (`SessionDep = Annotated[Session,
+    Depends(get_db)]`) be reused across endpoints, and places no ordering constraint on
+    parameters that have no real default.
+
+    Every function is checked, not only route handlers: FastAPI reads the parameters of
+    dependencies, of classes used as dependencies (their `__init__`) and of sub-dependencies
+    the same way, and they usually live in another module than the routes.
+
+    ## Example
+    ```python
+    from fastapi import APIRouter, Depends, Query
+
+    router = APIRouter()
+
+
+    @router.get("/items")
+    async def list_items(
+        db: Session = Depends(get_db),
+        q: str | None = Query(None, max_length=50),
+        page: int = Query(1, ge=1),
+    ) -> list[Item]: ...
+    ```
+
+    ## Use instead
+    ```python
+    from typing import Annotated
+
+    from fastapi import APIRouter, Depends, Query
+
+    router = APIRouter()
+
+
+    @router.get("/items")
+    async def list_items(
+        db: Annotated[Session, Depends(get_db)],
+        q: Annotated[str | None, Query(max_length=50)] = None,
+        page: Annotated[int, Query(ge=1)] = 1,
+    ) -> list[Item]: ...
+    ```
+    The default of `Query`, `Path`, `Body`, `Header`, `Cookie`, `Form` and `File` (their
+    first argument or `default=`) moves out of the call to become the parameter's plain
+    default: FastAPI refuses a default inside `Annotated`. `...` (required) simply goes away.
+    The message spells out the rewritten parameter, and says when a parameter that loses
+    its default has to move before those that keep one (or after a `*`).
+
+    ## Options
+    None.
+
+    ## Fix safety
+    The fix writes the rewrite the message advises: the marker call moves into the
+    annotation as written (into the existing `Annotated[...]` if there is one), its default
+    value becoming the plain default. `Annotated` is spelled as the module already imports
+    it (or `typing.Annotated` after `import typing`); otherwise `from typing import
+    Annotated` is added, to the `from typing import` line if there is one. Positional
+    parameters that lose their default are rewritten together, so that none is left without
+    default after one that still has one. FastAPI reads both forms alike, but the fix is
+    unsafe: the defaults Python sees change. Calling the function directly without the
+    argument now fails, or gets the plain default instead of a marker object, and type
+    checkers now check the default against the type (`q: str = Query(None)` becomes `q:
+    Annotated[str, Query()] = None`, which they reject).
+
+    There is no fix when the parameter has no annotation (its type is unknown), when the
+    marker comes through a variable or is not called (`= Depends`), when a `Query` (or
+    `Body`...) call unpacks `*args` or `**kwargs`, when the parameter would lose its default
+    after one that keeps a default, plain or without a fix (the parameters would have to be
+    reordered), when the annotation is a string (FastAPI evaluates a string annotation, not
+    a string inside `Annotated`), when a comment inside the marker call would be lost, and
+    when the name `Annotated` is taken by something else. Under `from __future__ import
+    annotations`, FastAPI evaluates the annotation in the module's globals when the route is
+    declared, and an annotation it cannot evaluate silently loses its marker: the fix is
+    then only offered when the annotation and the marker call name builtins and module-level
+    names bound before the function (an import under `if TYPE_CHECKING:` does not count).
+
+    ## Known limitations
+    Markers reached through a wrapper of the project (`def CurrentUser(): return
+    Depends(...)`) or re-exported by a project module are not recognised, nor variables of
+    another module (`from .deps import current_user`); variables are looked up in the
+    module and in the enclosing function. Lambdas are not checked (they cannot carry
+    annotations), nor signatures built at run time (`inspect.Parameter(default=Depends(...))`),
+    nor fields of Pydantic models and dataclasses (`q: str = Query(None)` in a class body).
+    When a variable holding a marker is not bound by a plain assignment in its scope, the
+    message suggests the variable itself as the `Annotated` metadata. Projects still on
+    FastAPI older than 0.95 cannot use `Annotated` for these and should disable the rule.
+    A parameter whose annotation already holds a marker in `Annotated` and whose default is
+    another one gets a message of its own: FastAPI rejects that signature at startup.
+    """
+
+    code = "FAPI501"
+    name = "non-annotated-dependency"
+    family = "fastapi"
+    severity = "warning"
+    fixable = True
+    message = (
+        "`{param}` has FastAPI's `{marker}` as its default value{via}; "
+        "declare it as `{suggestion}`{hint}"
+    )
+    _TWICE = (
+        "`{param}` has FastAPI's `{marker}` both in `Annotated[...]` and as its default value, "
+        "which FastAPI rejects; keep the marker in `Annotated` and give a plain default"
+    )
+    _REORDER = "; it then has no default: move it before the parameters that keep one, or after `*`"
+
+    VALID: ClassVar[tuple[Valid, ...]] = (
+        Valid(
+            "from typing import Annotated\n\n"
+            "from fastapi import APIRouter, Depends, Query\n\n"
+            "router = APIRouter()\n"
+            "SessionDep = Annotated[Session, Depends(get_db)]\n\n\n"
+            '@router.get("/items")\n'
+            "async def list_items(\n"
+            "    db: SessionDep,\n"
+            "    user: Annotated[User, Depends(current_user)],\n"
+            "    q: Annotated[str | None, Query(max_length=50)] = None,\n"
+            ") -> list[Item]: ...\n"
+        ),
+        Valid(
+            "from pathlib import Path\n\n\n"
+            "def read_config(path: Path = Path('settings.toml')) -> str:\n"
+            "    return path.read_text()\n"
+        ),
+        Valid(
+            "def Depends(dependency: object = None) -> object:\n    return dependency\n\n\n"
+            "def handler(db: object = Depends(get_db)) -> None: ...\n"
+        ),
+        Valid(
+            "from fastapi import APIRouter, Depends\n\n"
+            "router = APIRouter(dependencies=[Depends(verify_token)])\n\n\n"
+            '@router.get("/health", dependencies=[Depends(rate_limit)])\n'
+            "def health(verbose: bool = False) -> dict[str, bool]:\n"
+            '    return {"ok": True}\n'
+        ),
+    )
+    INVALID: ClassVar[tuple[Invalid, ...]] = (
+        Invalid(
+            "from fastapi import APIRouter, Depends\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/items")\n'
+            "async def list_items(db: Session = Depends(get_db)) -> list[Item]: ...\n",
+            line=7,
+            column=36,
+            message_contains="declare it as `db: Annotated[Session, Depends(get_db)]`",
+        ),
+        Invalid(
+            "import fastapi\n\n\n"
+            "def pagination(page: int = fastapi.Query(1, ge=1)) -> int:\n"
+            "    return page\n",
+            line=4,
+            column=28,
+            message_contains="`page: Annotated[int, fastapi.Query(ge=1)] = 1`",
+        ),
+        Invalid(
+            "from fastapi import Body\n\n\n"
+            "class Payload:\n"
+            "    def __init__(self, items: list[int] = Body(..., embed=True)) -> None:\n"
+            "        self.items = items\n",
+            line=5,
+            column=43,
+            message_contains="`items: Annotated[list[int], Body(embed=True)]`",
+        ),
+        Invalid(
+            "from fastapi import Depends\n\n"
+            "current_user = Depends(get_current_user)\n\n\n"
+            "def handler(user: User = current_user) -> None: ...\n",
+            line=6,
+            column=26,
+            message_contains="(through `current_user`); declare it as "
+            "`user: Annotated[User, Depends(get_current_user)]`",
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        # Without the word, no marker can be imported from FastAPI: skip the model entirely.
+        self._active = "fastapi" in context.source
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not self._active:
+            return
+        params = node.params
+        every = (*params.posonly_params, *params.params, *params.kwonly_params)
+        if all(param.default is None for param in every):
+            return
+        positional = self._classify([*params.posonly_params, *params.params])
+        for finding in _joined(params, self._findings(positional, ordered=True)):
+            self._report(finding)
+        for finding in self._findings(self._classify(params.kwonly_params), ordered=False):
+            self._report(finding)
+
+    def _classify(self, params: Sequence[cst.Param]) -> list[_Param]:
+        found: list[_Param] = []
+        for param in params:
+            default = param.default
+            rewritten = self._advice(default) if default is not None else None
+            keeps = default is not None and (rewritten is None or rewritten.default is not None)
+            found.append(_Param(param, rewritten, keeps))
+        return found
+
+    def _advice(self, default: cst.BaseExpression) -> Advice | None:
+        marker = marker_of(self.context.model, default)
+        if marker is not None:
+            return advice(self.context.module, marker, default)
+        return self._held_advice(default.value) if isinstance(default, cst.Name) else None
+
+    def _held_advice(self, name: str) -> Advice | None:
+        """``user: User = current_user`` where ``current_user = Depends(...)`` is in scope."""
+        value, statements = self._lookup(name)
+        if value is None or not value.is_instance or value.qualified not in MARKERS:
+            return None
+        marker = MARKERS[value.qualified]
+        call = assigned_call(statements, name)
+        if call is None:  # bound some other way: the variable itself goes into Annotated
+            return Advice(marker, name, None, via=name)
+        return replace(advice(self.context.module, marker, call), via=name)
+
+    def _lookup(self, name: str) -> tuple[BoundValue | None, Sequence[cst.CSTNode]]:
+        """What ``name`` holds where the def runs, and the statements of the scope binding it."""
+        model = self.context.model
+        outer = (s for s in reversed(self.context.scopes[:-1]) if isinstance(s, cst.FunctionDef))
+        scope = next(outer, None)
+        local = model.function_bindings(scope).get(name) if scope is not None else None
+        if scope is not None and local is not None:
+            return local, scope.body.body
+        return model.module_value(name), self.context.module.body
+
+    def _findings(self, params: Sequence[_Param], *, ordered: bool) -> list[_Finding]:
+        """A finding for each marker default; ``ordered``: positional, defaults come last.
+
+        ``advised``: a parameter before keeps a default once every message is followed;
+        ``kept``: once the fixes offered are applied. No fix may leave a parameter without
+        default after one that has a default: Python refuses that signature.
+        """
+        advised = kept = False
+        findings: list[_Finding] = []
+        for param in params:
+            finding = self._finding(param, ordered=ordered, advised=advised, kept=kept)
+            if finding is not None:
+                findings.append(finding)
+            advised = advised or param.keeps_default
+            kept = kept or _keeps_default(param, finding)
+        return findings
+
+    def _finding(
+        self, param: _Param, *, ordered: bool, advised: bool, kept: bool
+    ) -> _Finding | None:
+        """The finding of a marker default, None for another parameter (see ``_findings``)."""
+        if param.advice is None:
+            return None
+        loses = ordered and not param.keeps_default
+        fix = None if loses and kept else self._fix(param.node, param.advice)
+        return _Finding(param.node, param.advice, loses and advised, loses, fix)
+
+    def _report(self, finding: _Finding) -> None:
+        param, advised = finding.param, finding.advice
+        assert param.default is not None  # only parameters with a marker default get here
+        name = param.name.value
+        parts = annotated_parts(self.context.model, param)
+        if _marker_twice(self.context.model, parts):
+            self.report(param.default, self._TWICE.format(param=name, marker=advised.marker))
+            return
+        hint = " with `T` the type it receives" if param.annotation is None else ""
+        hint += self._REORDER if finding.must_move else ""
+        self.report(
+            param.default,
+            param=name,
+            marker=advised.marker,
+            via=f" (through `{advised.via}`)" if advised.via else "",
+            suggestion=self._suggestion(param, parts, advised),
+            hint=hint,
+            fix=finding.fix,
+        )
+
+    def _suggestion(
+        self, param: cst.Param, parts: list[cst.BaseExpression] | None, advised: Advice
+    ) -> str:
+        """The parameter as the message advises to write it."""
+        suggestion = f"{param.name.value}: {self._annotation(param, parts, advised.metadata)}"
+        return suggestion if advised.default is None else f"{suggestion} = {advised.default}"
+
+    def _fix(self, param: cst.Param, advised: Advice) -> PendingFix | None:
+        """The rewrite the message advises, where it is certain (see "Fix safety")."""
+        call = param.default
+        parts = annotated_parts(self.context.model, param)
+        if not isinstance(call, cst.Call) or _marker_twice(self.context.model, parts):
+            return None  # through a variable, a bare ``= Depends``, or FastAPI rejects it
+        moved = None
+        if advised.marker not in _DEPENDENCY_MARKERS:
+            if any(arg.star for arg in call.args):
+                return None  # ``**kwargs`` might hold the default
+            moved = default_argument(call)
+        statement = self.context.statement[0] if self.context.statement else None
+        target = Target(param, moved, parts is not None, statement)
+        lookup = self._bound_value
+        return annotated_fix(self.context.module, self.context.model, lookup, target)
+
+    def _bound_value(self, name: str) -> BoundValue | None:
+        return self._lookup(name)[0]
+
+    def _annotation(
+        self, param: cst.Param, parts: list[cst.BaseExpression] | None, metadata: str
+    ) -> str:
+        """``Annotated[T, metadata]``, adding to the Annotated the parameter may already have."""
+        module = self.context.module
+        if param.annotation is None:
+            return f"Annotated[T, {metadata}]"
+        annotation = param.annotation.annotation
+        if parts is None:
+            return f"Annotated[{_code(module, annotation, 'T')}, {metadata}]"
+        assert isinstance(annotation, cst.Subscript)  # annotated_parts checked it
+        spelling = dotted_name(annotation.value) or "Annotated"
+        shown = [_code(module, part, "...") for part in parts]
+        return f"{spelling}[{', '.join([*shown, metadata])}]"

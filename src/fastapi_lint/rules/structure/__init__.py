@@ -1,0 +1,1 @@
+"""The `structure` family (FAPI401-FAPI405): branches, nesting, length and complexity."""

@@ -1,0 +1,179 @@
+"""FAPI201: a function parameter without a type annotation (ruff's ANN001/ANN002/ANN003)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst as cst
+
+from fastapi_lint.fastapi_model import DEPENDENCY_MARKERS
+from fastapi_lint.rule import Invalid, Valid
+from fastapi_lint.rules.type_hints._annotation_scopes import DefinitionRule
+
+# Registrars whose endpoints get their parameters from FastAPI (not Starlette's add_route).
+INJECTING_REGISTRARS = frozenset(
+    {
+        *("get", "post", "put", "patch", "delete", "options", "head", "trace"),
+        *("api_route", "add_api_route", "websocket", "add_api_websocket_route"),
+    }
+)
+
+
+def _star_length(param: cst.Param) -> int | None:
+    """Characters from the star to the end of the name, as ruff's range; None if it wraps."""
+    star = param.star if isinstance(param.star, str) else ""
+    space = param.whitespace_after_star
+    if not isinstance(space, cst.SimpleWhitespace) or "\n" in space.value:
+        return None
+    return len(star) + len(space.value) + len(param.name.value)
+
+
+class MissingParameterAnnotation(DefinitionRule):
+    """
+    ## What it does
+    Flags function parameters, including `*args` and `**kwargs`, that have no type
+    annotation. It reports exactly what ruff's `ANN001`, `ANN002` and `ANN003` report with
+    their default settings, and counts every parameter they check towards the type
+    coverage shown in the summary.
+
+    ## Why is this bad?
+    FastAPI reads parameter annotations to decide where a value comes from (path, query,
+    body, dependency) and to validate and convert it. An unannotated endpoint parameter
+    is accepted as an untyped query parameter: it is neither validated nor documented in
+    the OpenAPI schema. Elsewhere, annotations let a type checker catch wrong calls.
+
+    ## Example
+    ```python
+    @router.get("/users/{user_id}")
+    async def read_user(user_id, db=Depends(get_db)) -> User:
+        return await db.get(User, user_id)
+    ```
+
+    ## Use instead
+    ```python
+    @router.get("/users/{user_id}")
+    async def read_user(user_id: int, db: Annotated[Session, Depends(get_db)]) -> User:
+        return await db.get(User, user_id)
+    ```
+
+    ## Options
+    None. Like ruff's defaults, dummy names such as `_` are reported too.
+
+    ## Known limitations
+    The first parameter of a method (`self`, `cls`) is exempt unless the method is a
+    `@staticmethod`, even when it has another name; lambdas are exempt; the
+    implementation that follows `@overload` variants is skipped. This follows ruff,
+    including its quirks: a method with only keyword-only parameters has its first one
+    exempted, and a shadowed `staticmethod` is only detected at module level.
+    """
+
+    code = "FAPI201"
+    name = "missing-parameter-annotation"
+    family = "typing"
+    severity = "warning"
+    message = "Missing type annotation for parameter `{param}` of `{function}`{hint}"
+
+    VALID: ClassVar[tuple[Valid, ...]] = (
+        Valid(
+            "from typing import Annotated\n\n"
+            "from fastapi import APIRouter, Depends\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/users/{user_id}")\n'
+            "async def read_user(\n"
+            "    user_id: int, db: Annotated[Session, Depends(get_db)], q: str | None = None\n"
+            ") -> User:\n"
+            "    return await db.get(User, user_id)\n"
+        ),
+        Valid(
+            "class UserService:\n"
+            "    def __init__(self, repository: UserRepository) -> None:\n"
+            "        self.repository = repository\n\n"
+            "    @classmethod\n"
+            "    def create(cls, settings: Settings) -> UserService:\n"
+            "        return cls(UserRepository(settings.database_url))\n"
+        ),
+        Valid("handlers = sorted(users, key=lambda user: user.created_at)\n"),
+        Valid(
+            "from typing import overload\n\n\n"
+            "@overload\n"
+            "def parse_id(raw: str) -> int: ...\n"
+            "@overload\n"
+            "def parse_id(raw: None) -> None: ...\n"
+            "def parse_id(raw):\n"
+            "    return None if raw is None else int(raw)\n"
+        ),
+        Valid(
+            "def log_event(event: str, *args: object, **fields: object) -> None:\n"
+            "    logger.info(event, *args, extra=fields)\n"
+        ),
+    )
+    INVALID: ClassVar[tuple[Invalid, ...]] = (
+        Invalid(
+            'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/items/{item_id}")\n'
+            "async def read_item(item_id) -> dict:\n"
+            '    return {"id": item_id}\n',
+            line=7,
+            column=21,
+            message_contains="parameter `item_id` of `read_item`",
+        ),
+        Invalid(
+            "def forward(request, *args: object, **kwargs) -> None:\n    pass\n",
+            line=1,
+            column=13,
+        ),
+        Invalid(
+            "def forward(request: Request, *args, **kwargs: object) -> None:\n    pass\n",
+            line=1,
+            column=31,
+            message_contains="`*args`",
+        ),
+        Invalid(
+            "class Cache:\n    @staticmethod\n    def key(user_id) -> str:\n"
+            '        return f"user:{user_id}"\n',
+            line=3,
+            column=13,
+        ),
+    )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        info = self.checked_definition(node)
+        if info is None:
+            return
+        params = node.params
+        positional = [*params.posonly_params, *params.params, *params.kwonly_params]
+        if info.skips_first_parameter:
+            positional = positional[1:]
+        stars = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+        for param in [*positional, *stars]:
+            self._count(node, param)
+
+    def _count(self, function: cst.FunctionDef, param: cst.Param) -> None:
+        self.context.annotations_expected += 1
+        if param.annotation is not None:
+            self.context.annotations_present += 1
+            return
+        star = param.star if isinstance(param.star, str) else ""
+        where: cst.CSTNode = param if star else param.name
+        self.report(
+            where,
+            length=_star_length(param) if star else None,
+            param=star + param.name.value,
+            function=function.name.value,
+            hint=self._hint(function, param),
+        )
+
+    def _hint(self, function: cst.FunctionDef, param: cst.Param) -> str:
+        model = self.context.model
+        injected = model.is_dependency(function) or any(
+            route.registrar in INJECTING_REGISTRARS for route in model.routes_for(function)
+        )
+        if not injected:
+            return ""
+        default = param.default
+        if (
+            isinstance(default, cst.Call)
+            and model.qualified_name(default.func) in DEPENDENCY_MARKERS
+        ):
+            # FastAPI resolves it without the annotation; only readers and type checkers lose.
+            return "; declare what the dependency returns with `Annotated[T, Depends(...)]`"
+        return "; FastAPI can neither validate nor document it"

@@ -1,0 +1,208 @@
+"""FAPI202: a function without a return annotation (ruff's ANN201/202/204/205/206)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst as cst
+
+from fastapi_lint.analysis.statements import statements
+from fastapi_lint.fastapi_model import RouteInfo, dotted_name
+from fastapi_lint.fixes import PendingFix, replace
+from fastapi_lint.rule import Invalid, Valid
+from fastapi_lint.rules.type_hints._annotation_scopes import DefInfo, DefinitionRule
+from fastapi_lint.tree import children
+
+# Registrars that take the return annotation as the response model (not websockets, nor
+# Starlette's route/add_route), unless ``response_model=`` is given.
+RESPONSE_MODEL_REGISTRARS = frozenset(
+    {"get", "post", "put", "patch", "delete", "options", "head", "trace"}
+    | {"api_route", "add_api_route"}
+)
+
+
+_ABSTRACT = frozenset(
+    {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}
+)
+_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
+def _declares_response_model(route: RouteInfo) -> bool:
+    return route.registrar in RESPONSE_MODEL_REGISTRARS and route.keyword("response_model") is None
+
+
+def _header(scope: cst.CSTNode) -> list[cst.CSTNode]:
+    """The parts of a nested def, class or lambda that run in the enclosing function."""
+    return [child for child in children(scope) if child is not getattr(scope, "body", None)]
+
+
+def _returns_value_or_yields(func: cst.FunctionDef) -> bool:
+    """A ``return`` with a value or a ``yield`` of the function itself (nested scopes skipped)."""
+    stack = list(children(func.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Yield) or (isinstance(node, cst.Return) and node.value):
+            return True
+        stack.extend(_header(node) if isinstance(node, _NESTED_SCOPES) else children(node))
+    return False
+
+
+def _is_stub(func: cst.FunctionDef) -> bool:
+    """Only a docstring and ``...``, or raising ``NotImplementedError``: meant to be overridden."""
+    body = statements(func.body)
+    placeholder = all(
+        isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis | cst.SimpleString)
+        for s in body
+    )
+    return placeholder or any(_raises_not_implemented(s) for s in body)
+
+
+def _raises_not_implemented(statement: cst.CSTNode) -> bool:
+    if not isinstance(statement, cst.Raise) or statement.exc is None:
+        return False
+    raised = statement.exc.func if isinstance(statement.exc, cst.Call) else statement.exc
+    return dotted_name(raised) == "NotImplementedError"
+
+
+def _is_abstract(func: cst.FunctionDef) -> bool:
+    names = (dotted_name(decorator.decorator) or "" for decorator in func.decorators)
+    return any(name.rpartition(".")[2] in _ABSTRACT for name in names)
+
+
+def none_annotation_fix(func: cst.FunctionDef) -> PendingFix | None:
+    """``-> None`` for a function that plainly returns nothing; None when that is a guess."""
+    if _returns_value_or_yields(func) or _is_abstract(func) or _is_stub(func):
+        return None
+    returns = cst.Annotation(annotation=cst.Name("None"))
+    return replace(func, func.with_changes(returns=returns), "Add `-> None`")
+
+
+class MissingReturnAnnotation(DefinitionRule):
+    """
+    ## What it does
+    Flags functions and methods, sync or async, that have no return type annotation. It
+    reports exactly what ruff's `ANN201`, `ANN202`, `ANN204`, `ANN205` and `ANN206` report
+    with their default settings (so `__init__` needs `-> None`), and counts every function
+    they check towards the type coverage shown in the summary.
+
+    ## Why is this bad?
+    On a FastAPI route the return annotation is the response model: FastAPI uses it to
+    validate and filter the response (a `UserOut` return type never leaks a password
+    field) and to document the response in the OpenAPI schema. Without it the response
+    is serialised as-is and documented as "any". Elsewhere, it lets a type checker verify
+    every caller.
+
+    ## Example
+    ```python
+    @router.get("/users/{user_id}")
+    async def read_user(user_id: int, db: Annotated[Session, Depends(get_db)]):
+        return await db.get(User, user_id)
+    ```
+
+    ## Use instead
+    ```python
+    @router.get("/users/{user_id}")
+    async def read_user(user_id: int, db: Annotated[Session, Depends(get_db)]) -> UserOut:
+        return await db.get(User, user_id)
+    ```
+
+    ## Options
+    None. Like ruff's defaults, functions that only return `None` are reported too, and
+    `__init__` is reported even when its parameters are annotated.
+
+    ## Fix safety
+    The fix adds `-> None`, and only where that is certain: no `return` with a value, no
+    `yield` (a generator), no `@abstractmethod`, and a body that is more than a stub
+    (`...` alone, or raising `NotImplementedError`, is meant to be overridden and its
+    return type is unknown). Other functions get no fix: their return type is for a human
+    to name. An annotation changes nothing when the code runs, and on a route FastAPI
+    reads `-> None` exactly as no annotation at all (no response model), so the fix is
+    safe.
+
+    ## Known limitations
+    Lambdas are exempt, and the implementation that follows `@overload` variants is
+    skipped, as in ruff. A route whose decorator passes `response_model=` is still
+    reported: the annotation helps type checkers even then.
+    """
+
+    code = "FAPI202"
+    name = "missing-return-annotation"
+    family = "typing"
+    severity = "warning"
+    message = "Missing return type annotation for `{function}`{hint}"
+    fixable = True
+
+    VALID: ClassVar[tuple[Valid, ...]] = (
+        Valid(
+            "from typing import Annotated\n\n"
+            "from fastapi import APIRouter, Depends\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/users/{user_id}")\n'
+            "async def read_user(user_id: int, db: Annotated[Session, Depends(get_db)]) -> User:\n"
+            "    return await db.get(User, user_id)\n"
+        ),
+        Valid(
+            "class UserService:\n"
+            "    def __init__(self, repository: UserRepository) -> None:\n"
+            "        self.repository = repository\n\n"
+            "    @property\n"
+            "    def name(self) -> str:\n"
+            '        return "users"\n'
+        ),
+        Valid("handlers = sorted(users, key=lambda user: user.created_at)\n"),
+        Valid(
+            "from typing import overload\n\n\n"
+            "@overload\n"
+            "def parse_id(raw: str) -> int: ...\n"
+            "@overload\n"
+            "def parse_id(raw: None) -> None: ...\n"
+            "def parse_id(raw):\n"
+            "    return None if raw is None else int(raw)\n"
+        ),
+    )
+    INVALID: ClassVar[tuple[Invalid, ...]] = (
+        Invalid(
+            'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/items/{item_id}")\n'
+            "async def read_item(item_id: int):\n"
+            '    return {"id": item_id}\n',
+            line=7,
+            column=11,
+            message_contains="`read_item`; on a route it is the response model",
+        ),
+        Invalid(
+            "class UserService:\n"
+            "    def __init__(self, repository: UserRepository):\n"
+            "        self.repository = repository\n",
+            line=2,
+            column=9,
+            message_contains="add `-> None`",
+        ),
+        Invalid(
+            "class Settings:\n    @classmethod\n    def from_env(cls):\n        return cls()\n",
+            line=3,
+            column=9,
+        ),
+    )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        info = self.checked_definition(node)
+        if info is None:
+            return
+        self.context.annotations_expected += 1
+        if node.returns is not None:
+            self.context.annotations_present += 1
+            return
+        self.report(
+            node.name,
+            function=node.name.value,
+            hint=self._hint(node, info),
+            fix=none_annotation_fix(node),
+        )
+
+    def _hint(self, node: cst.FunctionDef, info: DefInfo) -> str:
+        if info.is_method and node.name.value == "__init__":
+            return "; add `-> None`"
+        routes = self.context.model.routes_for(node)
+        if any(_declares_response_model(route) for route in routes):
+            return "; on a route it is the response model"
+        return ""
