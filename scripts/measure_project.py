@@ -18,15 +18,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fastapi_lint import registry
-from fastapi_lint.engine import FileJob, ProjectMode, lint_source
 from fastapi_lint.models import FileResult
-from fastapi_lint.project.analysis import build_project, project_rules, run_project_rules
-from fastapi_lint.project.blocking import BlockingPaths
-from fastapi_lint.project.model import FunctionRef
-from fastapi_lint.project.modules import common_root
-from fastapi_lint.project.routes import route_table
+from fastapi_lint.project.step import project_rules, run_project_rules
+from fastapi_lint.project_model.blocking import BlockingPaths
+from fastapi_lint.project_model.modules import common_root
+from fastapi_lint.project_model.project import FunctionRef
+from fastapi_lint.project_model.routes import route_table
 from fastapi_lint.rule import Rule, is_project_rule
-from fastapi_lint.summary import ModuleSummary, summary_from_json, summary_to_json
+from fastapi_lint.runner.jobs import FileJob
+from fastapi_lint.runner.project import build_project
+from fastapi_lint.runner.single_file import ProjectMode, lint_source
+from fastapi_lint.summary.codec import summary_from_json, summary_to_json
+from fastapi_lint.summary.records import ModuleSummary
 
 
 def best_of(repeat: int, action: Callable[[], object]) -> float:

@@ -24,13 +24,13 @@ from typing import Any, TypeVar
 
 import pytest
 
-from fastapi_lint import engine
-from fastapi_lint.engine import lint_bytes, lint_file
+from fastapi_lint.engine import lint as engine
 from fastapi_lint.models import Diagnostic, FileResult
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.registry import all_rules
 from fastapi_lint.rule import Rule
-from fastapi_lint.runner import available_cpus
+from fastapi_lint.runner.jobs import available_cpus
+from fastapi_lint.runner.single_file import lint_bytes, lint_file
 from fastapi_lint.suppression import unsuppressed
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,8 +6,8 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
-from fastapi_lint.engine import lint_source
-from fastapi_lint.project.model import Project, ProjectFile
+from fastapi_lint.project_model.project import Project, ProjectFile
+from fastapi_lint.runner.single_file import lint_source
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> None:

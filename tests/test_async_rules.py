@@ -9,7 +9,6 @@ import textwrap
 
 import pytest
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.asynchronous.blocking_call_in_async_function import (
@@ -21,6 +20,7 @@ from fastapi_lint.rules.asynchronous.cpu_bound_call_in_async_function import (
 from fastapi_lint.rules.asynchronous.sync_session_in_async_function import (
     SyncSessionInAsyncFunction,
 )
+from fastapi_lint.runner.single_file import lint_source
 
 
 def findings(source: str, rule: type[Rule]) -> list[Diagnostic]:

@@ -6,12 +6,12 @@ import textwrap
 
 import pytest
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rules.asynchronous.blocking_call_in_async_function import (
     BlockingCallInAsyncFunction,
 )
+from fastapi_lint.runner.single_file import lint_source
 
 
 def findings(source: str, *extend: str) -> list[Diagnostic]:

@@ -11,12 +11,12 @@ import textwrap
 
 import pytest
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import ChainStep, Diagnostic
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.registry import rule_by_code
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.asynchronous.blocking_call_via_helper import BlockingCallViaHelper
+from fastapi_lint.runner.single_file import lint_source
 
 
 def findings(source: str, *codes: str, options: RuleOptions | None = None) -> list[Diagnostic]:

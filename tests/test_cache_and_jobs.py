@@ -11,12 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 import fastapi_lint.cache as cache_module
-import fastapi_lint.runner as runner
+import fastapi_lint.runner.jobs as runner
 from fastapi_lint.cli import cli
-from fastapi_lint.engine import FileJob
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.registry import all_rules, rule_by_code
-from fastapi_lint.runner import lint_job, run_jobs
+from fastapi_lint.runner.jobs import FileJob, lint_job, run_jobs
 
 BLOCKING = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n"
 CLEAN = "import asyncio\n\n\nasync def handler() -> None:\n    await asyncio.sleep(1)\n"

@@ -11,10 +11,10 @@ import textwrap
 
 import pytest
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rules.ops._task_bindings import task_assignments, unread_task_assignments
 from fastapi_lint.rules.ops.dangling_task import DanglingTask
+from fastapi_lint.runner.single_file import lint_source
 
 
 def findings(source: str) -> list[Diagnostic]:

@@ -9,12 +9,12 @@ import textwrap
 
 import pytest
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.data.async_session_expires_on_commit import AsyncSessionExpiresOnCommit
 from fastapi_lint.rules.data.legacy_query_api import LegacyQueryApi
 from fastapi_lint.rules.data.query_in_loop import QueryInLoop
+from fastapi_lint.runner.single_file import lint_source
 
 
 def findings(source: str, rule: type[Rule]) -> list[Diagnostic]:

@@ -11,10 +11,10 @@ from typing import ClassVar
 import libcst as cst
 import pytest
 
-from fastapi_lint.engine import FileJob, lint_bytes, lint_file, lint_source
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
-from fastapi_lint.runner import run_jobs
+from fastapi_lint.runner.jobs import FileJob, run_jobs
+from fastapi_lint.runner.single_file import lint_bytes, lint_file, lint_source
 
 
 class FlagEveryCall(Rule):
@@ -245,7 +245,8 @@ def test_pathological_nesting_never_kills_the_process(source: str, tmp_path: Pat
     target = tmp_path / "deep.py"
     target.write_text(source + "\n")
     script = (
-        "import sys; from fastapi_lint.engine import lint_file; from pathlib import Path; "
+        "import sys; from fastapi_lint.runner.single_file import lint_file; "
+        "from pathlib import Path; "
         "from fastapi_lint.registry import all_rules; "
         "r = lint_file(Path(sys.argv[1]), 'deep.py', all_rules()); "
         "print(','.join(d.code for d in r.diagnostics))"
@@ -260,7 +261,7 @@ def test_pathological_nesting_never_kills_the_process(source: str, tmp_path: Pat
 def test_engine_bug_on_one_file_is_an_internal_error_not_a_crash(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import fastapi_lint.engine as engine
+    import fastapi_lint.engine.findings as engine
 
     def broken(*args: object) -> None:
         raise KeyError("positions")

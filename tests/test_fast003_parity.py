@@ -29,9 +29,9 @@ from corpus_helpers import (
     run_ruff,
     write_snippets,
 )
-from fastapi_lint.engine import lint_bytes
 from fastapi_lint.models import FileResult
 from fastapi_lint.rules.fastapi.path_parameter_mismatch import PathParameterMismatch
+from fastapi_lint.runner.single_file import lint_bytes
 
 pytest.importorskip("ruff")
 

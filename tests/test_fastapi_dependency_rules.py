@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rules.fastapi.non_annotated_dependency import NonAnnotatedDependency
+from fastapi_lint.runner.single_file import lint_source
 
 HEADER = "from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Security\n"
 

@@ -8,13 +8,13 @@ import libcst as cst
 import pytest
 
 from fastapi_lint import registry
-from fastapi_lint.engine import lint_source
 from fastapi_lint.fastapi_model import ModuleModel
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.fastapi.body_on_204 import BodyOn204
 from fastapi_lint.rules.fastapi.body_on_get import BodyOnGet
 from fastapi_lint.rules.fastapi.post_without_status_code import PostWithoutStatusCode
 from fastapi_lint.rules.fastapi.redundant_response_model import RedundantResponseModel
+from fastapi_lint.runner.single_file import lint_source
 
 HEADER = """\
 import http

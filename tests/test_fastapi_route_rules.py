@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.fastapi.generic_route_decorator import GenericRouteDecorator
 from fastapi_lint.rules.fastapi.on_event_handler import OnEventHandler
 from fastapi_lint.rules.fastapi.path_parameter_mismatch import PathParameterMismatch
 from fastapi_lint.rules.fastapi.verb_in_path import VerbInPath
+from fastapi_lint.runner.single_file import lint_source
 
 HEADER = (
     "from dataclasses import dataclass\n"

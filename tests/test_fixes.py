@@ -21,7 +21,6 @@ from click.testing import CliRunner
 import fastapi_lint.fixer as fixer_module
 from fastapi_lint import registry
 from fastapi_lint.cli import cli
-from fastapi_lint.engine import FileJob, lint_source
 from fastapi_lint.fixer import (
     FixRun,
     FixSettings,
@@ -35,9 +34,11 @@ from fastapi_lint.fixer import (
 from fastapi_lint.fixes import replace
 from fastapi_lint.models import Diagnostic, Edit, Fix
 from fastapi_lint.options import RuleOptions
-from fastapi_lint.project.analysis import ProjectRun
-from fastapi_lint.project.model import Project
+from fastapi_lint.project_model.project import Project
 from fastapi_lint.rule import Invalid, ProjectFinding, ProjectRule, Rule, Valid
+from fastapi_lint.runner.jobs import FileJob
+from fastapi_lint.runner.project import ProjectRun
+from fastapi_lint.runner.single_file import lint_source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fixes"
 FIXABLE = [rule for rule in registry.all_rules() if rule.fixable]

@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from fastapi_lint.cli import cli
-from fastapi_lint.engine import lint_source
 from fastapi_lint.fixer import FixSettings, compiles, fix_bytes
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.options import RuleOptions
@@ -23,6 +22,7 @@ from fastapi_lint.rule import Rule
 from fastapi_lint.rules.fastapi._call_arguments import comments, without_argument
 from fastapi_lint.rules.fastapi.non_annotated_dependency import NonAnnotatedDependency
 from fastapi_lint.rules.fastapi.redundant_response_model import RedundantResponseModel
+from fastapi_lint.runner.single_file import lint_source
 
 EVERYTHING = FixSettings(unsafe=True)
 DB_PARAM = "def f(db: Session = Depends(get_db)) -> None: ...\n"

@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 
 from fastapi_lint.cli import cli
-from fastapi_lint.engine import lint_source
 from fastapi_lint.fixer import FixSettings, compiles, fix_bytes
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.options import RuleOptions
@@ -26,6 +25,7 @@ from fastapi_lint.rules.pydantic.pydantic_v1_field_argument import (
     anchored_at_start,
 )
 from fastapi_lint.rules.pydantic.pydantic_v1_method import PydanticV1Method
+from fastapi_lint.runner.single_file import lint_source
 from project_helpers import write_tree
 
 EVERYTHING = FixSettings(unsafe=True)

@@ -6,11 +6,11 @@ import textwrap
 
 import pytest
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rules.api_models.dict_request_body import DictRequestBody
 from fastapi_lint.rules.api_models.dict_response import DictResponse
 from fastapi_lint.rules.api_models.untyped_dict_in_signature import UntypedDictInSignature
+from fastapi_lint.runner.single_file import lint_source
 
 RULES = (DictRequestBody, DictResponse, UntypedDictInSignature)
 HEADER = """\

@@ -10,7 +10,6 @@ from click.testing import CliRunner
 
 from fastapi_lint.cli import cli
 from fastapi_lint.config import ConfigError, load_config
-from fastapi_lint.engine import lint_source
 from fastapi_lint.options import (
     DEFAULT_BOOLEAN_PREFIXES,
     DEFAULT_SCRIPT_MODULES,
@@ -26,6 +25,7 @@ from fastapi_lint.rules.ops.http_exception_in_service import HttpExceptionInServ
 from fastapi_lint.rules.ops.module_name_not_snake_case import ModuleNameNotSnakeCase
 from fastapi_lint.rules.ops.print_call import PrintCall
 from fastapi_lint.rules.ops.swallowed_exception import SwallowedException
+from fastapi_lint.runner.single_file import lint_source
 
 
 def spots(

@@ -83,14 +83,15 @@ def test_only_the_wanted_nodes_are_returned() -> None:
 
 
 def _diagnostics_both_ways(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list, list]:
-    import fastapi_lint.engine as engine
+    import fastapi_lint.engine.findings as engine
     from fastapi_lint.registry import all_rules
+    from fastapi_lint.runner.single_file import lint_source
 
-    per_statement = engine.lint_source(source, "x.py", all_rules()).diagnostics
+    per_statement = lint_source(source, "x.py", all_rules()).diagnostics
     with monkeypatch.context() as patch:
         # Without anchors every range comes from generating the whole module.
         patch.setattr(engine, "statement_ranges", lambda *args: {})
-        whole_module = engine.lint_source(source, "x.py", all_rules()).diagnostics
+        whole_module = lint_source(source, "x.py", all_rules()).diagnostics
     return list(per_statement), list(whole_module)
 
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import fastapi_lint.project.analysis as analysis
-import fastapi_lint.runner as runner
+import fastapi_lint.runner.jobs as runner
+import fastapi_lint.runner.project as analysis
 from fastapi_lint.cli import cli
-from fastapi_lint.engine import FileJob, lint_source
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.registry import rule_by_code
-from fastapi_lint.runner import run_jobs
-from fastapi_lint.summary import summary_from_json, summary_to_json
+from fastapi_lint.runner.jobs import FileJob, run_jobs
+from fastapi_lint.runner.single_file import lint_source
+from fastapi_lint.summary.codec import summary_from_json, summary_to_json
 from project_helpers import write_tree
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_lint.project.model import (
+from fastapi_lint.project_model.modules import common_root, module_name, module_names
+from fastapi_lint.project_model.project import (
     ClassRef,
     ConstantRef,
     ExternalRef,
@@ -16,7 +17,6 @@ from fastapi_lint.project.model import (
     Project,
     RouterRef,
 )
-from fastapi_lint.project.modules import common_root, module_name, module_names
 from project_helpers import project_of
 
 # -- module names ------------------------------------------------------------------------

@@ -13,12 +13,12 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from fastapi_lint.engine import _Dispatch, _Walk
+from fastapi_lint.engine.walk import Dispatch, Walk
 from fastapi_lint.fastapi_model import dotted_name
 from fastapi_lint.positions import node_ranges
-from fastapi_lint.project import _syntax
-from fastapi_lint.project.collector import SummaryCollector
 from fastapi_lint.rule import FileContext
+from fastapi_lint.summary import syntax as _syntax
+from fastapi_lint.summary.collector import SummaryCollector
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
@@ -66,7 +66,7 @@ def _mismatches(source: str) -> list[str]:
     module = cst.parse_module(source)
     context = FileContext(path="x.py", source=source, module=module)
     probe = _Probe(context)
-    walk = _Walk(context, _Dispatch.for_rules([probe]))
+    walk = Walk(context, Dispatch.for_rules([probe]))
     walk.run(module)
     assert not walk.errors, walk.errors
     names: dict[int, cst.Name] = {}

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from fastapi_lint.cli import cli
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic, Edit
 from fastapi_lint.rules.pydantic.pydantic_v1_method import PydanticV1Method
-from fastapi_lint.summary import summary_from_json, summary_to_json
+from fastapi_lint.runner.single_file import lint_source
+from fastapi_lint.summary.codec import summary_from_json, summary_to_json
 from project_helpers import write_tree
 
 MODELS = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi_lint.project.routes import RouteEntry, route_table
+from fastapi_lint.project_model.routes import RouteEntry, route_table
 from project_helpers import project_of
 
 ROUTER = "from fastapi import APIRouter\n"

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from corpus_helpers import ROOT, CorpusLint, CorpusRuff, Item, RuffFlags, run_ruff, write_snippets
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import FileResult
 from fastapi_lint.rules.asynchronous.blocking_call_in_async_function import (
     BlockingCallInAsyncFunction,
 )
+from fastapi_lint.runner.single_file import lint_source
 
 FIXTURES = ROOT / "fixtures" / "rules" / "blocking_call_in_async_function"
 RUFF_CODES = ("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")

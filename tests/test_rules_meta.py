@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from fastapi_lint import registry
-from fastapi_lint.engine import build_report, lint_source
 from fastapi_lint.reporters import render
 from fastapi_lint.rule import DOC_SECTIONS, Invalid, Rule
+from fastapi_lint.runner.report import build_report
+from fastapi_lint.runner.single_file import lint_source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 RULES = registry.all_rules()

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.security._secret_names import is_secret_name, looks_like_secret
@@ -27,6 +26,7 @@ from fastapi_lint.rules.security.insecure_jwt_decode import InsecureJwtDecode
 from fastapi_lint.rules.security.permissive_cors import PermissiveCors
 from fastapi_lint.rules.security.sql_injection import SqlInjection
 from fastapi_lint.rules.security.unmaintained_jwt_library import UnmaintainedJwtLibrary
+from fastapi_lint.runner.single_file import lint_source
 
 
 def findings(rule: type[Rule], source: str, path: str = "app/main.py") -> list[Diagnostic]:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.registry import select_rules
+from fastapi_lint.runner.single_file import lint_source
 from fastapi_lint.server import convert, links
 from fastapi_lint.server.actions import _lines_without_comments
 from fastapi_lint.server.text import TextPositions, changed_span, offset_position

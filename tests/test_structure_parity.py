@@ -32,13 +32,13 @@ from corpus_helpers import (
     run_ruff,
     write_snippets,
 )
-from fastapi_lint import engine
-from fastapi_lint.engine import lint_source
+from fastapi_lint.engine import lint as engine
 from fastapi_lint.models import FileResult
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rules.structure.function_too_long import FunctionTooLong
 from fastapi_lint.rules.structure.superfluous_else import SuperfluousElse
 from fastapi_lint.rules.structure.too_complex import TooComplex
+from fastapi_lint.runner.single_file import lint_source
 
 FIXTURE_DIRS = [
     ROOT / "fixtures" / "rules" / name

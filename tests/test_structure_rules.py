@@ -12,7 +12,6 @@ import textwrap
 
 import pytest
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
@@ -21,6 +20,7 @@ from fastapi_lint.rules.structure.function_too_long import FunctionTooLong
 from fastapi_lint.rules.structure.superfluous_else import SuperfluousElse
 from fastapi_lint.rules.structure.too_complex import rank
 from fastapi_lint.rules.structure.too_deeply_nested import TooDeeplyNested
+from fastapi_lint.runner.single_file import lint_source
 
 
 def _findings(rule: type[Rule], code: str, **options: int) -> list[Diagnostic]:

@@ -7,11 +7,12 @@ from textwrap import dedent
 
 import pytest
 
-from fastapi_lint.engine import build_report, lint_source
 from fastapi_lint.models import Diagnostic, FileResult
 from fastapi_lint.reporters import render
 from fastapi_lint.rules.type_hints.missing_parameter_annotation import MissingParameterAnnotation
 from fastapi_lint.rules.type_hints.missing_return_annotation import MissingReturnAnnotation
+from fastapi_lint.runner.report import build_report
+from fastapi_lint.runner.single_file import lint_source
 
 RULES = (MissingParameterAnnotation, MissingReturnAnnotation)
 

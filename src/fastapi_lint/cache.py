@@ -32,7 +32,8 @@ from fastapi_lint.models import (
 )
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
-from fastapi_lint.summary import ModuleSummary, summary_from_json, summary_to_json
+from fastapi_lint.summary.codec import summary_from_json, summary_to_json
+from fastapi_lint.summary.records import ModuleSummary
 
 CACHE_DIR_NAME = ".fastapi_lint_cache"
 CACHE_DIR_ENV = "FASTAPI_LINT_CACHE_DIR"

@@ -25,7 +25,6 @@ from fastapi_lint.changed_lines import (
 )
 from fastapi_lint.config import PYPROJECT, Config, ConfigError, load_config, with_overrides
 from fastapi_lint.docs import render_rule_docs, rules_as_json, rules_as_text
-from fastapi_lint.engine import FileJob, build_report, lint_bytes
 from fastapi_lint.files import discover, exclude_patterns, is_excluded
 from fastapi_lint.fixer import (
     FileFix,
@@ -37,17 +36,15 @@ from fastapi_lint.fixer import (
     fixes_listing,
 )
 from fastapi_lint.models import FileResult, InternalError, Report
-from fastapi_lint.project.analysis import (
-    ProjectRun,
-    build_project,
-    project_rules,
-    with_project_findings,
-)
-from fastapi_lint.project.modules import common_root
-from fastapi_lint.project.routes import route_table
+from fastapi_lint.project.step import project_rules
+from fastapi_lint.project_model.modules import common_root
+from fastapi_lint.project_model.routes import route_table
 from fastapi_lint.reporters.statistics import render_statistics, render_statistics_json
 from fastapi_lint.rule import Rule
-from fastapi_lint.runner import available_cpus, run_jobs
+from fastapi_lint.runner.jobs import FileJob, available_cpus, run_jobs
+from fastapi_lint.runner.project import ProjectRun, build_project, with_project_findings
+from fastapi_lint.runner.report import build_report
+from fastapi_lint.runner.single_file import lint_bytes
 from fastapi_lint.selection import jobs_for, rules_for_path
 
 if TYPE_CHECKING:

@@ -29,14 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi_lint.decoding import source_encoding
-from fastapi_lint.engine import FileJob, lint_bytes, lint_source, unreadable
+from fastapi_lint.engine.lint import unreadable
 from fastapi_lint.fixes import LineIndex
 from fastapi_lint.models import Diagnostic, FileResult, Fix, InternalError
 from fastapi_lint.options import RuleOptions
-from fastapi_lint.project.analysis import ProjectRun, project_rules, with_project_findings
+from fastapi_lint.project.step import project_rules
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.syntax.syntax_error import SyntaxErrorRule
-from fastapi_lint.runner import lint_data, map_jobs, project_mode, remember
+from fastapi_lint.runner.jobs import FileJob, lint_data, map_jobs, project_mode, remember
+from fastapi_lint.runner.project import ProjectRun, with_project_findings
+from fastapi_lint.runner.single_file import lint_bytes, lint_source
 
 MAX_ROUNDS = 10
 _PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 if TYPE_CHECKING:
-    from fastapi_lint.summary import ModuleSummary
+    from fastapi_lint.summary.records import ModuleSummary
 
 Severity = Literal["error", "warning"]
 # JSON documents the reporters build: precise enough for mypy, no `Any`.

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from fastapi_lint.models import JsonObject, JsonValue
-from fastapi_lint.project.routes import RootInfo, RouteEntry, by_root
+from fastapi_lint.project_model.routes import RootInfo, RouteEntry, by_root
 
 SCHEMA_VERSION = 1
 _HEADERS = ("METHOD", "PATH", "HANDLER", "LOCATION", "KIND", "RESPONSE", "DEPENDENCIES")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from fastapi_lint.fastapi_model import ModuleModel
-    from fastapi_lint.project.model import Project
+    from fastapi_lint.project_model.project import Project
 
 DOC_SECTIONS = (
     "What it does",

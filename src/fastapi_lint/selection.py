@@ -7,9 +7,9 @@ from pathlib import Path
 
 from fastapi_lint import registry
 from fastapi_lint.config import Config
-from fastapi_lint.engine import FileJob
 from fastapi_lint.files import is_excluded
 from fastapi_lint.rule import Rule
+from fastapi_lint.runner.jobs import FileJob
 
 
 def ignored_for_path(path: Path, config: Config) -> frozenset[type[Rule]]:

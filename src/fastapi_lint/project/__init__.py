@@ -1,7 +1,7 @@
-"""Whole-project analysis: per-file summaries, names resolved across modules, route table.
+"""The whole-project step: project rules over every file's summary, findings back into results.
 
-``collector`` builds a file's summary during the engine's walk; ``model`` names modules and
-resolves names across them; ``blocking`` and ``routes`` are the analyses the project rules
-(FAPI102, FAPI504, FAPI510) share; ``analysis`` runs those rules once every file is
-summarised and puts their findings back into the per-file results.
+``step`` runs the project rules (FAPI102, FAPI504, FAPI510, FAPI603) over a
+``project_model.Project`` and places their findings in the files they point at. It reads
+summaries, never a syntax tree, and does not know the per-file engine: the runner
+gathers the summaries (``runner.project``) and hands them over.
 """

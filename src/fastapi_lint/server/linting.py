@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from fastapi_lint.engine import lint_source
 from fastapi_lint.fixer import FixSettings, fix_source
 from fastapi_lint.models import FileResult
-from fastapi_lint.project.analysis import ProjectRun, project_rules, with_project_findings
+from fastapi_lint.project.step import project_rules
+from fastapi_lint.runner.project import ProjectRun, with_project_findings
+from fastapi_lint.runner.single_file import lint_source
 from fastapi_lint.server.projects import Entry, Projects
 from fastapi_lint.server.setup import DocumentSetup
 

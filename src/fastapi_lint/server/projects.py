@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi_lint.cache import decode_summary
-from fastapi_lint.engine import FileJob, lint_file
 from fastapi_lint.files import discover
 from fastapi_lint.models import FileResult
-from fastapi_lint.runner import run_jobs
+from fastapi_lint.runner.jobs import FileJob, run_jobs
+from fastapi_lint.runner.single_file import lint_file
 from fastapi_lint.selection import rules_for_path
 from fastapi_lint.server.setup import DocumentSetup, ProjectKey, cache_dir, display_path
 

@@ -13,7 +13,7 @@ from fastapi_lint.analysis.pydantic_models.fixes import appended_argument
 from fastapi_lint.analysis.pydantic_models.receivers import Classifier, Deferred, Receiver
 from fastapi_lint.positions import node_ranges, statement_ranges
 from fastapi_lint.rule import FileContext
-from fastapi_lint.summary import ModelMethodCall
+from fastapi_lint.summary.records import ModelMethodCall
 
 Anchor = tuple[cst.CSTNode, int] | None
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from fastapi_lint.models import ChainStep
-from fastapi_lint.project.blocking import BlockingPaths, Step
-from fastapi_lint.project.model import FunctionRef, Module, Project
+from fastapi_lint.project_model.blocking import BlockingPaths, Step
+from fastapi_lint.project_model.project import FunctionRef, Module, Project
 from fastapi_lint.rule import Invalid, ProjectFinding, ProjectRule, Valid
-from fastapi_lint.summary import CallSite, FunctionSummary
+from fastapi_lint.summary.records import CallSite, FunctionSummary
 
 
 def _shown(ref: FunctionRef) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from fastapi_lint.project.model import Project
-from fastapi_lint.project.routes import (
+from fastapi_lint.project_model.project import Project
+from fastapi_lint.project_model.routes import (
     UNKNOWN_PATH,
     RouteEntry,
     by_root,

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from fastapi_lint.project.model import Project
-from fastapi_lint.project.routes import RouteEntry, by_root, parameter, route_table
+from fastapi_lint.project_model.project import Project
+from fastapi_lint.project_model.routes import RouteEntry, by_root, parameter, route_table
 from fastapi_lint.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
 # A ``{rest:path}`` parameter is a catch-all, not a name for one resource.

@@ -12,7 +12,7 @@ from fastapi_lint.analysis.pydantic_models.fixes import rename_fix
 from fastapi_lint.analysis.pydantic_models.receivers import Classifier, InFile
 from fastapi_lint.analysis.pydantic_models.v1_names import MODEL_BASES, V1_NAMES
 from fastapi_lint.models import Edit, Fix
-from fastapi_lint.project.model import (
+from fastapi_lint.project_model.project import (
     ClassRef,
     ExternalRef,
     FunctionRef,
@@ -22,7 +22,7 @@ from fastapi_lint.project.model import (
     Symbol,
 )
 from fastapi_lint.rule import FileContext, Invalid, ProjectFinding, ProjectRule, Valid
-from fastapi_lint.summary import ModelMethodCall
+from fastapi_lint.summary.records import ModelMethodCall
 
 
 def _shown(name: str) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from fastapi_lint.project.model import FunctionRef, Module, Project
-from fastapi_lint.summary import BlockingCall, CallSite, FunctionSummary
+from fastapi_lint.project_model.project import FunctionRef, Module, Project
+from fastapi_lint.summary.records import BlockingCall, CallSite, FunctionSummary
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,9 +31,10 @@ from fastapi_lint.fastapi_model import (
     keyword_arg,
     string_value,
 )
-from fastapi_lint.project import _syntax as syntax
 from fastapi_lint.rule import FileContext
-from fastapi_lint.summary import (
+from fastapi_lint.summary import syntax
+from fastapi_lint.summary.records import (
+    FACTORY_MARK,
     BlockingCall,
     Branch,
     CallSite,
@@ -50,7 +51,6 @@ from fastapi_lint.summary import (
 # Decorators that leave ``f()`` running ``f``'s body right away.
 _TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod"})
 _WIRING = frozenset({"include_router", "mount"})
-FACTORY_MARK = "()"
 
 
 @dataclass(slots=True)

@@ -14,19 +14,36 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TypeVar
 
 from fastapi_lint.cache import ResultCache, entry_key, settings_fingerprint
-from fastapi_lint.engine import FileJob, ProjectMode, lint_bytes, unreadable
+from fastapi_lint.engine.lint import unreadable
 from fastapi_lint.models import FileResult, InternalError
 from fastapi_lint.options import RuleOptions
+from fastapi_lint.rule import Rule
+from fastapi_lint.runner.single_file import ProjectMode, lint_bytes
 
 # Below this many files per worker, starting processes costs more than it saves.
 _MIN_FILES_PER_WORKER = 4
 _R = TypeVar("_R")
 _J = TypeVar("_J")  # a job: a FileJob, or a file and its state when fixing
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """One file to lint with the rules that apply to it (per-file ignores already applied).
+
+    ``summarise`` asks for the file's project summary: the run has a project rule selected
+    (for this file or another: chains pass through every file) or builds the route table.
+    """
+
+    file: Path
+    display_path: str
+    rules: tuple[type[Rule], ...]
+    summarise: bool = False
 
 
 def available_cpus() -> int:
@@ -46,7 +63,7 @@ def lint_job(job: FileJob, options: RuleOptions, cache_dir: Path | None) -> File
 
 
 def project_mode(job: FileJob) -> ProjectMode:
-    # Project rules run once every file is summarised (``project.analysis``), not here.
+    # Project rules run once every file is summarised (``runner.project``), not here.
     return "collect" if job.summarise else "skip"
 
 

@@ -18,9 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from fastapi_lint.project._syntax import ALIAS_MARK
-from fastapi_lint.project.collector import FACTORY_MARK
-from fastapi_lint.project.model import (
+from fastapi_lint.project_model.project import (
     ConstantRef,
     DependencyAliasRef,
     FunctionRef,
@@ -29,7 +27,13 @@ from fastapi_lint.project.model import (
     RouterRef,
     Symbol,
 )
-from fastapi_lint.summary import IncludeSummary, RouterSummary, RouteSummary
+from fastapi_lint.summary.records import (
+    ALIAS_MARK,
+    FACTORY_MARK,
+    IncludeSummary,
+    RouterSummary,
+    RouteSummary,
+)
 
 UNKNOWN_PATH = "<?>"
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")

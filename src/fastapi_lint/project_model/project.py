@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from fastapi_lint.project.modules import module_names
-from fastapi_lint.summary import (
+from fastapi_lint.project_model.modules import module_names
+from fastapi_lint.summary.records import (
     ClassSummary,
     FunctionSummary,
     ImportBinding,

@@ -18,14 +18,12 @@ from fastapi_lint.fastapi_model import (
     string_value,
     subscript_args,
 )
+from fastapi_lint.summary.records import ALIAS_MARK
 
 _WRAPPERS = frozenset({"Optional", "Annotated", "ClassVar", "Final", "Required", "NotRequired"})
 _DOTTED = re.compile(r"[A-Za-z_][\w.]*")
 _STDLIB = frozenset(sys.stdlib_module_names) | {"builtins"}
 _FRAMEWORKS = ("fastapi.", "starlette.", "pydantic.", "sqlalchemy.", "sqlmodel.")
-# Prefix of a route dependency that is an annotation to expand through the project's
-# ``X = Annotated[T, Depends(f)]`` aliases (``session: SessionDep``).
-ALIAS_MARK = "="
 
 
 def is_stdlib(qualified: str) -> bool:

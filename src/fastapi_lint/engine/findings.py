@@ -1,0 +1,131 @@
+"""Findings as records: positions resolved and fixes turned into edits, once a file is walked.
+
+Positions are computed only for files that have findings, statement by statement where
+the walk knew the statement a finding was reported in.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from fastapi_lint.fixes import PendingFix, edit_nodes, resolve_fix
+from fastapi_lint.models import Diagnostic, Fix, InternalError
+from fastapi_lint.positions import NodeStart, node_ranges, node_starts, statement_ranges
+from fastapi_lint.rule import FileContext, PendingReport
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MAX_ERROR_TEXT = 300
+
+
+def internal_error(path: str, rule_code: str, error: BaseException) -> InternalError:
+    where = traceback.extract_tb(error.__traceback__)[-1:]
+    location = f" ({where[0].filename}:{where[0].lineno})" if where else ""
+    text = str(error)
+    if len(text) > _MAX_ERROR_TEXT:  # e.g. a KeyError whose key is a whole CST node
+        text = text[:_MAX_ERROR_TEXT] + "..."
+    return InternalError(path, rule_code, f"{type(error).__name__}: {text}{location}")
+
+
+def source_lines(source: str) -> list[str]:
+    return _LINE_BREAK.split(source)
+
+
+def _diagnostic(
+    pending: PendingReport,
+    where: CodeRange,
+    path: str,
+    lines: Sequence[str],
+    fix: Fix | None = None,
+) -> Diagnostic:
+    rule = pending.rule
+    line, column = where.start.line, where.start.column + 1
+    end_line, end_column = where.end.line, where.end.column + 1
+    if pending.length is not None:
+        end_line, end_column = line, column + pending.length
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    return Diagnostic(
+        code=rule.code,
+        name=pending.name,
+        family=rule.family,
+        severity=pending.severity or rule.severity,
+        message=pending.message,
+        path=path,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        source_line=source_line,
+        fix=fix,
+    )
+
+
+def _ranges(context: FileContext) -> dict[cst.CSTNode, CodeRange]:
+    """Ranges of the reported nodes: statement by statement, the module as a fallback."""
+    by_statement: dict[int, list[PendingReport]] = {}
+    for pending in context.reports:
+        if pending.anchor is not None:
+            by_statement.setdefault(id(pending.anchor[0]), []).append(pending)
+    ranges: dict[cst.CSTNode, CodeRange] = {}
+    for group in by_statement.values():
+        statement, first_line = group[0].anchor  # type: ignore[misc]  # grouped on it
+        nodes = [pending.node for pending in group]
+        ranges.update(statement_ranges(context.module, statement, first_line, nodes))
+    missing = [pending.node for pending in context.reports if pending.node not in ranges]
+    if missing:  # reported from outside the statement being walked
+        ranges.update(node_ranges(context.module, missing))
+    return ranges
+
+
+def _fix_starts(
+    context: FileContext, pending: Sequence[PendingReport]
+) -> dict[cst.CSTNode, NodeStart]:
+    """Where the nodes fixes replace start: statement by statement, the module as a fallback."""
+    groups: dict[int, tuple[tuple[cst.CSTNode, int] | None, list[cst.CSTNode]]] = {}
+    for report in pending:
+        assert isinstance(report.fix, PendingFix)  # only those are passed in
+        key = id(report.anchor[0]) if report.anchor is not None else 0
+        groups.setdefault(key, (report.anchor, []))[1].extend(edit_nodes(report.fix))
+    starts: dict[cst.CSTNode, NodeStart] = {}
+    for anchor, nodes in groups.values():
+        if anchor is not None:
+            starts.update(node_starts(context.module, nodes, anchor))
+    missing = [n for _, nodes in groups.values() for n in nodes if n not in starts]
+    if missing:  # outside the statement being walked: an import to add, the module itself
+        starts.update(node_starts(context.module, missing))
+    return starts
+
+
+def _fixes(context: FileContext, errors: list[InternalError]) -> dict[int, Fix]:
+    """Each report's fix as text edits, by ``id`` of the report; a fix that fails is dropped."""
+    found = {id(p): p.fix for p in context.reports if isinstance(p.fix, Fix)}
+    pending = [p for p in context.reports if isinstance(p.fix, PendingFix)]
+    if not pending:
+        return found
+    starts = _fix_starts(context, pending)
+    for report in pending:
+        assert isinstance(report.fix, PendingFix)
+        try:
+            fix = resolve_fix(report.fix, context.module, context.source, starts)
+        except Exception as error:  # noqa: BLE001 - the finding stays, without its fix
+            errors.append(internal_error(context.path, report.rule.code, error))
+            continue
+        if fix is not None:
+            found[id(report)] = fix
+    return found
+
+
+def resolve(context: FileContext, errors: list[InternalError]) -> list[Diagnostic]:
+    if not context.reports:
+        return []
+    ranges = _ranges(context)
+    fixes = _fixes(context, errors)
+    lines = source_lines(context.source)
+    return [
+        _diagnostic(pending, ranges[pending.node], context.path, lines, fixes.get(id(pending)))
+        for pending in context.reports
+    ]

@@ -1,0 +1,132 @@
+"""The one walk of a file: every enabled rule's visit/leave methods, dispatched by node class.
+
+The walk is iterative, so deep trees cannot overflow Python's stack while visiting,
+and rule callbacks are dispatched only for the node types a rule registered. It keeps
+``context.line`` (the line the walk is on) by counting line breaks as it goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from fastapi_lint.engine.findings import internal_error
+from fastapi_lint.models import InternalError
+from fastapi_lint.rule import FileContext, Rule
+from fastapi_lint.tree import children
+
+Callback = Callable[[cst.CSTNode], object]
+_SCOPE_TYPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+@dataclass(slots=True)
+class Dispatch:
+    """Bound visit/leave callbacks per exact node class, with the rule that owns each."""
+
+    visit: dict[type[cst.CSTNode], list[tuple[Rule, Callback]]] = field(default_factory=dict)
+    leave: dict[type[cst.CSTNode], list[tuple[Rule, Callback]]] = field(default_factory=dict)
+
+    @classmethod
+    def for_rules(cls, rules: Sequence[Rule]) -> Dispatch:
+        dispatch = cls()
+        for rule in rules:
+            for method_name, (phase, node_type) in type(rule).visitor_methods().items():
+                table = dispatch.visit if phase == "visit" else dispatch.leave
+                node_class = getattr(cst, node_type)
+                table.setdefault(node_class, []).append((rule, getattr(rule, method_name)))
+        return dispatch
+
+    def drop(self, rule: Rule) -> None:
+        """Stop calling a rule that crashed on this file."""
+        for table in (self.visit, self.leave):
+            for callbacks in table.values():
+                callbacks[:] = [entry for entry in callbacks if entry[0] is not rule]
+
+
+@dataclass(slots=True)
+class Walk:
+    context: FileContext
+    dispatch: Dispatch
+    errors: list[InternalError] = field(default_factory=list)
+    top_level: set[int] = field(default_factory=set)
+    text_nodes: frozenset[type[cst.CSTNode]] = frozenset()
+
+    def call(self, callbacks: list[tuple[Rule, Callback]] | None, node: cst.CSTNode) -> None:
+        if not callbacks:
+            return
+        for rule, callback in list(callbacks):
+            try:
+                callback(node)
+            except RecursionError:
+                raise
+            except Exception as error:  # noqa: BLE001 - one rule must not stop the others
+                self.errors.append(internal_error(self.context.path, type(rule).code, error))
+                self.dispatch.drop(rule)
+
+    def run(self, module: cst.Module) -> None:
+        """Depth-first, in source order, without recursion.
+
+        ``context.line`` follows the line each visited node starts on: every line break
+        of the source is a ``Newline`` node or sits inside a string token (or a
+        backslash continuation), all visited in source order, so counting them gives
+        lines for every node at no codegen cost (see ``_line_breaks``).
+        """
+        self.top_level = {id(statement) for statement in module.body}
+        self.text_nodes = _text_nodes(self.context.source)
+        leave = self.dispatch.leave
+        stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+        while stack:
+            node, leaving = stack.pop()
+            node_class = type(node)
+            if leaving:
+                self._leave(node, node_class)
+                continue
+            self._enter(node, node_class)
+            if node_class in leave or node_class in _SCOPE_CLASSES:
+                stack.append((node, True))  # only nodes that someone leaves get a marker
+            stack.extend((child, False) for child in reversed(children(node)))
+
+    def _enter(self, node: cst.CSTNode, node_class: type[cst.CSTNode]) -> None:
+        context = self.context
+        if node_class is cst.Newline:
+            context.line += 1
+        elif node_class in self.text_nodes:
+            context.line += _line_breaks(node)
+        elif node_class in _SCOPE_CLASSES:
+            context.scopes.append(node)  # type: ignore[arg-type]  # checked just above
+        if id(node) in self.top_level:
+            context.statement = (node, context.line)
+        callbacks = self.dispatch.visit.get(node_class)
+        if callbacks:
+            self.call(callbacks, node)
+
+    def _leave(self, node: cst.CSTNode, node_class: type[cst.CSTNode]) -> None:
+        callbacks = self.dispatch.leave.get(node_class)
+        if callbacks:
+            self.call(callbacks, node)
+        if node_class in _SCOPE_CLASSES:
+            self.context.scopes.pop()
+
+
+# The exact classes: a set lookup instead of ``isinstance``, which goes through ABCMeta.
+_SCOPE_CLASSES: frozenset[type[cst.CSTNode]] = frozenset(_SCOPE_TYPES)
+# Tokens whose text may hold line breaks: strings, and whitespace after a backslash.
+_STRING_TOKENS: frozenset[type[cst.CSTNode]] = frozenset(
+    getattr(cst, name)
+    for name in ("SimpleString", "FormattedStringText", "TemplatedStringText")
+    if hasattr(cst, name)
+)
+_WITH_CONTINUATIONS = _STRING_TOKENS | {cst.SimpleWhitespace}
+
+
+def _text_nodes(source: str) -> frozenset[type[cst.CSTNode]]:
+    # Whitespace nodes are the most common of all; read them only when a backslash
+    # continuation can put a line break in one.
+    return _WITH_CONTINUATIONS if "\\\n" in source or "\\\r" in source else _STRING_TOKENS
+
+
+def _line_breaks(node: cst.CSTNode) -> int:
+    value = getattr(node, "value", "")
+    return value.count("\n") if isinstance(value, str) else 0
