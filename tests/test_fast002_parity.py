@@ -50,7 +50,7 @@ from corpus_helpers import (
     without_noqa,
     write_snippets,
 )
-from fastapi_lint.fastapi_model import ModuleModel
+from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.models import FileResult
 from fastapi_lint.rules.fastapi.non_annotated_dependency import MARKERS, NonAnnotatedDependency
 

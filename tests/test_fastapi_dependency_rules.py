@@ -324,7 +324,7 @@ def test_files_without_fastapi_never_build_the_model(monkeypatch: pytest.MonkeyP
     def fail(*args: object) -> None:
         raise AssertionError("model built")
 
-    monkeypatch.setattr("fastapi_lint.fastapi_model.ModuleModel.build", fail)
+    monkeypatch.setattr("fastapi_lint.fastapi_model.module.ModuleModel.build", fail)
     code = "from deps import Depends\n\n\ndef f(db: object = Depends(g), n: int = 1) -> None: ...\n"
     assert lint(code) == []
     # The same defaults in a FastAPI module do build it (and here fail): the patch is effective.

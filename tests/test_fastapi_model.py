@@ -8,7 +8,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from fastapi_lint.fastapi_model import ModuleModel, package_of
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.syntax import package_of
 
 
 def build(source: str, path: str = "app.py") -> ModuleModel:

@@ -8,7 +8,7 @@ import libcst as cst
 import pytest
 
 from fastapi_lint import registry
-from fastapi_lint.fastapi_model import ModuleModel
+from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.fastapi.body_on_204 import BodyOn204
 from fastapi_lint.rules.fastapi.body_on_get import BodyOnGet

@@ -14,7 +14,7 @@ import libcst as cst
 import pytest
 
 from fastapi_lint.engine.walk import Dispatch, Walk
-from fastapi_lint.fastapi_model import dotted_name
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.positions import node_ranges
 from fastapi_lint.rule import FileContext
 from fastapi_lint.summary import syntax as _syntax

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 import libcst as cst
 
+from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.fixes import PendingFix
 from fastapi_lint.models import ChainStep, Fix, RuleInfo, Severity
 from fastapi_lint.options import RuleOptions
@@ -22,7 +23,6 @@ from fastapi_lint.options import RuleOptions
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from fastapi_lint.fastapi_model import ModuleModel
     from fastapi_lint.project_model.project import Project
 
 DOC_SECTIONS = (
@@ -97,8 +97,6 @@ class FileContext:
     def model(self) -> ModuleModel:
         """Imports, routers, routes and dependencies of this module, built on first use."""
         if self._model is None:
-            from fastapi_lint.fastapi_model import ModuleModel
-
             self._model = ModuleModel.build(self.module, self.path)
         return self._model
 

@@ -16,12 +16,9 @@ import libcst as cst
 from fastapi_lint.analysis.async_scope import AsyncBodyRule
 
 # The model's statement walker: private there, reused here rather than written again.
-from fastapi_lint.fastapi_model import (
-    Bindings,
-    BoundValue,
-    ModuleModel,
-    child_statements,
-)
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.names import Bindings, BoundValue
+from fastapi_lint.fastapi_model.syntax import child_statements
 from fastapi_lint.rule import FileContext
 
 Resolve = Callable[[cst.BaseExpression], str | None]

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import Bindings, BoundValue, Lookup, ModuleModel
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.names import Bindings, BoundValue, Lookup
 from fastapi_lint.rule import FileContext, Rule, Scope
 
 

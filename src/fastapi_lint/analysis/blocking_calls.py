@@ -21,7 +21,8 @@ from fastapi_lint.analysis.blocking_catalogue import (
 )
 from fastapi_lint.analysis.cpu_bound_calls import cpu_bound_call
 from fastapi_lint.analysis.session_calls import may_be_session_call, sync_session_call
-from fastapi_lint.fastapi_model import Lookup, ModuleModel
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.names import Lookup
 
 BLOCKING_API = "FAPI101"
 SYNC_SESSION = "FAPI103"

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 import libcst as cst
 
 from fastapi_lint.analysis.async_scope import receiver_types
-from fastapi_lint.fastapi_model import Lookup, ModuleModel
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.names import Lookup
 
 _KDF = "cryptography.hazmat.primitives.kdf"
 _NACL_SCHEMES = ("nacl.pwhash", "nacl.pwhash.argon2id", "nacl.pwhash.argon2i", "nacl.pwhash.scrypt")

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import ModuleModel, RouteInfo, dotted_name, subscript_args
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.routes import RouteInfo
+from fastapi_lint.fastapi_model.syntax import dotted_name, subscript_args
 
 Resolve = Callable[[cst.BaseExpression], str | None]
 

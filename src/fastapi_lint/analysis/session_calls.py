@@ -12,7 +12,9 @@ import libcst as cst
 
 from fastapi_lint.analysis.aliased_names import Resolve
 from fastapi_lint.analysis.async_scope import receiver_types
-from fastapi_lint.fastapi_model import Lookup, ModuleModel, keyword_arg, positional_args
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.names import Lookup
+from fastapi_lint.fastapi_model.syntax import keyword_arg, positional_args
 
 _SESSION = "sqlalchemy.orm.Session"
 _SESSION_CLASSES = (

@@ -24,13 +24,9 @@ from fastapi_lint.analysis.blocking_calls import find_blocking
 from fastapi_lint.analysis.pydantic_models.calls import v1_attribute, v1_call
 from fastapi_lint.analysis.pydantic_models.deferred import DeferredCalls
 from fastapi_lint.analysis.session_calls import session_factory_class
-from fastapi_lint.fastapi_model import (
-    Bindings,
-    RouteInfo,
-    dotted_name,
-    keyword_arg,
-    string_value,
-)
+from fastapi_lint.fastapi_model.names import Bindings
+from fastapi_lint.fastapi_model.routes import RouteInfo
+from fastapi_lint.fastapi_model.syntax import dotted_name, keyword_arg, string_value
 from fastapi_lint.rule import FileContext
 from fastapi_lint.summary import syntax
 from fastapi_lint.summary.records import (

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import (
-    DEPENDENCY_MARKERS,
-    ModuleModel,
+from fastapi_lint.fastapi_model.dependencies import DEPENDENCY_MARKERS
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.syntax import (
     child_statements,
     dotted_name,
     keyword_arg,

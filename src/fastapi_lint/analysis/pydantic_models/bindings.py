@@ -14,7 +14,12 @@ from fastapi_lint.analysis.pydantic_models.v1_names import (
     MODEL_BASES,
     OUTSIDE,
 )
-from fastapi_lint.fastapi_model import assigned_names, dotted_name, string_value, subscript_args
+from fastapi_lint.fastapi_model.syntax import (
+    assigned_names,
+    dotted_name,
+    string_value,
+    subscript_args,
+)
 from fastapi_lint.tree import children
 
 _VALIDATOR_DECORATORS = frozenset(

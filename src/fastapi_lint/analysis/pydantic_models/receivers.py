@@ -13,7 +13,7 @@ from fastapi_lint.analysis.pydantic_models.bindings import (
     last_name,
 )
 from fastapi_lint.analysis.pydantic_models.v1_names import CONSTRUCTORS, COPIES
-from fastapi_lint.fastapi_model import dotted_name
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.rule import FileContext
 
 _MAX_COPIES = 8

@@ -16,7 +16,7 @@ from fastapi_lint.analysis.mappings import (
     members,
     shown_type,
 )
-from fastapi_lint.fastapi_model import RouteInfo
+from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.mappings import Resolve, api_routes, find_mapping, shown_type
-from fastapi_lint.fastapi_model import dotted_name
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.rule import Invalid, Rule, Valid
 
 OVERRIDE = frozenset({"typing.override", "typing_extensions.override"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.analysis.aliased_names import AliasAwareRule
-from fastapi_lint.fastapi_model import Lookup
+from fastapi_lint.fastapi_model.names import Lookup
 
 
 class AsyncCallRule(AliasAwareRule):

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import Lookup, ModuleModel, dotted_name
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.names import Lookup
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.fixes import PendingFix, insert_before, replace
 
 _ASYNCIO_SLEEP = cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("sleep"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.analysis.cpu_bound_calls import cpu_bound_call
-from fastapi_lint.fastapi_model import Lookup
+from fastapi_lint.fastapi_model.names import Lookup
 from fastapi_lint.rule import Invalid, Valid
 from fastapi_lint.rules.asynchronous._async_calls import AsyncCallRule
 

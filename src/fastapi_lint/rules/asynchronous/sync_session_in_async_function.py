@@ -10,7 +10,7 @@ from fastapi_lint.analysis.session_calls import (
     session_factory_class,
     sync_session_call,
 )
-from fastapi_lint.fastapi_model import Lookup
+from fastapi_lint.fastapi_model.names import Lookup
 from fastapi_lint.rule import Invalid, Valid
 from fastapi_lint.rules.asynchronous._async_calls import AsyncCallRule
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import assigned_names, dotted_name
+from fastapi_lint.fastapi_model.syntax import assigned_names, dotted_name
 from fastapi_lint.tree import children
 
 Comprehension = cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp

@@ -22,13 +22,9 @@ import libcst as cst
 from fastapi_lint.analysis.aliased_names import AliasedNames, Resolve
 from fastapi_lint.analysis.async_scope import receiver_types
 from fastapi_lint.analysis.session_calls import session_factory_class
-from fastapi_lint.fastapi_model import (
-    BoundValue,
-    Lookup,
-    ModuleModel,
-    child_statements,
-    keyword_arg,
-)
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.names import BoundValue, Lookup
+from fastapi_lint.fastapi_model.syntax import child_statements, keyword_arg
 from fastapi_lint.rule import FileContext
 
 SYNC_SESSIONS = frozenset(

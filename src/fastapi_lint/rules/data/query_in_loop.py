@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import dotted_name, string_value
+from fastapi_lint.fastapi_model.syntax import dotted_name, string_value
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.data._loops import Loop, LoopFrame, iterates_items, statement_reads
 from fastapi_lint.rules.data._sessions import (

@@ -27,7 +27,9 @@ from itertools import takewhile
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import Lookup, ModuleModel, child_statements, dotted_name
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.names import Lookup
+from fastapi_lint.fastapi_model.syntax import child_statements, dotted_name
 from fastapi_lint.fixes import NodeEdit, PendingFix, insert_before, replace
 from fastapi_lint.rules.fastapi._call_arguments import comments, without_argument
 

@@ -32,13 +32,9 @@ from fastapi_lint.analysis.mappings import (
     annotated_metadata,
     members,
 )
-from fastapi_lint.fastapi_model import (
-    ModuleModel,
-    RouteInfo,
-    child_statements,
-    dotted_name,
-    string_value,
-)
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.routes import RouteInfo
+from fastapi_lint.fastapi_model.syntax import child_statements, dotted_name, string_value
 
 # ``Param`` subclasses and dependencies: the parameter is not read from the body.
 NOT_BODY_MARKERS = frozenset({"Depends", "Security", "Query", "Path", "Header", "Cookie"})

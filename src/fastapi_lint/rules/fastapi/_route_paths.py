@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from fastapi_lint.analysis.aliased_names import module_statements
-from fastapi_lint.fastapi_model import (
-    DEPENDENCY_MARKERS,
-    ModuleModel,
-    RouteInfo,
+from fastapi_lint.fastapi_model.dependencies import DEPENDENCY_MARKERS
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.routes import RouteInfo
+from fastapi_lint.fastapi_model.syntax import (
     assigned_names,
     dotted_name,
     keyword_arg,

@@ -9,7 +9,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.mappings import Resolve, api_routes
-from fastapi_lint.fastapi_model import RouteInfo
+from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._route_bodies import ResponseClasses, declares_no_body, shown
 

@@ -6,7 +6,8 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import RouteInfo, string_value
+from fastapi_lint.fastapi_model.routes import RouteInfo
+from fastapi_lint.fastapi_model.syntax import string_value
 from fastapi_lint.rule import Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._route_paths import is_fastapi_route
 

@@ -8,7 +8,9 @@ from typing import ClassVar, cast
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import BoundValue, ModuleModel, dotted_name, subscript_args
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.names import BoundValue
+from fastapi_lint.fastapi_model.syntax import dotted_name, subscript_args
 from fastapi_lint.fixes import NodeEdit, PendingFix
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._annotated_fix import Target, annotated_fix

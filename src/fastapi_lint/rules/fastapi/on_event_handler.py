@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import positional_args, string_value
+from fastapi_lint.fastapi_model.syntax import positional_args, string_value
 from fastapi_lint.rule import Invalid, Rule, Valid
 
 _EVENT_REGISTRARS = frozenset({"on_event", "add_event_handler"})

@@ -10,7 +10,9 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.mappings import api_routes
-from fastapi_lint.fastapi_model import ModuleModel, RouteInfo, dotted_name
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.routes import RouteInfo
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.fixes import PendingFix, replace
 from fastapi_lint.rule import Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._call_arguments import comments, without_argument

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import RouteInfo
+from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._route_paths import (
     PathPart,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import BoundValue
+from fastapi_lint.fastapi_model.names import BoundValue
 from fastapi_lint.files import is_excluded
 from fastapi_lint.rule import FileContext
 

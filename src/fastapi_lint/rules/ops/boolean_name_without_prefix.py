@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import dotted_name, subscript_args
+from fastapi_lint.fastapi_model.syntax import dotted_name, subscript_args
 from fastapi_lint.rule import FileContext, Invalid, Rule, Scope, Valid
 from fastapi_lint.rules.ops._shared import path_matches, qualified_name_in_scope
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import BoundValue
+from fastapi_lint.fastapi_model.names import BoundValue
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.ops._task_bindings import (
     TASK_FACTORIES,

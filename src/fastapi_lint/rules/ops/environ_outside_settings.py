@@ -7,7 +7,8 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import ModuleModel, child_statements
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.syntax import child_statements
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.ops._shared import path_matches, qualified_name_in_scope
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import assigned_names
+from fastapi_lint.fastapi_model.syntax import assigned_names
 from fastapi_lint.tree import children
 
 # Pydantic v2's ``V2_RENAMED_KEYS`` (pydantic/_internal/_config.py).

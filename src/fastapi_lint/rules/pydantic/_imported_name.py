@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import ModuleModel, dotted_name
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.fixes import NodeEdit
 
 

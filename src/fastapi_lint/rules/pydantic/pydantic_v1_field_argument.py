@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import string_value
+from fastapi_lint.fastapi_model.syntax import string_value
 from fastapi_lint.fixes import PendingFix, replace
 from fastapi_lint.rule import Invalid, Rule, Valid
 

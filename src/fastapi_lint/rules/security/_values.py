@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import ModuleModel, child_statements
+from fastapi_lint.fastapi_model.module import ModuleModel
+from fastapi_lint.fastapi_model.syntax import child_statements
 from fastapi_lint.rule import FileContext
 
 # Test code hardcodes credentials on purpose. Local to the security rules for now: the

@@ -6,7 +6,12 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import dotted_name, keyword_arg, positional_args, string_value
+from fastapi_lint.fastapi_model.syntax import (
+    dotted_name,
+    keyword_arg,
+    positional_args,
+    string_value,
+)
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.security._secret_names import is_secret_name, looks_like_secret
 from fastapi_lint.rules.security._values import callee_name, is_test_path

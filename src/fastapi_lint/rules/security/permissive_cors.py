@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import keyword_arg, positional_args, string_value
+from fastapi_lint.fastapi_model.syntax import keyword_arg, positional_args, string_value
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.security._values import (
     ScopeValues,

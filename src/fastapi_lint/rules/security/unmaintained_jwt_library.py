@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import dotted_name
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.rule import Invalid, Rule, Valid
 
 

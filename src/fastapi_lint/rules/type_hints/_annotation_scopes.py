@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import assigned_names
+from fastapi_lint.fastapi_model.syntax import assigned_names
 from fastapi_lint.rule import Rule
 
 OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model import DEPENDENCY_MARKERS
+from fastapi_lint.fastapi_model.dependencies import DEPENDENCY_MARKERS
 from fastapi_lint.rule import Invalid, Valid
 from fastapi_lint.rules.type_hints._annotation_scopes import DefinitionRule
 

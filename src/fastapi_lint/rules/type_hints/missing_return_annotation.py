@@ -7,7 +7,8 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.statements import statements
-from fastapi_lint.fastapi_model import RouteInfo, dotted_name
+from fastapi_lint.fastapi_model.routes import RouteInfo
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.fixes import PendingFix, replace
 from fastapi_lint.rule import Invalid, Valid
 from fastapi_lint.rules.type_hints._annotation_scopes import DefInfo, DefinitionRule
