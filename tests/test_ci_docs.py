@@ -20,7 +20,7 @@ import click
 import pytest
 import yaml
 
-from fastapi_lint.cli import check
+from fastapi_lint.cli.check import check
 from precommit_helpers import BLOCKING, CLEAN, PROJECT, HookRepo, git, run_pre_commit
 
 DOC = PROJECT / "docs" / "ci.md"

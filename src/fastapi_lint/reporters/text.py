@@ -147,3 +147,16 @@ def _headline(report: Report) -> Text:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def render_markdown(text: str, *, color: bool) -> str:
+    """Markdown for the terminal (a rule's page, for ``fastapi-lint rule``)."""
+    # Imported here: the markdown parser is needed by that one command only.
+    from rich.markdown import Markdown
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=color, color_system="standard" if color else None, width=100
+    )
+    console.print(Markdown(text))
+    return buffer.getvalue()

@@ -1,11 +1,15 @@
-"""Rule documentation for the terminal: the rule list and one rule's full page."""
+"""``rules`` and ``rule``: the rule list, and one rule's full page, for the terminal."""
 
 from __future__ import annotations
 
-import io
 import json
+import sys
 from collections.abc import Sequence
 
+import click
+
+from fastapi_lint import registry
+from fastapi_lint.cli.common import fail
 from fastapi_lint.models import RuleInfo
 from fastapi_lint.rule import Rule
 
@@ -59,13 +63,23 @@ def rule_markdown(rule: type[Rule]) -> str:
     return header + rule.docs() + "\n" + flagged + quiet
 
 
-def render_rule_docs(rule: type[Rule], *, color: bool) -> str:
-    from rich.console import Console
-    from rich.markdown import Markdown
+@click.command(name="rules")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+def list_rules(output_format: str) -> None:
+    """List every rule: code, name, family, default state, fixable."""
+    infos = [rule.info() for rule in registry.all_rules()]
+    text = rules_as_json(infos) if output_format == "json" else rules_as_text(infos)
+    click.echo(text, nl=False)
 
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer, force_terminal=color, color_system="standard" if color else None, width=100
-    )
-    console.print(Markdown(rule_markdown(rule)))
-    return buffer.getvalue()
+
+@click.command(name="rule")
+@click.argument("code")
+def show_rule(code: str) -> None:
+    """Show the full documentation of one rule."""
+    rule = registry.rule_by_code(code)
+    if rule is None:
+        raise fail(f"unknown rule code {code!r} (see `fastapi-lint rules`)")
+    # Imported here: rich (and its markdown parser) only for this command.
+    from fastapi_lint.reporters.text import render_markdown
+
+    click.echo(render_markdown(rule_markdown(rule), color=sys.stdout.isatty()), nl=False)

@@ -1,0 +1,223 @@
+"""``check``: lint the paths (or standard input), report, and choose the exit code."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
+
+import click
+
+from fastapi_lint import registry, reporters
+from fastapi_lint.cache import CACHE_DIR_ENV, CACHE_DIR_NAME
+from fastapi_lint.cli.common import (
+    STDIN,
+    CheckRequest,
+    emit,
+    exit_code,
+    load_config_or_exit,
+    planned_run,
+    report_internal_errors,
+    selected_rules,
+    split_values,
+)
+from fastapi_lint.cli.fix import run_fix
+from fastapi_lint.cli.scope import check_scope_flags, narrowed
+from fastapi_lint.config import Config
+from fastapi_lint.files import exclude_patterns, is_excluded
+from fastapi_lint.models import FileResult
+from fastapi_lint.rule import Rule
+from fastapi_lint.runner.jobs import available_cpus, run_jobs
+from fastapi_lint.runner.project import with_project_findings
+from fastapi_lint.runner.report import build_report
+from fastapi_lint.runner.single_file import lint_bytes
+from fastapi_lint.selection import rules_for_path
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+class CheckFlags(TypedDict):
+    """The options of `check`, as Click passes them."""
+
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    output_format: str
+    output_file: Path | None
+    config_path: Path | None
+    exit_zero: bool
+    no_color: bool
+    quiet: bool
+    force_exclude: bool
+    stdin_filename: str | None
+    jobs: int | None
+    cache_dir: Path | None
+    no_cache: bool
+    fix: bool
+    unsafe_fixes: bool
+    diff: bool
+    show_fixes: bool
+    baseline: Path | None
+    write_baseline: Path | None
+    diff_from: str | None
+    statistics: bool
+
+
+def _wants_color(no_color: bool, output_file: Path | None) -> bool:
+    if no_color or output_file is not None or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _lint_stdin(
+    request: CheckRequest, config: Config, rules: Sequence[type[Rule]]
+) -> list[FileResult]:
+    name = request.stdin_filename or STDIN
+    if request.stdin_filename and request.force_exclude:
+        patterns = exclude_patterns(config.exclude, config.extend_exclude)
+        if is_excluded(Path(name), root=config.root, patterns=patterns, respect_gitignore=True):
+            return []
+    file_rules = rules_for_path(rules, Path(name).absolute(), config)
+    data = sys.stdin.buffer.read()
+    return [lint_bytes(data, name, file_rules, config.options)]
+
+
+def _lint_paths(
+    request: CheckRequest, config: Config, rules: Sequence[type[Rule]]
+) -> tuple[list[FileResult], bool]:
+    plan = planned_run(request, config, rules)
+    cache_dir = plan.run.cache_dir
+    results = run_jobs(plan.jobs, config.options, workers=request.workers, cache_dir=cache_dir)
+    return with_project_findings(plan.jobs, results, plan.run), plan.missing
+
+
+def run_check(request: CheckRequest, config: Config) -> int:
+    rules = selected_rules(config)
+    check_scope_flags(request)
+    if request.fixing:
+        return run_fix(request, config, rules)
+    usage_problem = False
+    if request.paths == (STDIN,):
+        results = _lint_stdin(request, config, rules)
+    else:
+        results, usage_problem = _lint_paths(request, config, rules)
+    report = build_report(results, [rule.info() for rule in registry.all_rules()])
+    report_internal_errors(report.internal_errors)
+    report = narrowed(report, request, complete=not usage_problem)
+    emit(report, request)
+    return exit_code(report, request, usage_problem)
+
+
+_FORMAT = click.Choice(reporters.FORMATS)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--select", multiple=True, help="Rules to enable: codes, prefixes (FAPI1), families, ALL."
+)
+@click.option("--ignore", multiple=True, help="Rules to disable (same forms as --select).")
+@click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
+@click.option("--exclude", multiple=True, help="Glob patterns to exclude (replaces the defaults).")
+@click.option("--extend-exclude", multiple=True, help="Glob patterns to exclude on top.")
+@click.option("--output-format", type=_FORMAT, default="text", show_default=True)
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--no-color", is_flag=True, help="Plain output (NO_COLOR is honoured too).")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
+@click.option("--stdin-filename", help="The file name to use for standard input (path '-').")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: the CPUs available).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Result cache folder (default: ${CACHE_DIR_ENV}, else {CACHE_DIR_NAME}/ at the root).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--show-fixes", is_flag=True, help="With --fix, list the fixes made per file.")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report and fail only on findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record every finding in this baseline file; exit 0 unless a file does not parse.",
+)
+@click.option(
+    "--diff-from",
+    metavar="REF",
+    help="Report only findings on lines added or changed since git revision REF.",
+)
+@click.option("--statistics", is_flag=True, help="Print counts per rule instead of the findings.")
+def check(paths: tuple[str, ...], **flags: Unpack[CheckFlags]) -> None:
+    """Lint PATHS (default: the current directory); '-' reads standard input."""
+    config = load_config_or_exit(flags["config_path"], _overrides(flags))
+    raise click.exceptions.Exit(run_check(_request(paths, flags), config))
+
+
+def _overrides(flags: CheckFlags) -> dict[str, tuple[str, ...] | None]:
+    return {
+        "select": split_values(flags["select"]),
+        "ignore": split_values(flags["ignore"]),
+        "extend_select": split_values(flags["extend_select"]),
+        "exclude": split_values(flags["exclude"]),
+        "extend_exclude": split_values(flags["extend_exclude"]),
+    }
+
+
+def _request(paths: tuple[str, ...], flags: CheckFlags) -> CheckRequest:
+    stdin_filename = flags["stdin_filename"]
+    if stdin_filename and not paths:
+        paths = (STDIN,)
+    output_format = flags["output_format"]
+    color = _wants_color(flags["no_color"], flags["output_file"]) and output_format == "text"
+    request = CheckRequest(
+        paths=paths or (".",),
+        output_format=output_format,
+        output_file=flags["output_file"],
+        exit_zero=flags["exit_zero"],
+        color=color,
+        quiet=flags["quiet"],
+        force_exclude=flags["force_exclude"],
+        stdin_filename=stdin_filename,
+        workers=flags["jobs"] or available_cpus(),
+        cache_dir=flags["cache_dir"],
+        no_cache=flags["no_cache"],
+    )
+    return _with_scope_flags(_with_fix_flags(request, flags), flags)
+
+
+def _with_fix_flags(request: CheckRequest, flags: CheckFlags) -> CheckRequest:
+    return dataclasses.replace(
+        request,
+        fix=flags["fix"],
+        unsafe_fixes=flags["unsafe_fixes"],
+        diff=flags["diff"],
+        show_fixes=flags["show_fixes"],
+    )
+
+
+def _with_scope_flags(request: CheckRequest, flags: CheckFlags) -> CheckRequest:
+    return dataclasses.replace(
+        request,
+        baseline=flags["baseline"],
+        write_baseline=flags["write_baseline"],
+        diff_from=flags["diff_from"],
+        statistics=flags["statistics"],
+    )
