@@ -52,7 +52,8 @@ from corpus_helpers import (
 )
 from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.models import FileResult
-from fastapi_lint.rules.fastapi.non_annotated_dependency import MARKERS, NonAnnotatedDependency
+from fastapi_lint.rules.fastapi._marker_advice import MARKERS
+from fastapi_lint.rules.fastapi.non_annotated_dependency import NonAnnotatedDependency
 
 pytest.importorskip("ruff")
 

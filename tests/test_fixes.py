@@ -18,19 +18,12 @@ import libcst as cst
 import pytest
 from click.testing import CliRunner
 
-import fastapi_lint.fixer as fixer_module
+import fastapi_lint.fixer.files as fixer_module
 from fastapi_lint import registry
 from fastapi_lint.cli import cli
-from fastapi_lint.fixer import (
-    FixRun,
-    FixSettings,
-    apply_fixes,
-    compiles,
-    fix_bytes,
-    fix_files,
-    fix_source,
-    write_atomically,
-)
+from fastapi_lint.fixer.files import FixRun, fix_bytes, fix_files
+from fastapi_lint.fixer.source import FixSettings, apply_fixes, compiles, fix_source
+from fastapi_lint.fixer.writing import FileChangedError, write_atomically
 from fastapi_lint.fixes import replace
 from fastapi_lint.models import Diagnostic, Edit, Fix
 from fastapi_lint.options import RuleOptions
@@ -386,7 +379,7 @@ def test_interrupted_write_leaves_the_original_untouched(
 def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
     target = tmp_path / "app.py"
     target.write_text("edited by someone else\n")
-    with pytest.raises(fixer_module.FileChangedError):
+    with pytest.raises(FileChangedError):
         write_atomically(target, b"fixed\n", expected=b"what the fix started from\n")
     assert target.read_text() == "edited by someone else\n"
 

@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from fastapi_lint.cli import cli
-from fastapi_lint.fixer import FixSettings, compiles, fix_bytes
+from fastapi_lint.fixer.files import fix_bytes
+from fastapi_lint.fixer.source import FixSettings, compiles
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule

@@ -23,15 +23,15 @@ from fastapi_lint.cli.common import (
 from fastapi_lint.cli.scope import narrowed
 from fastapi_lint.config import Config
 from fastapi_lint.files import exclude_patterns, is_excluded
-from fastapi_lint.fixer import (
+from fastapi_lint.fixer.files import (
     FileFix,
     FixRun,
-    FixSettings,
     fix_bytes,
     fix_files,
     fixed_count,
     fixes_listing,
 )
+from fastapi_lint.fixer.source import FixSettings
 from fastapi_lint.models import FileResult, Report
 from fastapi_lint.rule import Rule
 from fastapi_lint.runner.report import build_report

@@ -7,6 +7,8 @@ imports; an import leads to another module of the project (absolute, relative, a
 classes (methods, typed attributes, base classes) and instances. Every lookup of a
 module-level name is memoised, and one in progress answers None, so import cycles and
 self-referencing aliases terminate; the work is linear in names and references.
+
+One piece: the ``Project`` and its name resolution, whose lookups call one another.
 """
 
 from __future__ import annotations

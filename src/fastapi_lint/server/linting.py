@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from fastapi_lint.fixer import FixSettings, fix_source
+from fastapi_lint.fixer.source import FixSettings, fix_source
 from fastapi_lint.models import FileResult
 from fastapi_lint.project.step import project_rules
 from fastapi_lint.runner.project import ProjectRun, with_project_findings

@@ -9,13 +9,17 @@ What runs where follows the ``async`` rules (``AsyncBodyRule``): a call belongs 
 def whose own execution evaluates it, so a nested def's or lambda's body is not its
 enclosing function's. Blocking calls in plain defs are recognised by the very code of
 FAPI101, FAPI103 and FAPI104 (``analysis.blocking_calls``), with the same name lookups.
+
+One class on purpose, and the longest module of the package: its hooks share the state of
+one walk (the functions, classes and branches being in), which splitting would scatter;
+the readings of single nodes it needs live in ``syntax``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar, TypeGuard
+from typing import ClassVar
 
 import libcst as cst
 
@@ -84,41 +88,6 @@ class _Position:
     end_column: int
     scope: str
     branches: tuple[Branch, ...]
-
-
-def _import_bindings(node: cst.Import | cst.ImportFrom) -> list[ImportBinding]:
-    if isinstance(node, cst.Import):
-        found = []
-        for alias in node.names:
-            full = dotted_name(alias.name) or ""
-            local = alias.asname.name if alias.asname else None
-            if isinstance(local, cst.Name):
-                found.append(ImportBinding(local.value, full, None))
-            else:
-                root = full.partition(".")[0]
-                found.append(ImportBinding(root, root, None))
-        return found
-    module, level = dotted_name(node.module) or "", len(node.relative)
-    if isinstance(node.names, cst.ImportStar):
-        return [ImportBinding("*", module, None, level)]
-    return [_from_binding(alias, module, level) for alias in node.names]
-
-
-def _from_binding(alias: cst.ImportAlias, module: str, level: int) -> ImportBinding:
-    name = dotted_name(alias.name) or ""
-    local = alias.asname.name if alias.asname else None
-    bound = local.value if isinstance(local, cst.Name) else name
-    return ImportBinding(bound, module, name, level)
-
-
-def _names(targets: list[cst.BaseExpression]) -> list[str]:
-    return [target.value for target in targets if isinstance(target, cst.Name)]
-
-
-def _assignment(node: cst.Assign | cst.AnnAssign) -> tuple[list[str], cst.BaseExpression | None]:
-    if isinstance(node, cst.Assign):
-        return _names([target.target for target in node.targets]), node.value
-    return _names([node.target]), node.value
 
 
 class SummaryCollector(AliasAwareRule):
@@ -191,7 +160,7 @@ class SummaryCollector(AliasAwareRule):
             return  # nested: its body runs only when something calls it
         class_name = owner.name.value if isinstance(owner, cst.ClassDef) else None
         name = f"{class_name}.{node.name.value}" if class_name else node.name.value
-        static = any(_decorator_name(d) == "staticmethod" for d in node.decorators)
+        static = any(syntax.decorator_name(d) == "staticmethod" for d in node.decorators)
         self_name = syntax.first_parameter(node) if class_name and not static else None
         self._functions[id(node)] = _Function(node, name, class_name, self_name)
 
@@ -220,11 +189,11 @@ class SummaryCollector(AliasAwareRule):
     def _record_import(self, node: cst.Import | cst.ImportFrom) -> None:
         index = self._running_scope(node)
         if index < 0:
-            self._imports.extend(_import_bindings(node))
+            self._imports.extend(syntax.import_bindings(node))
             return
         function = self._tracked(index)
         if function is not None:
-            bindings = _import_bindings(node)
+            bindings = syntax.import_bindings(node)
             function.imports.extend(bindings)
             function.imported.update(binding.local for binding in bindings)
 
@@ -254,7 +223,7 @@ class SummaryCollector(AliasAwareRule):
             self._function_assignment(function, node)
 
     def _module_assignment(self, node: cst.Assign | cst.AnnAssign) -> None:
-        names, value = _assignment(node)
+        names, value = syntax.assignment(node)
         if value is None and isinstance(node, cst.AnnAssign):
             annotated = syntax.type_text(node.annotation.annotation)
             self._values.extend(ValueBinding(name, annotated, True) for name in names if annotated)
@@ -297,7 +266,7 @@ class SummaryCollector(AliasAwareRule):
         return True
 
     def _class_attribute(self, owner: _Class, node: cst.Assign | cst.AnnAssign) -> None:
-        names, value = _assignment(node)
+        names, value = syntax.assignment(node)
         text = string_value(value)
         if text is not None:
             owner.constants.update((name, text) for name in names)
@@ -313,7 +282,7 @@ class SummaryCollector(AliasAwareRule):
                 owner.attributes.setdefault(name, kind)
 
     def _function_assignment(self, function: _Function, node: cst.Assign | cst.AnnAssign) -> None:
-        names, value = _assignment(node)
+        names, value = syntax.assignment(node)
         if isinstance(value, cst.Call) and self._record_router(names, value, function.name):
             return
         owner = self._class_names.get(function.class_name or "")
@@ -336,7 +305,7 @@ class SummaryCollector(AliasAwareRule):
         if not kind:
             return []
         owner = function.self_name
-        return [(t.attr.value, kind) for t in targets if _is_attribute_of(t, owner)]
+        return [(t.attr.value, kind) for t in targets if syntax.is_attribute_of(t, owner)]
 
     def _local_types(self, function: _Function) -> dict[str, str]:
         if function.local_types is None:
@@ -394,7 +363,7 @@ class SummaryCollector(AliasAwareRule):
     def _record_include(self, node: cst.Call, line: int, function: _Function | None) -> None:
         assert isinstance(node.func, cst.Attribute)
         parent = dotted_name(node.func.value)
-        child, prefix_node = _wired(node, mount=node.func.attr.value == "mount")
+        child, prefix_node = syntax.wired_router(node, mount=node.func.attr.value == "mount")
         if parent is None or child is None:
             return
         if function is not None and child in self._local_types(function):
@@ -557,46 +526,9 @@ class SummaryCollector(AliasAwareRule):
         )
 
 
-def _is_attribute_of(target: cst.BaseExpression, owner: str | None) -> TypeGuard[cst.Attribute]:
-    """True for ``owner.x``."""
-    return (
-        isinstance(target, cst.Attribute)
-        and isinstance(target.value, cst.Name)
-        and target.value.value == owner
-    )
-
-
-def _wired(node: cst.Call, *, mount: bool) -> tuple[str | None, cst.BaseExpression | None]:
-    """The router (or app) an include_router/mount call wires in, and its path prefix."""
-    args = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-    if mount:  # app.mount("/sub", subapp)
-        child = keyword_arg(node, "app") or _nth(args, 1)
-        return _router_text(child), keyword_arg(node, "path") or _nth(args, 0)
-    child = keyword_arg(node, "router") or _nth(args, 0)
-    return _router_text(child), keyword_arg(node, "prefix")
-
-
-def _router_text(node: cst.BaseExpression | None) -> str | None:
-    """``users.router``; ``make_router()`` for a router a factory function returns."""
-    if isinstance(node, cst.Call):
-        factory = dotted_name(node.func)
-        return None if factory is None else factory + FACTORY_MARK
-    return dotted_name(node)
-
-
-def _nth(args: list[cst.BaseExpression], index: int) -> cst.BaseExpression | None:
-    return args[index] if len(args) > index else None
-
-
-def _decorator_name(decorator: cst.Decorator) -> str:
-    target = decorator.decorator
-    if isinstance(target, cst.Call):
-        target = target.func
-    return (dotted_name(target) or "").rpartition(".")[2]
-
-
 def _runs_when_called(function: _Function) -> bool:
     if function.is_async or function.generator:
         return False
     # A decorator may change what calling the def does (``@contextmanager``, ``@lru_cache``).
-    return all(_decorator_name(d) in _TRANSPARENT_DECORATORS for d in function.node.decorators)
+    decorators = function.node.decorators
+    return all(syntax.decorator_name(d) in _TRANSPARENT_DECORATORS for d in decorators)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping
+from typing import TypeGuard
 
 import libcst as cst
 
@@ -18,7 +19,7 @@ from fastapi_lint.fastapi_model.syntax import (
     string_value,
     subscript_args,
 )
-from fastapi_lint.summary.records import ALIAS_MARK
+from fastapi_lint.summary.records import ALIAS_MARK, FACTORY_MARK, ImportBinding
 
 _WRAPPERS = frozenset({"Optional", "Annotated", "ClassVar", "Final", "Required", "NotRequired"})
 _DOTTED = re.compile(r"[A-Za-z_][\w.]*")
@@ -209,3 +210,76 @@ def paren_line_breaks(call: cst.Call) -> int:
         if isinstance(whitespace, cst.ParenthesizedWhitespace):
             count += 1 + len(whitespace.empty_lines)
     return count
+
+
+def import_bindings(node: cst.Import | cst.ImportFrom) -> list[ImportBinding]:
+    if isinstance(node, cst.Import):
+        found = []
+        for alias in node.names:
+            full = dotted_name(alias.name) or ""
+            local = alias.asname.name if alias.asname else None
+            if isinstance(local, cst.Name):
+                found.append(ImportBinding(local.value, full, None))
+            else:
+                root = full.partition(".")[0]
+                found.append(ImportBinding(root, root, None))
+        return found
+    module, level = dotted_name(node.module) or "", len(node.relative)
+    if isinstance(node.names, cst.ImportStar):
+        return [ImportBinding("*", module, None, level)]
+    return [from_binding(alias, module, level) for alias in node.names]
+
+
+def from_binding(alias: cst.ImportAlias, module: str, level: int) -> ImportBinding:
+    name = dotted_name(alias.name) or ""
+    local = alias.asname.name if alias.asname else None
+    bound = local.value if isinstance(local, cst.Name) else name
+    return ImportBinding(bound, module, name, level)
+
+
+def target_names(targets: list[cst.BaseExpression]) -> list[str]:
+    return [target.value for target in targets if isinstance(target, cst.Name)]
+
+
+def assignment(node: cst.Assign | cst.AnnAssign) -> tuple[list[str], cst.BaseExpression | None]:
+    if isinstance(node, cst.Assign):
+        return target_names([target.target for target in node.targets]), node.value
+    return target_names([node.target]), node.value
+
+
+def is_attribute_of(target: cst.BaseExpression, owner: str | None) -> TypeGuard[cst.Attribute]:
+    """True for ``owner.x``."""
+    return (
+        isinstance(target, cst.Attribute)
+        and isinstance(target.value, cst.Name)
+        and target.value.value == owner
+    )
+
+
+def wired_router(node: cst.Call, *, mount: bool) -> tuple[str | None, cst.BaseExpression | None]:
+    """The router (or app) an include_router/mount call wires in, and its path prefix."""
+    args = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+    if mount:  # app.mount("/sub", subapp)
+        child = keyword_arg(node, "app") or nth_argument(args, 1)
+        return router_text(child), keyword_arg(node, "path") or nth_argument(args, 0)
+    child = keyword_arg(node, "router") or nth_argument(args, 0)
+    return router_text(child), keyword_arg(node, "prefix")
+
+
+def router_text(node: cst.BaseExpression | None) -> str | None:
+    """``users.router``; ``make_router()`` for a router a factory function returns."""
+    if isinstance(node, cst.Call):
+        factory = dotted_name(node.func)
+        return None if factory is None else factory + FACTORY_MARK
+    return dotted_name(node)
+
+
+def nth_argument(args: list[cst.BaseExpression], index: int) -> cst.BaseExpression | None:
+    return args[index] if len(args) > index else None
+
+
+def decorator_name(decorator: cst.Decorator) -> str:
+    target = decorator.decorator
+    if isinstance(target, cst.Call):
+        target = target.func
+    return (dotted_name(target) or "").rpartition(".")[2]

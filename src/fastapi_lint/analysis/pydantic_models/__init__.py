@@ -13,6 +13,7 @@ or by a loop, a comprehension or an ``except`` clause, has no known class, so a
 ``response.json()`` or a ``data.copy()`` is never taken for a model's.
 
 ``v1_names`` lists what v2 renamed; ``bindings`` reads what each name is bound to;
-``receivers`` decides a receiver; ``calls`` and ``fixes`` are what the walk meets and how
-it is fixed; ``deferred`` keeps the calls left to the project step.
+``classes`` tells which of the file's classes are models; ``receivers`` decides a
+receiver; ``calls`` and ``fixes`` are what the walk meets and how it is fixed;
+``deferred`` keeps the calls left to the project step.
 """

@@ -6,12 +6,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_lint.analysis.pydantic_models.bindings import (
-    FileModels,
-    Link,
-    import_status,
-    last_name,
-)
+from fastapi_lint.analysis.pydantic_models.bindings import last_name
+from fastapi_lint.analysis.pydantic_models.classes import FileModels, Link, import_status
 from fastapi_lint.analysis.pydantic_models.v1_names import CONSTRUCTORS, COPIES
 from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.rule import FileContext

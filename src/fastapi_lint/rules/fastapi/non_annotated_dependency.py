@@ -1,4 +1,8 @@
-"""FAPI501: FastAPI markers (``Depends``, ``Query``...) as parameter defaults (ruff FAST002)."""
+"""FAPI501: FastAPI markers (``Depends``, ``Query``...) as parameter defaults (ruff FAST002).
+
+Half of the module is the rule's documentation and tested examples; the markers and the
+advice it words are in ``_marker_advice``.
+"""
 
 from __future__ import annotations
 
@@ -10,113 +14,21 @@ import libcst as cst
 
 from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.fastapi_model.names import BoundValue
-from fastapi_lint.fastapi_model.syntax import dotted_name, subscript_args
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.fixes import NodeEdit, PendingFix
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._annotated_fix import Target, annotated_fix
-
-_MARKER_NAMES = ("Depends", "Security", "Query", "Path", "Body", "Header", "Cookie", "Form", "File")
-# The functions (fastapi, fastapi.param_functions) and the classes behind them (fastapi.params):
-# FastAPI reads an instance of either as a parameter's source.
-MARKERS = {
-    f"{module}.{name}": name
-    for module in ("fastapi", "fastapi.params", "fastapi.param_functions")
-    for name in _MARKER_NAMES
-}
-# Their first argument is the dependency, not a default value.
-_DEPENDENCY_MARKERS = frozenset({"Depends", "Security"})
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
-# Longer annotations and calls are abbreviated in the message.
-_MAX_SHOWN = 60
-
-
-@dataclass(frozen=True, slots=True)
-class Advice:
-    """What the parameter should become: ``name: Annotated[type, metadata] = default``."""
-
-    marker: str  # "Depends", "Query", ...
-    metadata: str  # the marker call as it belongs inside Annotated, e.g. "Query(max_length=5)"
-    default: str | None  # the plain default kept after the annotation; None: required
-    via: str | None = None  # the variable holding the marker, for ``user: User = current_user``
-
-
-def _code(module: cst.Module, node: cst.CSTNode, fallback: str) -> str:
-    """The source of ``node`` on one line, or ``fallback`` when that is too long to quote."""
-    text = module.code_for_node(node).strip()
-    return fallback if "\n" in text or len(text) > _MAX_SHOWN else text
-
-
-def default_argument(call: cst.Call) -> cst.Arg | None:
-    """The argument of ``Query(...)``/``Body(...)``... that is the parameter's default value."""
-    for arg in call.args:
-        if arg.star:
-            return None
-        if arg.keyword is None or arg.keyword.value == "default":
-            return arg
-    return None
-
-
-def _argument_text(module: cst.Module, arg: cst.Arg, elide: bool) -> str:
-    keyword = f"{arg.keyword.value}=" if arg.keyword is not None else ""
-    star = arg.star if isinstance(arg.star, str) else ""
-    value = "..." if elide else _code(module, arg.value, "\n")
-    return star + keyword + value
-
-
-def _call_text(module: cst.Module, call: cst.Call, args: Sequence[cst.Arg], name: str) -> str:
-    """``Query(max_length=50)`` on one line, else ``Query(title=..., alias=...)``.
-
-    Values are elided before names: ``Query(...)`` alone would read as a required parameter.
-    """
-    spelling = _code(module, call.func, name)
-    for elide in (False, True):
-        shown = ", ".join(_argument_text(module, arg, elide) for arg in args)
-        text = f"{spelling}({shown})"
-        if "\n" not in text and len(text) <= _MAX_SHOWN:
-            return text
-    return f"{spelling}(<arguments>)"
-
-
-def advice(module: cst.Module, marker: str, default: cst.BaseExpression) -> Advice:
-    """How ``param: T = <default>`` (a marker call, or a bare marker) is written with Annotated."""
-    if not isinstance(default, cst.Call):  # ``= Query``: almost certainly meant ``Query()``
-        return Advice(marker, _code(module, default, marker) + "()", None)
-    value = None if marker in _DEPENDENCY_MARKERS else default_argument(default)
-    args = [arg for arg in default.args if arg is not value]
-    metadata = _call_text(module, default, args, marker)
-    if value is None or isinstance(value.value, cst.Ellipsis):
-        return Advice(marker, metadata, None)
-    return Advice(marker, metadata, _code(module, value.value, "<default>"))
-
-
-def assigned_call(statements: Sequence[cst.CSTNode], name: str) -> cst.Call | None:
-    """The call first assigned to ``name`` by a plain ``name = call(...)`` among ``statements``."""
-    for statement in statements:
-        lines = statement.body if isinstance(statement, cst.SimpleStatementLine) else ()
-        for small in lines:
-            if not isinstance(small, cst.Assign) or not isinstance(small.value, cst.Call):
-                continue
-            if any(dotted_name(target.target) == name for target in small.targets):
-                return small.value
-    return None
-
-
-def marker_of(model: ModuleModel, expr: cst.BaseExpression) -> str | None:
-    """``Depends``, ``Query``... if ``expr`` is a call of (or names) one of FastAPI's markers."""
-    func = expr.func if isinstance(expr, cst.Call) else expr
-    if not isinstance(func, cst.Name | cst.Attribute):
-        return None
-    return MARKERS.get(model.qualified_name(func) or "")
-
-
-def annotated_parts(model: ModuleModel, param: cst.Param) -> list[cst.BaseExpression] | None:
-    """The elements of an ``Annotated[...]`` annotation, None for any other annotation."""
-    annotation = param.annotation.annotation if param.annotation else None
-    if not isinstance(annotation, cst.Subscript):
-        return None
-    if model.qualified_name(annotation.value) not in _ANNOTATED:
-        return None
-    return subscript_args(annotation)
+from fastapi_lint.rules.fastapi._marker_advice import (
+    DEPENDENCY_MARKER_NAMES,
+    MARKERS,
+    Advice,
+    advice,
+    annotated_parts,
+    assigned_call,
+    default_argument,
+    marker_of,
+    one_line_code,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,7 +393,7 @@ class NonAnnotatedDependency(Rule):
         if not isinstance(call, cst.Call) or _marker_twice(self.context.model, parts):
             return None  # through a variable, a bare ``= Depends``, or FastAPI rejects it
         moved = None
-        if advised.marker not in _DEPENDENCY_MARKERS:
+        if advised.marker not in DEPENDENCY_MARKER_NAMES:
             if any(arg.star for arg in call.args):
                 return None  # ``**kwargs`` might hold the default
             moved = default_argument(call)
@@ -502,8 +414,8 @@ class NonAnnotatedDependency(Rule):
             return f"Annotated[T, {metadata}]"
         annotation = param.annotation.annotation
         if parts is None:
-            return f"Annotated[{_code(module, annotation, 'T')}, {metadata}]"
+            return f"Annotated[{one_line_code(module, annotation, 'T')}, {metadata}]"
         assert isinstance(annotation, cst.Subscript)  # annotated_parts checked it
         spelling = dotted_name(annotation.value) or "Annotated"
-        shown = [_code(module, part, "...") for part in parts]
+        shown = [one_line_code(module, part, "...") for part in parts]
         return f"{spelling}[{', '.join([*shown, metadata])}]"

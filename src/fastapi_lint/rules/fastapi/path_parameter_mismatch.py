@@ -8,19 +8,21 @@ import libcst as cst
 
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
-from fastapi_lint.rules.fastapi._route_paths import (
-    STARLETTE_REGISTRARS,
-    PathPart,
+from fastapi_lint.rules.fastapi._path_readers import (
     PathReaders,
     Readers,
     RouterSetup,
-    is_fastapi_route,
     module_index,
+    router_setups,
+)
+from fastapi_lint.rules.fastapi._route_paths import (
+    STARLETTE_REGISTRARS,
+    PathPart,
+    is_fastapi_route,
     parameters,
     part_holding,
     path_node,
     path_parts,
-    router_setups,
 )
 
 

@@ -10,6 +10,9 @@ class body) means no fix.
 
 The ``ConfigDict(...)`` call is on one line when it fits and nothing needs a line of its
 own; otherwise one argument a line, where the old assignments were, with their comments.
+
+One piece: the translation of one ``Config`` class, key by key, and the layout of the call
+that replaces it.
 """
 
 from __future__ import annotations
