@@ -39,6 +39,7 @@ from fastapi_lint.selection import rules_for_path
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+
 class CheckFlags(TypedDict):
     """The options of `check`, as Click passes them."""
 

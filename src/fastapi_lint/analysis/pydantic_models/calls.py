@@ -64,5 +64,3 @@ def call_fixable(call: cst.Call, name: str) -> bool:
     if v1.appended:  # the added argument goes after the one positional argument
         return positional == v1.positional
     return positional <= v1.positional
-
-

@@ -24,7 +24,6 @@ Status = Literal["model", "not", "unknown"]
 Link = tuple[Scope, str | None]
 
 
-
 class FileModels:
     """One file's binding tables and classes, built on first use and shared per file."""
 
@@ -137,6 +136,3 @@ def _statement_targets(small: cst.BaseSmallStatement) -> Iterator[str]:
             yield from assigned_names(target.target)
     elif isinstance(small, cst.AnnAssign):
         yield from assigned_names(small.target)
-
-
-

@@ -159,5 +159,3 @@ class Classifier:
         if status == "model":
             return InFile(node.name.value, receiver.is_class)
         return Deferred(receiver) if status == "unknown" else None
-
-
