@@ -2,7 +2,7 @@
 
 The ``hook_repo`` fixture (tests/conftest.py) commits the working tree into a fresh git
 repository once per test session, so pre-commit installs the hook's environment once for
-every test that uses it (tests/test_precommit.py and tests/test_ci_docs.py).
+every test that uses it (tests/cli/test_precommit.py and tests/docs/test_ci_docs.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
 A page holds the rule's attributes, every section of its docstring, the defaults of the
 settings its "Options" section names, and its peer equivalents (``peers.PEERS``). Nothing
 depends on the date, the version or the machine, so a fresh generation can be compared
-with the committed files (tests/test_rule_docs.py). The folder holds generated files
+with the committed files (tests/docs/test_rule_docs.py). The folder holds generated files
 only: a ``.md`` file there that no rule produces (a renamed rule's old page) is deleted.
 """
 

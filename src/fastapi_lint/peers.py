@@ -4,7 +4,7 @@ One entry per rule code, in the README's notation: ``= tool CODES`` when the fin
 compared one by one with the peer tool's on the corpus and were identical, ``tool CODES``
 when the peer covers part of it, ``new`` when no peer tool has the check, and an empty
 string when there is nothing to compare. The generated docs (``python -m
-fastapi_lint.docs_gen``) read it, and tests/test_rule_docs.py fails while a rule has no
+fastapi_lint.docs_gen``) read it, and tests/docs/test_rule_docs.py fails while a rule has no
 entry, so the table stays complete.
 """
 

@@ -41,7 +41,7 @@ from fastapi_lint.reporters.statistics import (
     statistics,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_APP = ROOT / "fixtures" / "sample_app"
 CHECKLIST = ROOT.parent / "shared" / "design" / "checklist.md"
 

@@ -11,7 +11,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from fastapi_lint.positions import node_ranges
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SAMPLES = sorted(FIXTURES.rglob("*.py"))
 
 TRICKY = textwrap.dedent(

@@ -16,7 +16,7 @@ from fastapi_lint.rule import DOC_SECTIONS, Invalid, Rule
 from fastapi_lint.runner.report import build_report
 from fastapi_lint.runner.single_file import lint_source
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "rules"
 RULES = registry.all_rules()
 CHECKED_RULES = [rule for rule in RULES if rule.code != "FAPI000"]
 

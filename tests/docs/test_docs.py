@@ -10,7 +10,7 @@ import pytest
 from fastapi_lint.registry import all_rules
 from fastapi_lint.rule import Rule
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 TABLE = README[README.index("<!-- rules-table") : README.index("<!-- end rules-table -->")]
 
 

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from fastapi_lint import registry
 from fastapi_lint.cli import cli
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 SUBSET = ("fastapi-", "fastapi-users-", "opal-server-", "khoj-")
 
 

@@ -23,7 +23,7 @@ from fastapi_lint.models import (
 )
 from fastapi_lint.reporters import github, sarif, text
 
-SRC_DIR = Path(__file__).resolve().parents[1] / "src"
+SRC_DIR = Path(__file__).resolve().parents[2] / "src"
 
 BLOCKING_CALL = Diagnostic(
     code="FAPI101",
@@ -113,7 +113,7 @@ def sarif_schema_path() -> Path:
     override = os.environ.get("SARIF_SCHEMA")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "shared/data/sarif-schema-2.1.0.json"
+    return Path(__file__).resolve().parents[3] / "shared/data/sarif-schema-2.1.0.json"
 
 
 def assert_valid_sarif(output: str) -> None:

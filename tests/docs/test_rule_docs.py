@@ -18,7 +18,7 @@ from fastapi_lint.peers import PEERS
 from fastapi_lint.registry import all_rules
 from fastapi_lint.rule import Rule
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 DOCS = PROJECT / "docs" / "rules"
 REGENERATE = "Regenerate them from the repository root: python -m fastapi_lint.docs_gen"
 

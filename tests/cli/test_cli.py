@@ -19,7 +19,7 @@ from fastapi_lint.rule import Rule
 
 BLOCKING = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n"
 CLEAN = "import asyncio\n\n\nasync def handler() -> None:\n    await asyncio.sleep(1)\n"
-SAMPLE_APP = Path(__file__).resolve().parents[1] / "fixtures" / "sample_app"
+SAMPLE_APP = Path(__file__).resolve().parents[2] / "fixtures" / "sample_app"
 
 
 @pytest.fixture

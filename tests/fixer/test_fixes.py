@@ -33,7 +33,7 @@ from fastapi_lint.runner.jobs import FileJob
 from fastapi_lint.runner.project import ProjectRun
 from fastapi_lint.runner.single_file import lint_source
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fixes"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "fixes"
 FIXABLE = [rule for rule in registry.all_rules() if rule.fixable]
 EVERYTHING = FixSettings(unsafe=True)
 

@@ -9,7 +9,7 @@ import pytest
 
 from fastapi_lint.tree import children
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "fixtures").rglob("*.py")) + sorted((ROOT / "src").rglob("*.py"))
 CORPUS = ROOT / "corpus"
 

@@ -20,7 +20,7 @@ from fastapi_lint.rule import FileContext
 from fastapi_lint.summary import syntax as _syntax
 from fastapi_lint.summary.collector import SummaryCollector
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
 
 SNIPPETS = {

@@ -19,7 +19,7 @@ from fastapi_lint.runner.single_file import lint_source
 from fastapi_lint.summary.codec import summary_from_json, summary_to_json
 from project_helpers import write_tree
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PROJECT_RULES = "FAPI102,FAPI504,FAPI510"
 
 SHOP = {
