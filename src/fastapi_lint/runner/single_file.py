@@ -7,7 +7,8 @@ and the project step runs over it, so its findings come back with the file's own
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -24,14 +25,15 @@ from fastapi_lint.rule import Rule, is_project_rule
 ProjectMode = Literal["auto", "collect", "skip"]
 
 
-def _single_file_project(rules: Sequence[type[Rule]], project: ProjectMode) -> bool:
-    return project == "auto" and any(is_project_rule(rule) for rule in rules)
+Lint = Callable[[bool], FileResult]  # the engine's lint of the file, told whether to summarise
 
 
-def _finished(
-    result: FileResult, rules: Sequence[type[Rule]], single_file_project: bool
-) -> FileResult:
-    return with_single_file_findings(result, rules) if single_file_project else result
+def _linted(rules: Sequence[type[Rule]], project: ProjectMode, lint: Lint) -> FileResult:
+    single_file_project = project == "auto" and any(is_project_rule(rule) for rule in rules)
+    result = lint(project == "collect" or single_file_project)
+    if not single_file_project:
+        return result
+    return with_single_file_findings(result, rules)
 
 
 def lint_source(
@@ -42,9 +44,7 @@ def lint_source(
     project: ProjectMode = "auto",
 ) -> FileResult:
     """Lint already-decoded source text. Never raises for bad input."""
-    single = _single_file_project(rules, project)
-    result = engine.lint_source(source, path, rules, options, project == "collect" or single)
-    return _finished(result, rules, single)
+    return _linted(rules, project, partial(engine.lint_source, source, path, rules, options))
 
 
 def lint_bytes(
@@ -55,9 +55,7 @@ def lint_bytes(
     project: ProjectMode = "auto",
 ) -> FileResult:
     """Decode (BOM, coding cookie, UTF-8) then lint; undecodable input is one FAPI000."""
-    single = _single_file_project(rules, project)
-    result = engine.lint_bytes(data, path, rules, options, project == "collect" or single)
-    return _finished(result, rules, single)
+    return _linted(rules, project, partial(engine.lint_bytes, data, path, rules, options))
 
 
 def lint_file(
@@ -68,7 +66,4 @@ def lint_file(
     project: ProjectMode = "auto",
 ) -> FileResult:
     """Read and lint one file."""
-    single = _single_file_project(rules, project)
-    summarise = project == "collect" or single
-    result = engine.lint_file(file, display_path, rules, options, summarise)
-    return _finished(result, rules, single)
+    return _linted(rules, project, partial(engine.lint_file, file, display_path, rules, options))
