@@ -68,8 +68,8 @@ def _classify_shop(relative: str, globs: RoleGlobs | None = None) -> FileRole:
         ("app/cli.py", Role.SCRIPT, "defines typer commands"),
         ("app/commands.py", Role.SCRIPT, "defines click commands"),
         ("app/__main__.py", Role.SCRIPT, "__main__.py"),
-        ("app/worker.py", Role.SCRIPT, "main guard runs a coroutine (asyncio.run)"),
-        ("app/server.py", Role.SCRIPT, "main guard starts a server"),
+        ("tools/backfill_prices.py", Role.SCRIPT, "runs a coroutine (asyncio.run) (a standalone"),
+        ("app/server.py", Role.SCRIPT, "a program: a main guard and nothing to import"),
         ("scripts/seed_products.py", Role.SCRIPT, "in a scripts/ folder"),
         ("scripts/mock_payments.py", Role.SCRIPT, "in a scripts/ folder"),
         # tests
@@ -81,7 +81,9 @@ def _classify_shop(relative: str, globs: RoleGlobs | None = None) -> FileRole:
         # documentation
         ("docs/snippets/dependencies.py", Role.EXAMPLE, "top-level docs/ folder"),
         # the application, including every look-alike of the roles above
-        ("app/main.py", Role.APP, 'serves the application (app = FastAPI(title="Shop"))'),
+        ("app/main.py", Role.APP, "one weak script signal: its main guard starts a server"),
+        # a module of the app package that can also be run on its own
+        ("app/worker.py", Role.APP, "one weak script signal: its main guard runs a coroutine"),
         ("app/api/routes/orders.py", Role.APP, "application code"),
         ("app/api/versions/v1.py", Role.APP, "application code"),
         ("app/logging_setup.py", Role.APP, "application code"),
@@ -262,7 +264,11 @@ def test_an_indented_pytest_import_is_not_a_test_module(tmp_path: Path) -> None:
         ),
         (
             "import uvicorn\n\nif '__main__' == __name__:\n    uvicorn.run('a:app')\n",
-            "starts a server",
+            "a program",
+        ),
+        (
+            "def main(): ...\n\nif __name__ == '__main__':\n    main()\n",
+            "calls main() (a standalone module, not in a package)",
         ),
     ],
 )
@@ -297,6 +303,32 @@ def test_not_scripts(tmp_path: Path, code: str) -> None:
 @pytest.mark.parametrize(
     "code",
     [
+        # a service the server starts, runnable on its own too
+        "import asyncio\n\nclass LateRuns:\n    async def start(self): ...\n\n"
+        "if __name__ == '__main__':\n    asyncio.run(LateRuns().start())\n",
+        # the engine of a library, run as a subprocess with an argument
+        "import sys\n\ndef run_flow(flow_id): ...\n\n"
+        "if __name__ == '__main__':\n    run_flow(sys.argv[1])\n",
+        # a command line run from the guard of an app module (analytics with a CLI to test it)
+        "import typer\nfrom posthog import Posthog\n\ndef capture(event: str): ...\n\n"
+        "if __name__ == '__main__':\n    typer.run(capture)\n",
+        # argparse inside the guard is the guard's, not a second signal
+        "import argparse\n\ndef export(path): ...\n\nif __name__ == '__main__':\n"
+        "    export(argparse.ArgumentParser().parse_args().path)\n",
+    ],
+)
+def test_a_main_guard_in_a_package_module_is_one_weak_signal(tmp_path: Path, code: str) -> None:
+    _write(tmp_path, "app/__init__.py")
+    _write(tmp_path, "app/services/__init__.py")
+    _write(tmp_path, "app/services/late_runs.py", code)
+    found = _role(tmp_path, "app/services/late_runs.py")
+    assert found.role is Role.APP
+    assert "one weak script signal" in found.reason
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
         "from fastapi import FastAPI\nimport uvicorn\n\napp = FastAPI()\n\n"
         "@app.get('/')\ndef root(): ...\n\n"
         "if __name__ == '__main__':\n    uvicorn.run(app)\n",
@@ -322,15 +354,17 @@ def test_setup_py_is_a_script_only_when_it_packages(tmp_path: Path) -> None:
     assert _role(tmp_path, "app/setup.py").role is Role.APP
 
 
-def test_a_cli_module_needs_a_second_signal(tmp_path: Path) -> None:
+def test_a_cli_module_or_package_is_command_line_code(tmp_path: Path) -> None:
     _write(
         tmp_path,
         "app/cli.py",
         "import argparse\n\ndef cli():\n    return argparse.ArgumentParser()\n",
     )
-    _write(tmp_path, "app/other/cli.py", "def format_row(row): ...\n")
-    assert _role(tmp_path, "app/cli.py").reason == "a cli module; parses arguments (argparse)"
-    assert _role(tmp_path, "app/other/cli.py").role is Role.APP
+    _write(tmp_path, "app/cli/formatting.py", "def format_row(row): ...\n")
+    _write(tmp_path, "app/clients/http.py", "def get(url): ...\n")
+    assert _role(tmp_path, "app/cli.py").reason == "a cli.py module; parses arguments (argparse)"
+    assert _role(tmp_path, "app/cli/formatting.py").reason == "in a cli/ package"
+    assert _role(tmp_path, "app/clients/http.py").role is Role.APP
 
 
 def test_django_management_commands_are_scripts(tmp_path: Path) -> None:
@@ -425,3 +459,18 @@ def test_each_directory_is_listed_once_per_detector(
         detector.classify(tmp_path / f"app/api/routes/r{index}.py", "X = 1\n")
     assert len(listed) == len(set(listed))
     assert len(listed) <= 4  # app/api/routes, app/api, app, and the root
+
+
+def test_a_standalone_main_module_serving_routes_is_the_app(tmp_path: Path) -> None:
+    code = (
+        "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n"
+        "@app.get('/')\nasync def root(): ...\n\n"
+        "if __name__ == '__main__':\n    uvicorn.run(app, port=8000)\n"
+    )
+    _write(tmp_path, "main.py", code)
+    found = _role(tmp_path, "main.py")
+    assert found.role is Role.APP
+    assert found.reason == (
+        "its main guard starts a server (a standalone module, not in a package), "
+        "but it serves the application (app = FastAPI())"
+    )

@@ -49,6 +49,10 @@ class Layout:
             self._names[directory] = names
         return names
 
+    def is_package(self, directory: str) -> bool:
+        """The folder holds an ``__init__.py``: its modules are importable by the app."""
+        return "__init__.py" in self.names(directory)
+
     def migration_reason(self, directory: str, name: str) -> str | None:
         """Why the file ``name`` in ``directory`` is migration code by its folders, or None."""
         django = self._django(directory, name)

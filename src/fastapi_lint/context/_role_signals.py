@@ -9,12 +9,14 @@ of the application:
 
 - strong: the module defines a command line (click or typer commands, a ``Typer()`` app,
   ``typer.run``, ``fire.Fire``), runs a coroutine at import (``asyncio.run`` at module
-  level), or its ``if __name__ == "__main__":`` block hands over to an entry point
-  (``main()``, ``cli()``, ``asyncio.run(...)``, ``uvicorn.run(...)``);
-- weak: a main guard doing something else (a developer's manual test of a helper),
-  ``argparse``, ``sys.argv``, a ``cli.py`` file name. One weak signal is not enough: an
-  app module with a debugging block at its foot, or one that imports click for
-  ``click.style``, is still app code. Two are.
+  level), is nothing but a main guard (no function or class to import), or is a
+  standalone file (no ``__init__.py`` beside it) whose ``if __name__ == "__main__":``
+  block hands over to an entry point (``main()``, ``asyncio.run(...)``, ``uvicorn.run``);
+- weak: any other main guard, including one handing over to an entry point in a module
+  of a package (a service the server also starts, run alone for debugging; a helper
+  with a manual test at its foot), ``argparse`` or ``sys.argv`` outside the guard. One
+  weak signal is not enough: an app module with a debugging block, or one that imports
+  click for ``click.style``, is still app code. Two are.
 
 Any script signal is overruled when the module serves the application: it creates a
 ``FastAPI``/``APIRouter``, declares routes, middleware or exception handlers, includes
@@ -33,9 +35,13 @@ HEADER_SIZE = 2048
 
 _REVISION = re.compile(r"^revision[ \t]*(?::[^=\n]+)?=", re.MULTILINE)
 _DOWN_REVISION = re.compile(r"^down_revision[ \t]*(?::[^=\n]+)?=", re.MULTILINE)
-_ALEMBIC_OP = re.compile(r"^from[ \t]+alembic[ \t]+import[ \t]+[^\n]*\bop\b", re.MULTILINE)
+_ALEMBIC_OP = re.compile(r"^from[ \t]+alembic[ \t]+import[ \t]+[^\n#]*\bop\b", re.MULTILINE)
 _UPGRADE = re.compile(r"^def[ \t]+upgrade[ \t]*\(", re.MULTILINE)
-ALEMBIC_CONTEXT = re.compile(r"^from[ \t]+alembic[ \t]+import[ \t]+[^\n]*\bcontext\b", re.MULTILINE)
+ALEMBIC_CONTEXT = re.compile(
+    r"^(?:from[ \t]+alembic[ \t]+import[ \t]+[^\n#]*\bcontext\b|import[ \t]+alembic\.context\b"
+    r"|from[ \t]+alembic\.context[ \t]+import\b)",
+    re.MULTILINE,
+)
 _DJANGO_MIGRATION = re.compile(
     r"^class[ \t]+Migration[ \t]*\([ \t]*migrations\.Migration[ \t]*\)", re.MULTILINE
 )
@@ -170,21 +176,30 @@ _GUARD_ENTRY = re.compile(
     re.MULTILINE,
 )
 _SERVERS = ("uvicorn.run(", "hypercorn.run(", "granian.run(")
+_DEFINITION = re.compile(r"^(?:async[ \t]+def|def|class)[ \t]", re.MULTILINE)
 
 
-def script_signals(source: str) -> ScriptSignals:
-    """Every script signal of the text; the regexes run only behind a substring test."""
+def script_signals(source: str, *, in_package: bool) -> ScriptSignals:
+    """Every script signal of the text; the regexes run only behind a substring test.
+
+    ``in_package``: the file's folder has an ``__init__.py``, so the application can
+    import the module, and a main guard is a second way in, not what the module is for.
+    """
     strong: list[str] = []
     weak: list[str] = []
+    outside_guard = source
     if "__main__" in source:
-        _main_guard(source, strong, weak)
+        outside_guard = _main_guard(source, in_package, strong, weak)
     if "run(" in source and any(_at_line_start(source, runner) for runner in _RUNNERS):
         strong.append("runs a coroutine at module level (asyncio.run)")
-    cli = _cli_definitions(source) if any(name in source for name in _CLI_NEEDLES) else []
+    # What the main guard does belongs to the guard, not to a second signal: a command
+    # line run from it (typer.run), arguments read in it.
+    needed = any(name in outside_guard for name in _CLI_NEEDLES)
+    cli = _cli_definitions(outside_guard) if needed else []
     strong.extend(cli)
-    if "ArgumentParser(" in source:
+    if "ArgumentParser(" in outside_guard:
         weak.append("parses arguments (argparse)")
-    if "sys.argv" in source:
+    if "sys.argv" in outside_guard:
         weak.append("reads sys.argv")
     return ScriptSignals(tuple(strong), tuple(weak), defines_cli=bool(cli))
 
@@ -207,20 +222,36 @@ def _cli_definitions(source: str) -> list[str]:
     return []
 
 
-def _main_guard(source: str, strong: list[str], weak: list[str]) -> None:
+def _main_guard(source: str, in_package: bool, strong: list[str], weak: list[str]) -> str:
+    """Add the main guard's signal; return the source without the guard's block."""
     guard = _MAIN_GUARD.search(source)
     if guard is None:
-        return
+        return source
     body = _block_after(source, guard.end())
-    entry = _GUARD_ENTRY.search(body)
-    if any(runner in body for runner in _RUNNERS):
-        strong.append("its main guard runs a coroutine (asyncio.run)")
-    elif entry is not None:
-        strong.append(f"its main guard calls {entry.group(1)}()")
-    elif any(server in body for server in _SERVERS):
-        strong.append("its main guard starts a server")
+    handover = _handover(body)
+    if _DEFINITION.search(source) is None:
+        strong.append("a program: a main guard and nothing to import")
+    elif handover is not None and not in_package:
+        strong.append(f"its main guard {handover} (a standalone module, not in a package)")
+    elif handover is not None:
+        weak.append(f"its main guard {handover}")
     else:
         weak.append('has an `if __name__ == "__main__":` block')
+    return source[: guard.start()] + source[guard.end() + len(body) :]
+
+
+def _handover(body: str) -> str | None:
+    """What the guard hands control to: a coroutine, an entry point, a server; else None."""
+    if any(runner in body for runner in _RUNNERS):
+        return "runs a coroutine (asyncio.run)"
+    entry = _GUARD_ENTRY.search(body)
+    if entry is not None:
+        return f"calls {entry.group(1)}()"
+    if "typer.run(" in body or "fire.Fire(" in body:
+        return "runs a command line"
+    if any(server in body for server in _SERVERS):
+        return "starts a server"
+    return None
 
 
 def _block_after(source: str, start: int) -> str:

@@ -27,10 +27,12 @@ whose signal fires wins, in this order:
 4. ``test``: under a ``tests/`` or ``test/`` folder, ``test_*.py``, ``*_test.py``,
    ``conftest.py``, or importing pytest at module level.
 5. ``script``: in a ``scripts/`` folder or a Django ``management/commands/`` folder;
-   ``__main__.py``, ``manage.py``, ``setup.py``, ``noxfile.py``, ``fabfile.py``; or by
-   content (see ``_role_signals``: command-line definitions, ``asyncio.run`` entry points,
-   a main guard handing over to an entry point). A file that builds or serves the
-   application stays ``app`` whatever script signal it has, except inside ``scripts/``.
+   ``__main__.py``, ``manage.py``, ``setup.py`` (when it imports setuptools),
+   ``noxfile.py``, ``fabfile.py``, ``cli.py`` or a ``cli/`` package; or by content (see
+   ``_role_signals``: command-line definitions, ``asyncio.run`` at module level, a main
+   guard in a standalone module handing over to an entry point, a module that is only a
+   main guard). A file that builds or serves the application stays ``app`` whatever
+   script signal it has, except inside ``scripts/``.
 6. ``app``: everything else.
 
 Globs override detection (``RoleGlobs``, filled from ``[tool.fastapi-lint.roles]``):
@@ -136,7 +138,7 @@ class RoleDetector:
             Role.GENERATED: _generated,
             Role.EXAMPLE: _example,
             Role.TEST: _test,
-            Role.SCRIPT: _script,
+            Role.SCRIPT: self._script,
         }
         self._detectors = [detectors[role] for role in PRECEDENCE if role not in globs.replace]
 
@@ -160,6 +162,20 @@ class RoleDetector:
         relative = path[len(prefix) :]
         folders = tuple(relative.split(os.sep)[:-1])
         return _File(directory, name, folders, relative.replace(os.sep, "/"), source)
+
+    def _script(self, file: _File) -> FileRole | None:
+        folder = _script_folder(file.folders)
+        if folder is not None:
+            return FileRole(Role.SCRIPT, folder)
+        in_package = "__main__" in file.source and self._layout.is_package(file.directory)
+        evidence = _script_evidence(file, in_package)
+        reason = evidence.reason()
+        if reason is None:
+            return _weak_script(evidence)
+        serving = serves_app(file.source, defines_cli=evidence.defines_cli)
+        if serving is not None:
+            return FileRole(Role.APP, f"{reason}, but it serves the application ({serving})")
+        return FileRole(Role.SCRIPT, reason)
 
     def _migration(self, file: _File) -> FileRole | None:
         reason = migration_reason(file.source) or self._layout.migration_reason(
@@ -261,18 +277,11 @@ def _test(file: _File) -> FileRole | None:
     return None if reason is None else FileRole(Role.TEST, reason)
 
 
-def _script(file: _File) -> FileRole | None:
-    folder = _script_folder(file.folders)
-    if folder is not None:
-        return FileRole(Role.SCRIPT, folder)
-    evidence = _script_evidence(file)
-    reason = evidence.reason()
-    if reason is None:
+def _weak_script(evidence: ScriptSignals) -> FileRole | None:
+    """Application code, saying which lone weak script signal was not enough."""
+    if not evidence.weak:
         return None
-    serving = serves_app(file.source, defines_cli=evidence.defines_cli)
-    if serving is not None:
-        return FileRole(Role.APP, f"{reason}, but it serves the application ({serving})")
-    return FileRole(Role.SCRIPT, reason)
+    return FileRole(Role.APP, f"application code (one weak script signal: {evidence.weak[0]})")
 
 
 def _script_folder(folders: tuple[str, ...]) -> str | None:
@@ -284,13 +293,15 @@ def _script_folder(folders: tuple[str, ...]) -> str | None:
     return None
 
 
-def _script_evidence(file: _File) -> ScriptSignals:
-    found = script_signals(file.source)
+def _script_evidence(file: _File, in_package: bool) -> ScriptSignals:
+    found = script_signals(file.source, in_package=in_package)
     by_name = _SCRIPT_NAMES.get(file.name)
     if file.name == _SETUP and not any(tool in file.source for tool in _PACKAGING_TOOLS):
         by_name = None  # a module named setup (app/telemetry/setup.py), not a packaging script
     if by_name is not None:
         return replace(found, strong=(by_name, *found.strong))
-    if file.name == f"{_CLI_MODULE}.py" or _CLI_MODULE in file.folders:
-        return replace(found, weak=("a cli module", *found.weak))
+    if file.name == f"{_CLI_MODULE}.py":
+        return replace(found, strong=("a cli.py module", *found.strong))
+    if _CLI_MODULE in file.folders:
+        return replace(found, strong=("in a cli/ package", *found.strong))
     return found
