@@ -101,8 +101,9 @@ def test_a_bare_poetry_version_is_a_pin() -> None:
     assert poetry_bound("1.10.2") == Bound(lowest=Version("1.10.2"), exact=True)
 
 
-def test_poetry_alternatives_target_the_oldest() -> None:
-    bound = poetry_bound("^2.0 || ^1.10")
+@pytest.mark.parametrize("constraint", ["^2.0 || ^1.10", "^3.12 | ^3.11 | ^1.10"])
+def test_poetry_alternatives_target_the_oldest(constraint: str) -> None:
+    bound = poetry_bound(constraint)
     assert bound is not None
     assert bound.lowest == Version("1.10")
 

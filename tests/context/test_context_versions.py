@@ -153,10 +153,12 @@ def test_nothing_declared_code_evidence_decides() -> None:
     assert pydantic.origin is Origin.EVIDENCE
     assert pydantic.source == ("code evidence (app/config.py:3: from pydantic import BaseSettings)")
     assert not targets.satisfies("pydantic", ">=2")
-    # Pydantic 1 rules out FastAPI 0.126+, and says nothing else about it.
+    # Pydantic 1 rules out FastAPI 0.126+, and says nothing else about it ...
     assert targets["fastapi"].origin is Origin.INFERRED
     assert targets.satisfies("fastapi", ">=0.95")
     assert not targets.satisfies("fastapi", ">=0.126")
+    # ... nor, through that ceiling, about Starlette: older FastAPIs allow older Starlettes
+    assert targets["starlette"].origin is Origin.ASSUMED
 
 
 def test_nothing_declared_and_no_evidence_assumes_the_latest(tmp_path: Path) -> None:
@@ -295,3 +297,11 @@ def test_the_declaration_root_is_the_nearest_folder_with_a_declaration(tmp_path:
     assert declaration_root(module, tmp_path) == service.resolve()
     assert declaration_root(tmp_path / "README.md", tmp_path) == tmp_path.resolve()
     assert declaration_root(Path("/elsewhere/x.py"), tmp_path) == tmp_path.resolve()
+
+
+def test_a_fastapi_ceiling_implies_no_minimum_for_starlette(tmp_path: Path) -> None:
+    # Supporting Pydantic 1 caps FastAPI below 0.126; older FastAPIs allow older Starlettes.
+    (tmp_path / "requirements.txt").write_text("fastapi\npydantic>=1.0,!=2.0.*,<3\n")
+    targets = resolve_target_versions(tmp_path)
+    assert targets["fastapi"].display == "<0.126.0"
+    assert targets["starlette"].origin is Origin.ASSUMED

@@ -7,7 +7,7 @@ as a ceiling and read as "the newest release below it", so ``<2`` reads as Pydan
 and a gate for 2.0 APIs is not met while a gate for 1.x APIs is.
 
 PEP 440 specifiers are parsed by ``packaging``. Poetry's own forms (``^1.10``, ``~1.10``,
-bare ``1.10.2``, ``1.10.*``, ``*``, space-separated ranges, ``||`` alternatives) are
+bare ``1.10.2``, ``1.10.*``, ``*``, space-separated ranges, ``||`` or ``|`` alternatives) are
 translated here as Poetry documents them.
 """
 
@@ -27,6 +27,8 @@ _UPPER_OPERATORS = frozenset({"<", "<="})
 # Poetry allows a space between an operator and its version (">= 1.2").
 _OPERATOR_SPACE = re.compile(r"([<>=!~^]=?)\s+")
 _POETRY_TOKENS = re.compile(r"\s*,\s*|\s+")
+# Poetry reads a single "|" as "||" too.
+_POETRY_OR = re.compile(r"\|\|?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,7 @@ def specifier_bound(specifiers: Iterable[Specifier]) -> Bound:
 
 def poetry_bound(text: str) -> Bound | None:
     """The bound of a Poetry constraint; the oldest of ``||`` alternatives wins."""
-    alternatives = [_poetry_conjunction(part) for part in text.split("||")]
+    alternatives = [_poetry_conjunction(part) for part in _POETRY_OR.split(text)]
     bounds = [bound for bound in alternatives if bound is not None]
     if len(bounds) != len(alternatives) or not bounds:
         return None

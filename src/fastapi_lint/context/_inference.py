@@ -69,7 +69,11 @@ def infer(package: str, known: Known) -> Inference | None:
 
 
 def _row(fastapi: Bound) -> _Release | None:
-    version = fastapi.representative()
+    """The table row of the oldest FastAPI the bound allows; None without a lower bound.
+
+    A ceiling alone (``<0.126``) allows every older release, whose minimums are unknown.
+    """
+    version = fastapi.lowest
     if version is None:
         return None
     rows = [row for row in _FASTAPI_RELEASES if row.fastapi <= version]
