@@ -395,9 +395,12 @@ def test_an_app_glob_rescues_a_file_from_detection() -> None:
 
 
 def test_replace_globs_switch_the_roles_detection_off() -> None:
-    globs = parse_role_globs({"test": {"replace": ["qa/**"]}})
+    globs = parse_role_globs({"test": {"replace": ["qa/**"], "extend": ["app/utils/*_test.py"]}})
     assert _classify_shop("tests/api/factories.py", globs).role is Role.APP
     assert _classify_shop("app/testing.py", globs).role is Role.APP
+    assert _classify_shop("app/utils/slugs_test.py", globs).reason == (
+        "matches roles.test glob 'app/utils/*_test.py'"
+    )
     assert _classify_shop("migrations/env.py", globs).role is Role.MIGRATION
 
 

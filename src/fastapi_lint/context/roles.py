@@ -38,8 +38,9 @@ whose signal fires wins, in this order:
 Globs override detection (``RoleGlobs``, filled from ``[tool.fastapi-lint.roles]``):
 a file matching a role's globs gets that role whatever its content says. ``extend`` adds
 globs to a role and keeps its detection; ``replace`` makes the globs the role's only
-definition (its built-in detection is off). Globs are gitignore-style, relative to the
-project root; between roles, the order above applies, then ``app``.
+definition (its built-in detection is off; ``extend`` globs given too still count).
+Globs are gitignore-style, relative to the project root; between roles, the order above
+applies, then ``app``.
 
 The detector works on the decoded text it is given and caches every directory fact
 (one ``listdir`` per directory), so it can run for every file of every run.
@@ -190,20 +191,20 @@ def parse_role_globs(table: TomlTable) -> RoleGlobs:
 
     Raises ``ValueError`` naming the bad key or pattern.
     """
-    extend: dict[Role, tuple[str, ...]] = {}
-    replace: dict[Role, tuple[str, ...]] = {}
+    extending: dict[Role, tuple[str, ...]] = {}
+    replacing: dict[Role, tuple[str, ...]] = {}
     for key, value in table.items():
         role = _role_named(key)
         if isinstance(value, list):
-            extend[role] = _patterns(f"roles.{key}", value)
+            extending[role] = _patterns(f"roles.{key}", value)
             continue
         if not isinstance(value, dict) or not set(value) <= {"extend", "replace"}:
             raise ValueError(f"roles.{key}: expected a list of globs or {{extend/replace = [...]}}")
         if "extend" in value:
-            extend[role] = _patterns(f"roles.{key}.extend", value["extend"])
+            extending[role] = _patterns(f"roles.{key}.extend", value["extend"])
         if "replace" in value:
-            replace[role] = _patterns(f"roles.{key}.replace", value["replace"])
-    return RoleGlobs(extend=extend, replace=replace)
+            replacing[role] = _patterns(f"roles.{key}.replace", value["replace"])
+    return RoleGlobs(extend=extending, replace=replacing)
 
 
 def _role_named(key: str) -> Role:
@@ -226,12 +227,12 @@ def _patterns(where: str, value: object) -> tuple[str, ...]:
 
 
 class _GlobMatcher:
-    """Each role's globs (``replace`` when given, else ``extend``), compiled once."""
+    """Each role's globs (its ``replace`` and ``extend`` lists together), compiled once."""
 
     def __init__(self, globs: RoleGlobs) -> None:
         self._specs: list[tuple[Role, GitIgnoreSpec, Sequence[str]]] = []
         for role in (*PRECEDENCE, Role.APP):
-            patterns = globs.replace.get(role, globs.extend.get(role, ()))
+            patterns = (*globs.replace.get(role, ()), *globs.extend.get(role, ()))
             if patterns:
                 self._specs.append((role, GitIgnoreSpec.from_lines(patterns), patterns))
 
