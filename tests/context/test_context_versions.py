@@ -305,3 +305,20 @@ def test_a_fastapi_ceiling_implies_no_minimum_for_starlette(tmp_path: Path) -> N
     targets = resolve_target_versions(tmp_path)
     assert targets["fastapi"].display == "<0.126.0"
     assert targets["starlette"].origin is Origin.ASSUMED
+
+
+def test_evidence_is_collected_only_when_a_version_is_still_unknown(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def collect() -> list[Evidence]:
+        calls.append("scanned")
+        return list(scan_evidence("app/config.py", "from pydantic import BaseSettings\n"))
+
+    everything = {"python": "3.11", "fastapi": "0.110", "pydantic": "2", "starlette": "0.36"}
+    resolve_target_versions(
+        tmp_path, overrides={**everything, "sqlalchemy": "2.0"}, evidence=collect
+    )
+    assert calls == []
+    targets = resolve_target_versions(tmp_path, evidence=collect)
+    assert calls == ["scanned"]
+    assert targets["pydantic"].origin is Origin.EVIDENCE

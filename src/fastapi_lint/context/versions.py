@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -121,20 +121,21 @@ def resolve_target_versions(
     root: Path,
     *,
     overrides: Mapping[str, str] | None = None,
-    evidence: Iterable[Evidence] = (),
+    evidence: Iterable[Evidence] | Callable[[], Iterable[Evidence]] = (),
 ) -> TargetVersions:
-    """Every target version of the project at ``root``; see the module docstring."""
+    """Every target version of the project at ``root``; see the module docstring.
+
+    ``evidence`` may be a function collecting it: it is called only when a package is
+    still unknown after configuration, locks, declarations and inference, so a project
+    that declares its versions never pays for the evidence pass.
+    """
     declarations = [*read_declarations(root), *read_locks(root, listdir(root))]
     resolved = _configured(overrides or {})
-    for package in (*PACKAGES, *_HELPERS):
-        found = _locked(package, declarations) or _declared(package, declarations)
-        if package in _HELPERS:
-            found = found or _mentioned(package, declarations)
-        if found is not None and package not in resolved:
-            resolved[package] = found
+    _add_declared(resolved, declarations)
     _add_inferred(resolved)
-    _add_evidence(resolved, tuple(evidence))
-    _add_inferred(resolved)
+    if any(package not in resolved for package in PACKAGES):
+        _add_evidence(resolved, tuple(evidence() if callable(evidence) else evidence))
+        _add_inferred(resolved)
     return TargetVersions(tuple(_final(package, resolved, declarations) for package in PACKAGES))
 
 
@@ -189,6 +190,16 @@ def _configured(overrides: Mapping[str, str]) -> dict[str, TargetVersion]:
         )
         for package, text in overrides.items()
     }
+
+
+def _add_declared(resolved: dict[str, TargetVersion], declarations: list[Declaration]) -> None:
+    """Locked versions first, then declared ones, for the packages not configured."""
+    for package in (*PACKAGES, *_HELPERS):
+        found = _locked(package, declarations) or _declared(package, declarations)
+        if package in _HELPERS:
+            found = found or _mentioned(package, declarations)
+        if found is not None and package not in resolved:
+            resolved[package] = found
 
 
 def _locked(package: str, declarations: list[Declaration]) -> TargetVersion | None:
