@@ -102,21 +102,24 @@ def _pydantic_for(fastapi: Bound) -> Inference | None:
 
 
 def _starlette(known: Known) -> Inference | None:
-    fastapi = known.get("fastapi")
-    row = _row(fastapi) if fastapi else None
-    if row is None:
-        return None
-    why = f"FastAPI {row.fastapi} and later require Starlette >= {row.starlette}"
-    return Inference(Bound(lowest=row.starlette), "fastapi", why)
+    return _fastapi_minimum(known, "Starlette", lambda row: row.starlette)
 
 
 def _python(known: Known) -> Inference | None:
+    return _fastapi_minimum(known, "Python", lambda row: row.python)
+
+
+def _fastapi_minimum(
+    known: Known, name: str, minimum_of: Callable[[_Release], Version]
+) -> Inference | None:
+    """The minimum of ``name`` that the oldest FastAPI the project allows requires."""
     fastapi = known.get("fastapi")
     row = _row(fastapi) if fastapi else None
     if row is None:
         return None
-    why = f"FastAPI {row.fastapi} and later require Python >= {row.python}"
-    return Inference(Bound(lowest=row.python), "fastapi", why)
+    minimum = minimum_of(row)
+    why = f"FastAPI {row.fastapi} and later require {name} >= {minimum}"
+    return Inference(Bound(lowest=minimum), "fastapi", why)
 
 
 def _fastapi(known: Known) -> Inference | None:
