@@ -78,9 +78,22 @@ CORPUS_PEER_CODES: Mapping[RuffFlags, tuple[str, ...]] = {
 CORPUS_OPTIONS = RuleOptions(max_complexity=3, max_function_lines=5, project_root=str(ROOT))
 
 
+def parity_folders() -> list[Path]:
+    """The corpus members the exactness and parity tests run on (``parity`` in MANIFEST.json).
+
+    The rest of the corpus is for the precision labels (tests/precision/): linting all of it
+    in every exactness test would cost minutes for no new kind of code.
+    """
+    manifest = CORPUS / "MANIFEST.json"
+    if not manifest.is_file():
+        return []
+    members = json.loads(manifest.read_text(encoding="utf-8"))
+    return [CORPUS / name for name, member in sorted(members.items()) if member["parity"]]
+
+
 def corpus_files() -> list[Path]:
-    """Every ``.py`` file of corpus/, resolved and sorted; empty when it was not fetched."""
-    return sorted(file.resolve() for file in CORPUS.rglob("*.py")) if CORPUS.is_dir() else []
+    """Every ``.py`` file of the parity members, resolved and sorted; empty when not fetched."""
+    return sorted(file.resolve() for folder in parity_folders() for file in folder.rglob("*.py"))
 
 
 def write_snippets(folder: Path, snippets: Mapping[str, str]) -> list[Path]:

@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rules", ("registry", "rules", "summary.collector", "summary.syntax")),
     ("analysis", ("analysis",)),
     ("rule API", ("rule", "fixes")),
-    ("models of the code", ("fastapi_model", "project_model")),
+    ("models of the code", ("fastapi_model", "project_model", "context")),
     (
         "records and basics",
         (

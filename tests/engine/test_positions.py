@@ -9,6 +9,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from corpus_helpers import corpus_files
 from fastapi_lint.positions import node_ranges
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -104,8 +105,7 @@ def test_statement_by_statement_positions_equal_whole_module_ones(
 
 
 def test_statement_positions_on_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
-    corpus = FIXTURES.parent / "corpus"
-    files = sorted(corpus.rglob("*.py"))[::8] if corpus.is_dir() else []
+    files = corpus_files()[::8]
     if not files:
         pytest.skip("corpus/ is empty; fill it with scripts/fetch_corpus.py")
     compared = 0

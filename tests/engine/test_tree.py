@@ -7,11 +7,11 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from corpus_helpers import corpus_files
 from fastapi_lint.tree import children
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "fixtures").rglob("*.py")) + sorted((ROOT / "src").rglob("*.py"))
-CORPUS = ROOT / "corpus"
 
 EVERY_SHAPE = '''\
 # header
@@ -73,7 +73,7 @@ def test_project_and_fixture_files_match_libcst(sample: Path) -> None:
 
 
 def test_corpus_files_match_libcst() -> None:
-    files = sorted(CORPUS.rglob("*.py"))[:400] if CORPUS.is_dir() else []
+    files = corpus_files()[:400]
     if not files:
         pytest.skip("corpus/ is empty; fill it with scripts/fetch_corpus.py")
     for file in files:

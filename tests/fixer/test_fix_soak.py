@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from corpus_helpers import parity_folders
 from fastapi_lint import registry
 from fastapi_lint.cli import cli
 
@@ -29,7 +30,7 @@ SUBSET = ("fastapi-", "fastapi-users-", "opal-server-", "khoj-")
 
 
 def _projects() -> list[Path]:
-    folders = sorted(path for path in CORPUS.iterdir() if path.is_dir()) if CORPUS.is_dir() else []
+    folders = parity_folders()
     if os.environ.get("FASTAPI_LINT_SOAK") == "full":
         return folders
     return [path for path in folders if path.name.rpartition("-")[0] + "-" in SUBSET]

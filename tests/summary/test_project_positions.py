@@ -13,6 +13,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from corpus_helpers import corpus_files
 from fastapi_lint.engine.walk import Dispatch, Walk
 from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.positions import node_ranges
@@ -111,7 +112,7 @@ def test_counted_lines_are_exact_on_the_fixtures() -> None:
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="run scripts/fetch_corpus.py first")
 def test_counted_lines_are_exact_on_the_corpus() -> None:
     wrong: dict[str, list[str]] = {}
-    for path in sorted(CORPUS.rglob("*.py")):
+    for path in corpus_files():
         source = path.read_text(encoding="utf-8", errors="replace")
         try:
             found = _mismatches(source)
