@@ -25,7 +25,7 @@ from fastapi_lint.cli.common import (
     split_values,
 )
 from fastapi_lint.cli.fix import run_fix
-from fastapi_lint.cli.scope import check_scope_flags, narrowed
+from fastapi_lint.cli.scope import check_scope_flags, narrowed, recorded_all
 from fastapi_lint.config import Config
 from fastapi_lint.files import exclude_patterns, is_excluded
 from fastapi_lint.models import FileResult
@@ -107,11 +107,28 @@ def run_check(request: CheckRequest, config: Config) -> int:
         results = _lint_stdin(request, config, rules)
     else:
         results, usage_problem = _lint_paths(request, config, rules)
+    if not results and request.paths != (STDIN,) and not usage_problem:
+        _warn_nothing_linted(request.paths)
     report = build_report(results, [rule.info() for rule in registry.all_rules()])
     report_internal_errors(report.internal_errors)
     report = narrowed(report, request, complete=not usage_problem)
-    emit(report, request)
+    if not recorded_all(report, request):
+        emit(report, request)
     return exit_code(report, request, usage_problem)
+
+
+def _warn_nothing_linted(paths: Sequence[str]) -> None:
+    """Say so when no file was linted: "No files checked." alone is easy to miss in CI.
+
+    The exit code stays 0, as ruff's does: pre-commit and editors name files that the
+    configuration may exclude, and nothing to lint is then nothing wrong.
+    """
+    named = " ".join(paths)
+    click.echo(
+        f"fastapi-lint: warning: no Python files to lint in {named} (none there, or all "
+        "excluded): nothing was checked",
+        err=True,
+    )
 
 
 _FORMAT = click.Choice(reporters.FORMATS)

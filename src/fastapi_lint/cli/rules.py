@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+import textwrap
 from collections.abc import Sequence
 
 import click
@@ -30,16 +32,45 @@ def rules_as_json(infos: Sequence[RuleInfo]) -> str:
     return json.dumps(rows, indent=2) + "\n"
 
 
-def rules_as_text(infos: Sequence[RuleInfo]) -> str:
-    header = f"{'code':<8} {'name':<38} {'family':<10} {'default':<8} {'fixable':<8} summary"
-    lines = [header, "-" * len(header)]
-    for info in infos:
-        default = "on" if info.default_enabled else "off"
-        fixable = "yes" if info.fixable else "no"
-        lines.append(
-            f"{info.code:<8} {info.name:<38} {info.family:<10} {default:<8} {fixable:<8} "
-            f"{info.summary}"
-        )
+# `rules` fits an 80-100 column terminal: a line per rule, its summary wrapped below it.
+_WIDTH = 88
+_INDENT = " " * 9
+
+
+def _header(rule: type[Rule]) -> str:
+    default = "on" if rule.default_enabled else "off"
+    fixable = "fix" if rule.fixable else ""
+    return f"{rule.code:<8} {rule.name:<38} {rule.family:<10} {default:<8} {fixable}".rstrip()
+
+
+def listing_summary(rule: type[Rule]) -> list[str]:
+    """The first paragraph of 'What it does', its list kept; else its first sentence only."""
+    what = rule.doc_sections().get("What it does", "").split("\n\n")[0]
+    items: list[str] = []
+    for line in what.splitlines():
+        if line.lstrip().startswith("- ") or not items:
+            items.append(line.strip())
+        else:
+            items[-1] += " " + line.strip()
+    if len(items) == 1:  # no list: the sentence that says what it flags
+        return [re.split(r"(?<=\.)\s", items[0], maxsplit=1)[0]] if items[0] else []
+    return items
+
+
+def _wrapped(item: str) -> list[str]:
+    hanging = _INDENT + "  " if item.startswith("- ") else _INDENT
+    return textwrap.wrap(
+        item, _WIDTH, initial_indent=_INDENT, subsequent_indent=hanging, break_on_hyphens=False
+    )
+
+
+def rules_as_text(rules: Sequence[type[Rule]]) -> str:
+    header = f"{'CODE':<8} {'NAME':<38} {'FAMILY':<10} {'DEFAULT':<8} FIX"
+    lines = [header, ""]
+    for rule in rules:
+        lines.append(_header(rule))
+        lines.extend(wrapped for item in listing_summary(rule) for wrapped in _wrapped(item))
+    lines += ["", f"{len(rules)} rules. `fastapi-lint rule CODE` shows one rule's full page."]
     return "\n".join(lines) + "\n"
 
 
@@ -67,8 +98,11 @@ def rule_markdown(rule: type[Rule]) -> str:
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
 def list_rules(output_format: str) -> None:
     """List every rule: code, name, family, default state, fixable."""
-    infos = [rule.info() for rule in registry.all_rules()]
-    text = rules_as_json(infos) if output_format == "json" else rules_as_text(infos)
+    rules = registry.all_rules()
+    if output_format == "json":
+        text = rules_as_json([rule.info() for rule in rules])
+    else:
+        text = rules_as_text(rules)
     click.echo(text, nl=False)
 
 

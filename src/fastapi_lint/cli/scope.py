@@ -82,3 +82,14 @@ def _wrote_baseline(report: Report, file: Path, quiet: bool, complete: bool) -> 
         noun = "finding" if count == 1 else "findings"
         click.echo(f"fastapi-lint: recorded {count} {noun} in {file}", err=True)
     return True
+
+
+def recorded_all(report: Report, request: CheckRequest) -> bool:
+    """After ``--write-baseline``, nothing is left to show on the terminal.
+
+    Every finding is in the file just written (which the run read back), and
+    "recorded N findings" already said so: a report saying "All checks passed!" right
+    after it would read as if the code were clean. Files and machine formats still get it.
+    """
+    terminal = request.output_file is None and request.output_format in ("text", "concise")
+    return request.write_baseline is not None and not report.diagnostics and terminal

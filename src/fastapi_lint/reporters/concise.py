@@ -10,7 +10,7 @@ def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
     """Render ``report``; ``color`` is accepted for a uniform signature but never used."""
     lines = [_format_line(diagnostic) for diagnostic in report.diagnostics]
     if not quiet:
-        lines.append(_summary(len(report.diagnostics)))
+        lines.append(_summary(report))
         lines.extend(hidden_lines(report))
         hint = fix_hint(report)
         if hint is not None:
@@ -25,7 +25,10 @@ def _format_line(diagnostic: Diagnostic) -> str:
     return f"{location}: {diagnostic.code} {marker}{diagnostic.message}"
 
 
-def _summary(count: int) -> str:
+def _summary(report: Report) -> str:
+    count = len(report.diagnostics)
+    if not report.files:
+        return "No files checked."
     if count == 0:
         return "All checks passed!"
     noun = "problem" if count == 1 else "problems"

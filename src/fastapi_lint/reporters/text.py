@@ -138,6 +138,8 @@ def coverage_line(report: Report) -> str:
 
 def _headline(report: Report) -> Text:
     checked = f" ({_plural(report.files, 'file')} checked)"
+    if not report.files:  # "All checks passed!" would claim a check that never ran
+        return Text("No files checked.", style="bold yellow")
     if not report.diagnostics:
         return Text.assemble(("All checks passed!", "bold green"), checked)
     problems = _plural(len(report.diagnostics), "problem")
