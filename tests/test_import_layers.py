@@ -48,14 +48,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "decoding",
             "nesting_guard",
             "peers",
+            "docs_links",
         ),
     ),
 )
 # Parts of one layer that must not know each other: the per-file engine and the project
 # step meet in the runner only (the project step reads summaries, never a syntax tree).
 STRANGERS = (("engine", "project"), ("project", "engine"))
-# What reporters read: the records (and the fingerprints computed from them alone).
-REPORTER_INPUTS = ("models", "fingerprints", "reporters")
+# What reporters read: the records (and the fingerprints computed from them alone), and
+# where the rule pages they link to are published.
+REPORTER_INPUTS = ("models", "fingerprints", "docs_links", "reporters")
 # Third-party packages only some parts may import.
 CONFINED = {"rich": ("reporters.text",), "pygls": ("server",), "click": ("cli",)}
 

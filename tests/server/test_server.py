@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
+from fastapi_lint import docs_links
 from fastapi_lint.registry import select_rules
 from fastapi_lint.runner.single_file import lint_source
 from fastapi_lint.server import convert, links
@@ -432,8 +433,9 @@ def test_docs_links_follow_the_repository_url(monkeypatch: pytest.MonkeyPatch) -
         def get_all(self, name: str) -> list[str]:
             return ["Homepage, https://example.org", "Repository, https://github.com/o/fl/"]
 
-    monkeypatch.setattr(links.metadata, "metadata", lambda package: Metadata())
-    links._repository_files.cache_clear()
+    monkeypatch.delenv(docs_links.DOCS_URL_ENV, raising=False)
+    monkeypatch.setattr(docs_links.metadata, "metadata", lambda package: Metadata())
+    docs_links._project_urls.cache_clear()
     links.rule_docs_link.cache_clear()
     try:
         assert links.rule_docs_link("FAPI101") == (
@@ -441,7 +443,7 @@ def test_docs_links_follow_the_repository_url(monkeypatch: pytest.MonkeyPatch) -
         )
         assert links.rule_docs_link("FAPI999") is None
     finally:
-        links._repository_files.cache_clear()
+        docs_links._project_urls.cache_clear()
         links.rule_docs_link.cache_clear()
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
+from fastapi_lint.docs_links import repository_url, rule_page_url
 from fastapi_lint.models import ChainStep, Diagnostic, Edit, Fix, JsonObject, Report, RuleInfo
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/fastapi-lint/"
 
 
 def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
@@ -31,25 +31,29 @@ def to_dict(report: Report) -> JsonObject:
 
 
 def _driver(report: Report) -> JsonObject:
-    return {
-        "name": "fastapi-lint",
-        "version": report.tool_version,
-        "informationUri": INFORMATION_URI,
-        "rules": [_rule(rule) for rule in report.rules],
-    }
+    driver: JsonObject = {"name": "fastapi-lint", "version": report.tool_version}
+    # Both URIs are optional in SARIF: left out rather than pointing at nothing.
+    home = repository_url()
+    if home is not None:
+        driver["informationUri"] = home
+    driver["rules"] = [_rule(rule) for rule in report.rules]
+    return driver
 
 
 def _rule(rule: RuleInfo) -> JsonObject:
-    return {
+    described: JsonObject = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.summary},
         "help": {"text": rule.docs, "markdown": rule.docs},
-        "helpUri": f"{INFORMATION_URI}#{rule.code.lower()}",
-        "defaultConfiguration": {"level": rule.severity, "enabled": rule.default_enabled},
-        "properties": {"family": rule.family, "tags": [rule.family]},
     }
+    page = rule_page_url(rule.name)  # docs/rules/<name>.md where the pages are published
+    if page is not None:
+        described["helpUri"] = page
+    described["defaultConfiguration"] = {"level": rule.severity, "enabled": rule.default_enabled}
+    described["properties"] = {"family": rule.family, "tags": [rule.family]}
+    return described
 
 
 def _result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> JsonObject:
