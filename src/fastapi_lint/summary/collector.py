@@ -505,6 +505,7 @@ class SummaryCollector(AliasAwareRule):
             return_annotation=returns,
             dependencies=self._route_dependencies(func, route, aliases),
             branches=where.branches,
+            status_code=self._status_code(route),
         )
 
     def _route_dependencies(
@@ -524,6 +525,11 @@ class SummaryCollector(AliasAwareRule):
             None if model is None else syntax.one_line(module, model),
             None if returns is None else syntax.one_line(module, returns),
         )
+
+    def _status_code(self, route: RouteInfo) -> str | None:
+        """``status_code=`` as written (``201``, ``status.HTTP_201_CREATED``), for the review."""
+        written = route.keyword("status_code")
+        return None if written is None else syntax.one_line(self.context.module, written)
 
 
 def _runs_when_called(function: _Function) -> bool:

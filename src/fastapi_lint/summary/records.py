@@ -131,6 +131,7 @@ class RouteSummary:
     return_annotation: str | None = None
     dependencies: tuple[str, ...] = ()
     branches: tuple[Branch, ...] = ()
+    status_code: str | None = None  # ``status_code=`` as written; None when not given
 
 
 @dataclass(frozen=True, slots=True)
