@@ -31,7 +31,7 @@ from fastapi_lint.registry import all_rules
 from fastapi_lint.rule import Rule
 from fastapi_lint.runner.jobs import available_cpus
 from fastapi_lint.runner.single_file import lint_bytes, lint_file
-from fastapi_lint.suppression import unsuppressed
+from fastapi_lint.suppression import FileSuppressions, unsuppressed
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -75,7 +75,12 @@ CORPUS_PEER_CODES: Mapping[RuffFlags, tuple[str, ...]] = {
 # One set of options serves every parity test: the structure test compares FAPI404 and
 # FAPI405 at these low limits (more functions to compare), the ops test matches its
 # module globs against the project root, and no other compared rule reads any of them.
-CORPUS_OPTIONS = RuleOptions(max_complexity=3, max_function_lines=5, project_root=str(ROOT))
+# Peers' suppressions (a noqa with ruff's C901, a type-ignore...) are off: ruff reads its own.
+CORPUS_OPTIONS = RuleOptions(
+    max_complexity=3, max_function_lines=5, project_root=str(ROOT), peer_noqa=False
+)
+# Only our own ``noqa`` comments: the peers' codes are what ruff ignores or honours itself.
+OWN_NOQA_ONLY = FileSuppressions(peers=False)
 
 
 def parity_folders() -> list[Path]:
@@ -209,8 +214,12 @@ def without_noqa(file: Path) -> bytes:
 def lint_ignoring_noqa(
     file: Path, rules: Sequence[type[Rule]], options: RuleOptions | None = None
 ) -> FileResult:
-    """Lint ``file`` with its ``noqa`` comments neutralised, as ruff's ``--ignore-noqa``."""
-    return lint_bytes(without_noqa(file), str(file), rules, options)
+    """Lint ``file`` with its ``noqa`` comments neutralised, as ruff's ``--ignore-noqa``.
+
+    The peers' suppressions (``# type: ignore``, ``# pylint: disable``) are off too.
+    """
+    quiet = replace(options or RuleOptions(), peer_noqa=False)
+    return lint_bytes(without_noqa(file), str(file), rules, quiet)
 
 
 def parsed(result: FileResult) -> bool:
@@ -225,12 +234,17 @@ def our_findings(result: FileResult, key: Callable[[Diagnostic], _T]) -> set[_T]
     return {key(diagnostic) for diagnostic in result.diagnostics}
 
 
+def keep_all(diagnostics: Iterable[Diagnostic], *_: object) -> list[Diagnostic]:
+    """``suppression.unsuppressed`` made to hide nothing (monkeypatched into the engine)."""
+    return list(diagnostics)
+
+
 def _lint_everything(file: Path) -> FileResult:
     """Every rule on ``file`` with no finding hidden by a ``noqa`` comment."""
     with pytest.MonkeyPatch.context() as patch:
         # ``CorpusLint.result`` applies the comments afterwards for the tests that honour
         # them: the one run then serves those that ignore them too.
-        patch.setattr(engine, "unsuppressed", list)
+        patch.setattr(engine, "unsuppressed", keep_all)
         return lint_file(file, str(file), all_rules(), CORPUS_OPTIONS, project="skip")
 
 
@@ -259,7 +273,7 @@ class CorpusLint:
         diagnostics = [d for d in full.diagnostics if d.code in codes]
         errors = [e for e in full.internal_errors if e.rule in codes or e.rule == "engine"]
         if honour_noqa:
-            diagnostics = unsuppressed(diagnostics)
+            diagnostics = unsuppressed(diagnostics, OWN_NOQA_ONLY)
         return replace(full, diagnostics=tuple(diagnostics), internal_errors=tuple(errors))
 
     def results_for(

@@ -294,3 +294,10 @@ def test_cli_ignore_extend_select_and_extend_exclude_add_to_the_files_values():
 def test_cli_exclude_pattern_that_cannot_compile_is_a_config_error():
     with pytest.raises(ConfigError, match=r"--extend-exclude: .*'bad\\\\'"):
         with_overrides(BASE, extend_exclude=["bad\\"])
+
+
+def test_peer_noqa_is_on_by_default_and_can_be_switched_off(tmp_path):
+    assert config_from(tmp_path, "").options.peer_noqa is True
+    assert config_from(tmp_path, "peer-noqa = false").options.peer_noqa is False
+    message = error_from(tmp_path, 'peer-noqa = "no"')
+    assert "[tool.fastapi-lint] peer-noqa: expected true or false, got 'no'" in message

@@ -80,6 +80,7 @@ KNOWN_KEYS = (
     "settings-modules",
     "service-modules",
     "boolean-prefixes",
+    "peer-noqa",
 )
 
 
@@ -194,6 +195,7 @@ def _rule_options(values: _Reader, root: Path) -> RuleOptions:
         settings_modules=_or(values.patterns("settings-modules"), defaults.settings_modules),
         service_modules=_or(values.patterns("service-modules"), defaults.service_modules),
         boolean_prefixes=_or(values.words("boolean-prefixes"), defaults.boolean_prefixes),
+        peer_noqa=values.boolean("peer-noqa", defaults.peer_noqa),
         project_root=str(root),
     )
 
@@ -256,6 +258,12 @@ class _Reader:
         # bool is an int subclass, and `true` is never a sensible limit.
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise self.fail(key, _POSITIVE, value)
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self._table.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, "true or false", value)
         return value
 
     def dotted_names(self, key: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from fastapi_lint.config import KNOWN_KEYS
 from fastapi_lint.options import RuleOptions
-from fastapi_lint.peers import PEERS
+from fastapi_lint.peers import PEERS, peer_suppression_text
 from fastapi_lint.registry import all_rules
 from fastapi_lint.rule import Rule
 
@@ -134,9 +134,22 @@ def _header(rule: type[Rule]) -> str:
     )
 
 
+def _peer_suppressions(rule: type[Rule]) -> str:
+    comments = peer_suppression_text(rule.code)
+    if not comments:
+        return ""
+    return (
+        f"The peers' comments for the same check suppress it too: {comments} "
+        "(`peer-noqa = false` turns them off).\n\n"
+    )
+
+
 def render_rule_page(rule: type[Rule]) -> str:
     peer = _peer(rule) or "None."
-    footer = f"## Peer equivalents\n\n{peer}\n\n{PEER_LEGEND}\n\n[All rules]({INDEX})\n"
+    footer = (
+        f"## Peer equivalents\n\n{peer}\n\n{_peer_suppressions(rule)}{PEER_LEGEND}\n\n"
+        f"[All rules]({INDEX})\n"
+    )
     return "\n".join([_header(rule), *_sections(rule), footer])
 
 

@@ -65,6 +65,9 @@ class RuleOptions:
     settings_modules: tuple[str, ...] = DEFAULT_SETTINGS_MODULES
     service_modules: tuple[str, ...] = DEFAULT_SERVICE_MODULES
     boolean_prefixes: tuple[str, ...] = DEFAULT_BOOLEAN_PREFIXES
+    # Honour the suppressions written for other tools (a noqa with ruff's C901, pylint's
+    # disable comments, mypy's type-ignore...) as suppressions of the same check (peers.py).
+    peer_noqa: bool = True
     # Where the module patterns above are relative to (the folder of the configuration
     # file, as for per-file-ignores); None means the working directory. Not an option a
     # user sets, so two option sets differing only here still compare equal.

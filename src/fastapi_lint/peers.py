@@ -10,6 +10,7 @@ entry, so the table stays complete.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 PEERS: Final[dict[str, str]] = {
@@ -61,3 +62,79 @@ PEERS: Final[dict[str, str]] = {
     "FAPI907": "ruff N999 (its file-name findings, and outside packages too)",
     "FAPI908": "= ruff RUF006 (all of theirs: 13 of 13, and 2 more via `asyncio.tasks.create_task`)",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class PeerSuppression:
+    """The comments of other tools that accept a finding of one rule where they stand.
+
+    A project that wrote ``# noqa: C901`` on a function decided its complexity is fine;
+    asking again under another code would be noise. ``noqa`` holds ruff and flake8 codes
+    (``# noqa: CODE`` on the line, ``# ruff: noqa: CODE`` or ``# flake8: noqa: CODE`` on
+    a line of its own for the whole file, where a bare ``# ruff: noqa`` names them all);
+    ``pylint`` holds message names and ids (``# pylint: disable=NAME``: on the line, or
+    on a line of its own for the rest of its block, or the rest of the file at the top
+    level); ``mypy`` means the project's opt-outs of type checking count: a ``# type:
+    ignore`` on the line (bare or with ``[no-untyped-def]``), a ``# type: ignore`` above
+    a file's first statement or ``# mypy: ignore-errors``, and ``@typing.no_type_check``.
+    """
+
+    noqa: tuple[str, ...] = ()
+    # (message name, message id) pairs: pylint accepts either.
+    pylint: tuple[tuple[str, str], ...] = ()
+    mypy: bool = False
+
+
+# Each peer code means the same finding as the rule (checked against the peer's docs),
+# not merely a related one: RET505-508 are the four exits of FAPI401; C901 and pylint's
+# too-many-branches both measure branching; too-many-statements measures length. BLE001
+# and the broad-except messages mark a handler the project reviewed and kept catching
+# everything, which is the decision FAPI905 asks for.
+PEER_SUPPRESSIONS: Final[dict[str, PeerSuppression]] = {
+    "FAPI101": PeerSuppression(
+        noqa=("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")
+    ),
+    "FAPI201": PeerSuppression(noqa=("ANN001", "ANN002", "ANN003"), mypy=True),
+    "FAPI202": PeerSuppression(noqa=("ANN201", "ANN202", "ANN204", "ANN205", "ANN206"), mypy=True),
+    "FAPI401": PeerSuppression(
+        noqa=("RET505", "RET506", "RET507", "RET508"),
+        pylint=(
+            ("no-else-return", "R1705"),
+            ("no-else-raise", "R1720"),
+            ("no-else-break", "R1723"),
+            ("no-else-continue", "R1724"),
+        ),
+    ),
+    "FAPI403": PeerSuppression(noqa=("PLR1702",), pylint=(("too-many-nested-blocks", "R1702"),)),
+    "FAPI404": PeerSuppression(noqa=("PLR0915",), pylint=(("too-many-statements", "R0915"),)),
+    "FAPI405": PeerSuppression(noqa=("C901", "PLR0912"), pylint=(("too-many-branches", "R0912"),)),
+    "FAPI501": PeerSuppression(noqa=("FAST002",)),
+    "FAPI502": PeerSuppression(noqa=("FAST003",)),
+    "FAPI503": PeerSuppression(noqa=("FAST001",)),
+    "FAPI802": PeerSuppression(noqa=("S105", "S106", "S107")),
+    "FAPI804": PeerSuppression(noqa=("S608",)),
+    "FAPI901": PeerSuppression(noqa=("T201",)),
+    "FAPI903": PeerSuppression(noqa=("TRY002",), pylint=(("broad-exception-raised", "W0719"),)),
+    "FAPI905": PeerSuppression(
+        noqa=("S110", "S112", "BLE001", "E722"),
+        pylint=(
+            ("broad-except", "W0703"),
+            ("broad-exception-caught", "W0718"),
+            ("bare-except", "W0702"),
+        ),
+    ),
+    "FAPI907": PeerSuppression(noqa=("N999",)),
+    "FAPI908": PeerSuppression(noqa=("RUF006",)),
+}
+
+
+def peer_suppression_text(code: str) -> str:
+    """The comments that suppress ``code`` besides its own ``# noqa``, for its docs page."""
+    peer = PEER_SUPPRESSIONS.get(code)
+    if peer is None:
+        return ""
+    parts = [f"`# noqa: {item}`" for item in peer.noqa]
+    parts += [f"`# pylint: disable={name}` ({number})" for name, number in peer.pylint]
+    if peer.mypy:
+        parts.append("`# type: ignore` on the line, on top of the file, `@typing.no_type_check`")
+    return ", ".join(parts)

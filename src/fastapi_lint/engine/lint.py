@@ -25,7 +25,7 @@ from fastapi_lint.rule import FileContext, Rule
 from fastapi_lint.rules.syntax.syntax_error import SyntaxErrorRule
 from fastapi_lint.summary.collector import SummaryCollector
 from fastapi_lint.summary.records import ModuleSummary
-from fastapi_lint.suppression import unsuppressed
+from fastapi_lint.suppression import FileSuppressions, unsuppressed
 
 # A second attempt for trees deeper than Python's default recursion limit allows
 # (LibCST's code generation, used for positions, recurses once per tree level).
@@ -49,7 +49,10 @@ def _run_rules(
     collector = SummaryCollector(context) if collect else None
     walk = Walk(context, Dispatch.for_rules([*rules, collector] if collector else rules))
     walk.run(module)
-    diagnostics = unsuppressed(resolve(context, walk.errors))
+    diagnostics = resolve(context, walk.errors)
+    if diagnostics:  # the file's directives are read only when there is something to hide
+        suppressions = FileSuppressions.scan(source, peers=options.peer_noqa)
+        diagnostics = unsuppressed(diagnostics, suppressions)
     coverage = TypeCoverage(context.annotations_present, context.annotations_expected)
     ordered = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
     return FileResult(path, ordered, tuple(walk.errors), coverage, _summary(collector, walk))
