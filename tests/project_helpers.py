@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from fastapi_lint.project_model.project import Project, ProjectFile
@@ -17,7 +17,7 @@ def write_tree(root: Path, files: Mapping[str, str]) -> None:
         path.write_text(textwrap.dedent(text).lstrip("\n"))
 
 
-def project_of(root: Path, files: Mapping[str, str]) -> Project:
+def project_of(root: Path, files: Mapping[str, str], source_roots: Sequence[Path] = ()) -> Project:
     """Write ``files`` under ``root``, summarise every ``*.py`` there, model the project."""
     write_tree(root, files)
     summarised = []
@@ -27,4 +27,4 @@ def project_of(root: Path, files: Mapping[str, str]) -> Project:
         assert not result.internal_errors, result.internal_errors
         assert result.summary is not None, label
         summarised.append(ProjectFile(label, path, result.summary))
-    return Project(summarised, root)
+    return Project(summarised, root, source_roots)

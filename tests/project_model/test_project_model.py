@@ -17,7 +17,8 @@ from fastapi_lint.project_model.project import (
     Project,
     RouterRef,
 )
-from project_helpers import project_of
+from fastapi_lint.rules.asynchronous.blocking_call_via_helper import BlockingCallViaHelper
+from project_helpers import project_of, write_tree
 
 # -- module names ------------------------------------------------------------------------
 
@@ -239,3 +240,115 @@ def test_routers_resolve_across_modules(tmp_path: Path) -> None:
     expected = RouterRef("app.users", "", "router")
     assert project.resolve("app.main", "users.router") == expected
     assert project.resolve("app.main", "users_router") == expected
+
+
+# -- source roots, namespace packages, a root above the source root ---------------------------
+
+
+def test_each_pyproject_folder_of_a_monorepo_and_its_src_are_source_roots(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "services/api/pyproject.toml": "",
+            "services/worker/pyproject.toml": "",
+            "services/worker/src/worker/jobs.py": "",
+            "libs/shared/util.py": "",
+        },
+    )
+    assert module_name(tmp_path / "services/api/app/main.py", tmp_path) == "app.main"
+    assert module_name(tmp_path / "services/worker/src/worker/jobs.py", tmp_path) == "worker.jobs"
+    # No pyproject.toml there: named from the project root.
+    assert module_name(tmp_path / "libs/shared/util.py", tmp_path) == "libs.shared.util"
+
+
+def test_configured_source_roots_name_loose_modules_but_not_packages(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"backend/app/main.py": "", "backend/pkg/__init__.py": ""})
+    roots = [tmp_path / "backend"]
+    assert module_name(tmp_path / "backend/app/main.py", tmp_path, roots) == "app.main"
+    assert module_name(tmp_path / "backend/app/main.py", tmp_path) == "backend.app.main"
+    # A regular package is named by its packages, whatever the roots.
+    assert module_name(tmp_path / "backend/pkg/views.py", tmp_path, roots) == "pkg.views"
+
+
+NAMESPACE_BACKEND = {
+    "backend/app/main.py": """
+        from app.core.config import get_settings
+        from app.services import rates
+
+        async def read_rates():
+            return rates.fetch_rate(get_settings())
+    """,
+    "backend/app/core/config.py": """
+        import json
+
+        def get_settings():
+            with open("settings.json") as handle:
+                return json.load(handle)
+    """,
+    "backend/app/services/rates.py": """
+        import requests
+
+        def fetch_rate(settings):
+            return requests.get(settings["url"]).json()
+    """,
+    "backend/json.py": "def load(handle): ...\n",
+}
+
+
+def test_an_import_from_a_source_root_below_the_project_root_resolves(tmp_path: Path) -> None:
+    project = project_of(tmp_path, NAMESPACE_BACKEND)
+    main = "backend.app.main"
+    assert main in project.modules  # named from the root: no __init__.py, no pyproject
+    expected = FunctionRef("backend.app.core.config", "get_settings")
+    assert project.resolve(main, "get_settings") == expected
+    assert project.resolve(main, "rates.fetch_rate") == FunctionRef(
+        "backend.app.services.rates", "fetch_rate"
+    )
+    # A standard-library module is never a project module, whatever lies around.
+    assert project.resolve("backend.app.core.config", "json.load") == ExternalRef("json.load")
+
+
+def test_a_blocking_chain_crosses_modules_below_a_root_above_the_source_root(
+    tmp_path: Path,
+) -> None:
+    project = project_of(tmp_path, NAMESPACE_BACKEND)
+    findings = list(BlockingCallViaHelper.check_project(project))
+    assert {(f.path, f.line) for f in findings} == {
+        ("backend/app/main.py", 5),  # rates.fetch_rate -> requests.get
+        ("backend/app/main.py", 5),  # get_settings -> open
+    }
+    assert len(findings) == 2
+
+
+def test_a_namespace_package_linted_from_its_own_folder_imports_itself_by_name(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "main.py": "from myapp.core import helpers\n\nasync def go():\n    helpers.slow()\n",
+        "core/helpers.py": "import time\n\ndef slow():\n    time.sleep(1)\n",
+    }
+    root = tmp_path / "myapp"
+    project = project_of(root, files)
+    assert project.resolve("main", "helpers.slow") == FunctionRef("core.helpers", "slow")
+
+
+def test_an_ambiguous_import_below_two_folders_is_not_guessed(tmp_path: Path) -> None:
+    files = {
+        "one/app/util.py": "def helper(): ...\n",
+        "two/app/util.py": "def helper(): ...\n",
+        "scripts/run.py": "from app.util import helper\n",
+        "one/app/main.py": "from app.util import helper\n",
+    }
+    project = project_of(tmp_path, files)
+    assert project.resolve("scripts.run", "helper") == ExternalRef("app.util.helper")
+    # The importer's own folder settles it.
+    assert project.resolve("one.app.main", "helper") == FunctionRef("one.app.util", "helper")
+
+
+def test_configured_source_roots_name_modules_for_resolution(tmp_path: Path) -> None:
+    project = project_of(tmp_path, NAMESPACE_BACKEND, [tmp_path / "backend"])
+    assert "app.main" in project.modules
+    assert project.resolve("app.main", "get_settings") == FunctionRef(
+        "app.core.config", "get_settings"
+    )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from fastapi_lint.project_model.imports import RetriedImports
 from fastapi_lint.project_model.modules import module_names
 from fastapi_lint.summary.records import (
     ClassSummary,
@@ -143,8 +144,10 @@ def _module_routers(summary: ModuleSummary) -> list[RouterSummary]:
     return [router for router in summary.routers if not router.scope]
 
 
-def _modules(files: Sequence[ProjectFile], root: Path) -> dict[str, Module]:
-    names = module_names([f.file for f in files], [f.path for f in files], root)
+def _modules(
+    files: Sequence[ProjectFile], root: Path, source_roots: Sequence[Path]
+) -> dict[str, Module]:
+    names = module_names([f.file for f in files], [f.path for f in files], root, source_roots)
     modules: dict[str, Module] = {}
     for name, entry in zip(names, files, strict=True):
         is_package = (entry.file or Path(entry.path)).stem == "__init__"
@@ -158,10 +161,14 @@ def _packages(names: Iterable[str]) -> set[str]:
 
 
 class Project:
-    def __init__(self, files: Sequence[ProjectFile], root: Path) -> None:
-        self.modules = _modules(files, root)
+    def __init__(
+        self, files: Sequence[ProjectFile], root: Path, source_roots: Sequence[Path] = ()
+    ) -> None:
+        self.modules = _modules(files, root, source_roots)
         self._by_path = {module.path: module for module in self.modules.values()}
         self._packages = _packages(self.modules)
+        regular = (name for name, module in self.modules.items() if module.is_package)
+        self._retry = RetriedImports(self.modules, self._packages, regular, (root, *source_roots))
         self._tables: dict[str, dict[str, _Definition]] = {}
         self._functions: dict[FunctionRef, FunctionSummary] = {
             FunctionRef(module.name, function.name): function
@@ -322,7 +329,7 @@ class Project:
             sibling in self.modules or sibling in self._packages
         ):
             return sibling
-        return name
+        return self._retry.absolute(importer, name) or name
 
     def attribute(self, owner: Symbol, name: str) -> Symbol | None:
         """``owner.name``."""
