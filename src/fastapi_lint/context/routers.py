@@ -5,12 +5,30 @@ imports. Projects also write their own: a subclass of ``APIRouter`` in another m
 (``router = PrefectRouter(prefix=...)``), a function returning a router or a router class
 (``APIRouter = get_api_router_class(...)``), a subclass of ``FastAPI``. Those can only be
 known by reading the modules that define them, so they are found once per run, before
-the files are linted, and every file's model is given the result.
+the files are linted (``router_scan``), and every file's model is given the result.
+
+Names are the project's module names (``package.module.Name``). A file may spell one
+through another root (``app.routing.X`` for the module named ``backend.app.routing``
+when the project is linted from above ``backend/``), so a name also matches the
+project's name it is a dotted tail of, or that is a dotted tail of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+
+
+class Builder(Enum):
+    """What calling a project name gives."""
+
+    ROUTER_CLASS = "router class"  # a subclass of APIRouter: calling it makes a router
+    APP_CLASS = "app class"  # a subclass of FastAPI
+    ROUTE_CLASS = "route class"  # a subclass of APIRoute: ``APIRoute(path, endpoint)``
+    ROUTER_FACTORY = "router factory"  # a function returning a router
+    APP_FACTORY = "app factory"  # a function returning an app
+    ROUTER_CLASS_FACTORY = "router class factory"  # a function returning a router class
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +41,7 @@ class RouterKinds:
 
     # Subclasses of APIRouter, at any depth and in any module.
     router_classes: frozenset[str] = frozenset()
-    # Subclasses of FastAPI (or Starlette).
+    # Subclasses of FastAPI.
     app_classes: frozenset[str] = frozenset()
     # Functions whose result is a router instance (calling them builds a router).
     router_factories: frozenset[str] = frozenset()
@@ -31,14 +49,66 @@ class RouterKinds:
     router_class_factories: frozenset[str] = frozenset()
     # Functions whose result is an app instance (app factories).
     app_factories: frozenset[str] = frozenset()
+    # Subclasses of APIRoute (``routes=[MyRoute("/path", endpoint)]``).
+    route_classes: frozenset[str] = frozenset()
 
     def fingerprint(self) -> str:
         """A stable text for cache keys: a file's findings depend on these names."""
-        parts = (
-            self.router_classes,
-            self.app_classes,
-            self.router_factories,
-            self.router_class_factories,
-            self.app_factories,
+        return "|".join(",".join(sorted(names)) for names in self.groups().values())
+
+    def groups(self) -> dict[Builder, frozenset[str]]:
+        return {
+            Builder.ROUTER_CLASS: self.router_classes,
+            Builder.APP_CLASS: self.app_classes,
+            Builder.ROUTER_FACTORY: self.router_factories,
+            Builder.ROUTER_CLASS_FACTORY: self.router_class_factories,
+            Builder.APP_FACTORY: self.app_factories,
+            Builder.ROUTE_CLASS: self.route_classes,
+        }
+
+    def __bool__(self) -> bool:
+        return any(self.groups().values())
+
+    def builder(self, qualified: str) -> Builder | None:
+        """What the project name ``qualified`` builds, however far up it is spelled from."""
+        if not self:
+            return None
+        by_last = _by_last_name(self)
+        for name, kind in by_last.get(qualified.rpartition(".")[2], ()):
+            if _same_name(name, qualified):
+                return kind
+        return None
+
+    @classmethod
+    def of(cls, found: dict[Builder, set[str]]) -> RouterKinds:
+        """The record of names found, grouped by what they build."""
+        return cls(
+            router_classes=frozenset(found.get(Builder.ROUTER_CLASS, ())),
+            app_classes=frozenset(found.get(Builder.APP_CLASS, ())),
+            router_factories=frozenset(found.get(Builder.ROUTER_FACTORY, ())),
+            router_class_factories=frozenset(found.get(Builder.ROUTER_CLASS_FACTORY, ())),
+            app_factories=frozenset(found.get(Builder.APP_FACTORY, ())),
+            route_classes=frozenset(found.get(Builder.ROUTE_CLASS, ())),
         )
-        return "|".join(",".join(sorted(names)) for names in parts)
+
+
+@cache
+def _by_last_name(kinds: RouterKinds) -> dict[str, tuple[tuple[str, Builder], ...]]:
+    """The names of a record by their last part, built once per record and process."""
+    index: dict[str, list[tuple[str, Builder]]] = {}
+    for kind, names in kinds.groups().items():
+        for name in sorted(names):
+            index.setdefault(name.rpartition(".")[2], []).append((name, kind))
+    return {last: tuple(entries) for last, entries in index.items()}
+
+
+def _same_name(known: str, written: str) -> bool:
+    """``known`` and ``written`` name one thing: equal, or one a dotted tail of the other.
+
+    A tail needs its module too (``routing.X``, not a bare ``X``), so two classes of one
+    name in unrelated modules are never confused.
+    """
+    if known == written:
+        return True
+    shorter, longer = sorted((known, written), key=len)
+    return "." in shorter and longer.endswith("." + shorter)
