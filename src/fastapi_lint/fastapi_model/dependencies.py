@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from fastapi_lint.fastapi_model.names import NameModel
@@ -11,6 +13,9 @@ from fastapi_lint.fastapi_model.syntax import (
     positional_args,
     subscript_args,
 )
+
+if TYPE_CHECKING:
+    from fastapi_lint.context.project import ProjectContext
 
 DEPENDENCY_MARKERS = frozenset(
     {
@@ -28,8 +33,8 @@ _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 class DependencyModel(NameModel):
     """The dependencies a module declares, found where ``Depends(...)`` may hide."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
+    def __init__(self, path: str, project: ProjectContext | None = None) -> None:
+        super().__init__(path, project)
         self._dependencies: set[str] = set()
         # Where Depends(...) may hide; read only if the module imports fastapi at all.
         self._dependency_roots: list[cst.CSTNode] = []

@@ -9,11 +9,16 @@ statement by statement, so building the model costs far less than walking the tr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from fastapi_lint.fastapi_model.routers import FUNCTION, MODULE, Where
 from fastapi_lint.fastapi_model.routes import REGISTRATIONS, RouteModel
-from fastapi_lint.fastapi_model.syntax import child_statements
+from fastapi_lint.fastapi_model.syntax import assigned_names, child_statements
+
+if TYPE_CHECKING:
+    from fastapi_lint.context.project import ProjectContext
 
 # Calls in function bodies worth reading for Depends(...): app factories wire these up.
 _WIRING_CALLS = REGISTRATIONS | {"include_router", "add_middleware"}
@@ -42,12 +47,26 @@ def _wiring_call(node: cst.BaseSmallStatement) -> tuple[cst.Call, str] | None:
     return None
 
 
+def _defined_names(node: cst.CSTNode) -> list[str]:
+    """Names a module-level def, class or assignment defines in the module itself."""
+    if isinstance(node, cst.FunctionDef | cst.ClassDef):
+        return [node.name.value]
+    if isinstance(node, cst.Assign):
+        return [name for target in node.targets for name in assigned_names(target.target)]
+    if isinstance(node, cst.AnnAssign):
+        return list(assigned_names(node.target))
+    return []
+
+
 class ModuleModel(RouteModel):
     """Imports, typed module-level names, routers, routes and dependencies of one module."""
 
     @classmethod
-    def build(cls, module: cst.Module, path: str) -> ModuleModel:
-        model = cls(path)
+    def build(
+        cls, module: cst.Module, path: str, project: ProjectContext | None = None
+    ) -> ModuleModel:
+        """The model of ``module``; ``project`` adds the project's own router builders."""
+        model = cls(path, project)
         model._scan(module)
         model._find_routes()
         if model._imports_fastapi():
@@ -66,6 +85,7 @@ class ModuleModel(RouteModel):
         if where is MODULE:
             for name, value in self.statement_bindings(node, self.module_bindings.get):
                 self.module_bindings.bind(name, value)
+            self._module_definitions.update(_defined_names(node))
         elif isinstance(node, cst.Import | cst.ImportFrom):
             self._record_nested_import(node)
         if isinstance(node, cst.Assign | cst.AnnAssign):

@@ -11,6 +11,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -21,6 +24,10 @@ from fastapi_lint.fastapi_model.syntax import (
     package_of,
     subscript_args,
 )
+from fastapi_lint.project_model.modules import ModuleNamer
+
+if TYPE_CHECKING:
+    from fastapi_lint.context.project import ProjectContext
 
 PATHLIB_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
 # Path methods and attributes whose result is again a path of the same class.
@@ -115,14 +122,36 @@ def _target_names(
 
 
 class NameModel:
-    """Names bound at module level and in each function of one module."""
+    """Names bound at module level and in each function of one module.
 
-    def __init__(self, path: str) -> None:
+    With the project's context, the module is named the way the project step names it
+    (source roots, namespace packages), so relative imports and the module's own
+    definitions get the qualified names the project's router scan knows.
+    """
+
+    def __init__(self, path: str, project: ProjectContext | None = None) -> None:
         self.path = path
-        self.package = package_of(path)
+        self.project = project
         self.module_bindings = Bindings()
         self._nested_imports: dict[str, str] = {}
         self._function_bindings: dict[int, Bindings] = {}
+
+    @cached_property
+    def module_name(self) -> str | None:
+        """The module's dotted name in its project; None when linted on its own."""
+        if self.project is None:
+            return None
+        namer = ModuleNamer(self.project.root, self.project.source_roots)
+        return namer.name(Path(self.path).absolute())
+
+    @cached_property
+    def package(self) -> str | None:
+        """The package relative imports start from."""
+        if self.module_name is None:
+            return package_of(self.path)
+        if Path(self.path).stem == "__init__":
+            return self.module_name
+        return self.module_name.rpartition(".")[0] or None
 
     def qualified_name(self, expr: cst.BaseExpression) -> str | None:
         """``rq.get`` -> ``requests.get`` after ``import requests as rq``; None if unknown."""

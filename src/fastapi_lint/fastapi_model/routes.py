@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -14,6 +15,9 @@ from fastapi_lint.fastapi_model.syntax import (
     positional_args,
     string_value,
 )
+
+if TYPE_CHECKING:
+    from fastapi_lint.context.project import ProjectContext
 
 _HTTP_DECORATORS = {
     "get": "GET",
@@ -65,8 +69,8 @@ class RouteInfo:
 class RouteModel(RouterModel):
     """The routes of a module: each function with the ways it is exposed as an endpoint."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
+    def __init__(self, path: str, project: ProjectContext | None = None) -> None:
+        super().__init__(path, project)
         self._functions: list[cst.FunctionDef] = []
         self._registrations: list[cst.Call] = []
         self._routes: dict[int, tuple[RouteInfo, ...]] = {}
