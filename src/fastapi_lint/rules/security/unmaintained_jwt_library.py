@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeGuard
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.syntax import dotted_name
-from fastapi_lint.rule import Invalid, Rule, Valid
+from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 
 
-def _is_jose(module: str | None) -> bool:
+def _is_jose(module: str | None) -> TypeGuard[str]:
     return module is not None and (module == "jose" or module.startswith("jose."))
 
 
@@ -32,11 +33,12 @@ class UnmaintainedJwtLibrary(Rule):
     from jose import JWTError, jwt
 
 
-    def read_claims(token: str, key: str) -> dict[str, object]:
+    def read_subject(token: str, key: str) -> str | None:
         try:
-            return jwt.decode(token, key, algorithms=["HS256"])
+            claims = jwt.decode(token, key, algorithms=["HS256"])
         except JWTError:
-            return {}
+            return None
+        return str(claims["sub"])
     ```
 
     ## Use instead
@@ -44,11 +46,12 @@ class UnmaintainedJwtLibrary(Rule):
     import jwt
 
 
-    def read_claims(token: str, key: str) -> dict[str, object]:
+    def read_subject(token: str, key: str) -> str | None:
         try:
-            return jwt.decode(token, key, algorithms=["HS256"])
+            claims = jwt.decode(token, key, algorithms=["HS256"])
         except jwt.InvalidTokenError:
-            return {}
+            return None
+        return str(claims["sub"])
     ```
     PyJWT (`import jwt`) has almost the same `encode`/`decode` API; joserfc (from the
     Authlib authors) covers JWE and JWK sets as well.
@@ -57,7 +60,8 @@ class UnmaintainedJwtLibrary(Rule):
     None.
 
     ## Known limitations
-    Only imports are seen, one finding per import statement; a dependency that pulls in
+    Only imports are seen, one finding per file (at its first import of `jose`; the
+    others go when that one does); a dependency that pulls in
     python-jose without the code importing it is not reported. Relative imports of a
     project module named `jose` are not flagged.
     """
@@ -65,6 +69,7 @@ class UnmaintainedJwtLibrary(Rule):
     code = "FAPI806"
     name = "unmaintained-jwt-library"
     family = "security"
+    roles = frozenset({Role.APP, Role.SCRIPT, Role.TEST})
     severity = "warning"
     message = (
         "python-jose (`{module}`) is unmaintained and has had security flaws; "
@@ -79,13 +84,22 @@ class UnmaintainedJwtLibrary(Rule):
         Invalid("from jose import JWTError, jwt\n", line=1, column=6),
         Invalid("import os\nimport jose.jwt as jose_jwt\n", line=2, column=8),
         Invalid("from jose.exceptions import ExpiredSignatureError\n", line=1, column=6),
+        Invalid(
+            "from jose import jwt\nfrom jose.exceptions import JWTError\nimport jose\n",
+            line=1,
+            column=6,
+        ),
     )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._reported = False
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             module = dotted_name(alias.name)
             if _is_jose(module):
-                self.report(alias.name, module=module)
+                self._report_once(alias.name, module)
                 return
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
@@ -93,4 +107,10 @@ class UnmaintainedJwtLibrary(Rule):
             return
         module = dotted_name(node.module)
         if _is_jose(module):
-            self.report(node.module, module=module)
+            self._report_once(node.module, module)
+
+    def _report_once(self, node: cst.CSTNode, module: str) -> None:
+        """One finding per file: the fix is one change of library, not one per line."""
+        if not self._reported:
+            self._reported = True
+            self.report(node, module=module)
