@@ -101,11 +101,29 @@ def test_annotated_event_loop_parameter() -> None:
 
 def test_message_names_the_call_and_the_variable() -> None:
     dropped = findings(in_async("loop = asyncio.get_running_loop()\nloop.create_task(w())\n"))
-    assert "The task `loop.create_task(...)` returns is dropped" in dropped[0].message
+    assert "The task `loop.create_task(w())` returns is dropped" in dropped[0].message
     held = findings(in_async("job = asyncio.ensure_future(w())\n"))
-    assert "`job` holds the task `asyncio.ensure_future(...)` returns but is never read" in (
+    assert "`job` holds the task `asyncio.ensure_future(w())` returns but is never read" in (
         held[0].message
     )
+
+
+def test_a_long_call_is_named_by_its_function_never_with_elided_arguments() -> None:
+    long_call = "asyncio.create_task(send_confirmation_email(order.customer_email, order.id))\n"
+    (finding,) = findings(in_async(long_call))
+    assert "The task `asyncio.create_task` returns is dropped" in finding.message
+    assert "..." not in finding.message
+
+
+def test_ensure_future_of_a_held_task_with_a_callback_is_not_dropped() -> None:
+    # ensure_future returns the task it is given: the name `task` still holds it.
+    source = (
+        "task = loop.create_task(work())\n"
+        "refs.add(task)\n"
+        "asyncio.ensure_future(task).add_done_callback(lambda _: refs.remove(task))\n"
+        "asyncio.ensure_future(work()).add_done_callback(print)\n"
+    )
+    assert [line for line, _ in spots(in_async(source))] == [8]
 
 
 def test_unread_assignments_are_matched_to_their_statements_in_order() -> None:

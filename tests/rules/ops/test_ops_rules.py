@@ -160,7 +160,7 @@ def test_script_modules_from_pyproject_through_the_cli(
     (tmp_path / "pyproject.toml").write_text(
         '[tool.fastapi-lint]\nscript-modules = ["ops/**"]\n', encoding="utf-8"
     )
-    for folder in ("ops", "app", "tests"):
+    for folder in ("ops", "app", "alembic", "tests"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "job.py").write_text("print('x')\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path / "app")  # globs stay relative to the root, not the cwd
@@ -170,8 +170,10 @@ def test_script_modules_from_pyproject_through_the_cli(
         catch_exceptions=False,
     )
     flagged = sorted(line.split(":")[0] for line in result.stdout.splitlines() if "FAPI901" in line)
-    # Paths are shown relative to the working directory, or absolute outside it.
-    assert flagged == [str(tmp_path / "tests" / "job.py"), "job.py"]  # the default was replaced
+    # Paths are shown relative to the working directory, or absolute outside it. The
+    # default globs were replaced (``**/alembic/**`` is one), and ``tests/job.py`` is a
+    # test file by its role, which FAPI901 does not review whatever the globs say.
+    assert flagged == [str(tmp_path / "alembic" / "job.py"), "job.py"]
 
 
 # -- FAPI902 environ-outside-settings ---------------------------------------------
@@ -795,7 +797,10 @@ def test_good_module_names(path: str) -> None:
         ("app/Users.py", "rename it `users.py`"),
         ("app/1_setup.py", "`1_setup` starts with a digit and cannot be imported"),
         ("app/class.py", "`class` is the Python keyword `class`"),
-        ("app/versions/1ABC.py", "is not snake_case"),
+        ("app/versions/1ABC.py", "starts with a digit and cannot be imported; rename it to start"),
+        ("alembic/versions/2024_05_14-bf56_add_.py", "rename it to start with a letter"),
+        ("app/Ünits.py", "rename it with lowercase letters, digits and underscores"),
+        ("app/Class.py", "rename it with lowercase letters, digits and underscores"),
         ("C:\\project\\App.py", "rename it `app.py`"),
     ],
 )
@@ -803,6 +808,42 @@ def test_bad_module_names(path: str, problem: str) -> None:
     result = lint_source("import os\n", path, (ModuleNameNotSnakeCase,))
     assert [(d.line, d.column) for d in result.diagnostics] == [(1, 1)]
     assert problem in result.diagnostics[0].message
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["alembic/versions/2024_05_14_0114-bf561125112f_add_workflow_.py", "app/2fa-Setup.py"],
+)
+def test_a_suggested_name_never_starts_with_a_digit(path: str) -> None:
+    (message,) = messages(ModuleNameNotSnakeCase, "x = 1\n", path)
+    assert "`" + "2" not in message.partition(" rename ")[2]
+
+
+def _folder(tmp_path: Path, names: list[str]) -> Path:
+    for name in names:
+        (tmp_path / name).write_text("x = 1\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_a_folder_of_pascal_case_modules_is_a_convention(tmp_path: Path) -> None:
+    names = ["SpanSort.py", "TimeRange.py", "DatasetInput.py", "Granularity.py", "node.py"]
+    folder = _folder(tmp_path, [*names, "__init__.py"])
+    for name in names[:4]:
+        assert spots(ModuleNameNotSnakeCase, "x = 1\n", str(folder / name)) == []
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["Collection.py", "client.py", "types.py", "utils.py"],  # the one odd file
+        ["Collection.py", "Segment.py", "client.py"],  # fewer than three alike
+        ["Collection.py", "Segment.py", "Record.py", "a.py", "b.py", "c.py", "d.py"],
+        ["Collection.py", "userService.py", "orderService.py", "itemService.py"],
+    ],
+)
+def test_an_odd_module_among_snake_case_ones_is_flagged(tmp_path: Path, names: list[str]) -> None:
+    folder = _folder(tmp_path, names)
+    assert spots(ModuleNameNotSnakeCase, "x = 1\n", str(folder / "Collection.py")) == [(1, 1)]
 
 
 def test_module_name_reported_on_empty_and_comment_only_files() -> None:

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.names import BoundValue
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.ops._task_bindings import (
@@ -37,6 +38,23 @@ _ADVICE = (
     "before it finishes; keep it (e.g. in a set, with `add_done_callback(tasks.discard)`) "
     "or use a `TaskGroup`"
 )
+
+
+# Longer calls are named by their function alone, so the message stays one line.
+_SHOWN_CALL_LENGTH = 60
+
+
+def _wraps_existing(call: cst.Call) -> bool:
+    """``asyncio.ensure_future(task)``: given a task or future it returns that same object,
+    which the name already holds; a new task comes only from a coroutine call."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+    args = call.args
+    return (
+        name == "ensure_future"
+        and len(args) >= 1
+        and isinstance(args[0].value, cst.Name | cst.Attribute)
+    )
 
 
 def _candidate_value(node: cst.Assign | cst.AnnAssign) -> cst.Call | None:
@@ -107,8 +125,10 @@ class DanglingTask(Rule):
     Every finding of ruff's RUF006 (`asyncio-dangling-task`) is also one of this rule,
     including its unread assignments, decided as ruff does (a scope's assignments of a
     name are reported when its last assignment is unread, even at module or class level).
-    Beyond RUF006: chained `asyncio.get_running_loop().create_task(...)`, loops annotated
-    `asyncio.AbstractEventLoop`, and `create_task(...).add_done_callback(...)` statements.
+    Beyond RUF006: chained `asyncio.get_running_loop().create_task(coro())`, loops
+    annotated `asyncio.AbstractEventLoop`, and `create_task(coro()).add_done_callback(cb)`
+    statements; `asyncio.ensure_future(task).add_done_callback(cb)` on a name is not
+    flagged, since `ensure_future` returns the task or future the name already holds.
     `loop.create_task` is recognised only when `loop` is a name bound to
     `asyncio.get_event_loop()`/`get_running_loop()`/`new_event_loop()` or annotated as an
     event loop; `self.loop.create_task(...)` is not. `TaskGroup.create_task` is never
@@ -118,8 +138,9 @@ class DanglingTask(Rule):
     code = "FAPI908"
     name = "dangling-task"
     family = "ops"
+    roles = frozenset({Role.APP, Role.SCRIPT, Role.TEST})
     severity = "warning"
-    message = "The task `{call}(...)` returns is dropped: " + _ADVICE
+    message = "The task `{call}` returns is dropped: " + _ADVICE
     VALID: ClassVar[tuple[Valid, ...]] = (
         Valid(
             "import asyncio\n\n"
@@ -150,7 +171,7 @@ class DanglingTask(Rule):
             "    asyncio.create_task(send(user_id))\n",
             line=5,
             column=5,
-            message_contains="The task `asyncio.create_task(...)` returns is dropped",
+            message_contains="The task `asyncio.create_task(send(user_id))` returns is dropped",
         ),
         Invalid(
             "import asyncio\n\n\n"
@@ -159,7 +180,7 @@ class DanglingTask(Rule):
             "    loop.create_task(send(user_id))\n",
             line=6,
             column=5,
-            message_contains="`loop.create_task(...)`",
+            message_contains="`loop.create_task(send(user_id))`",
         ),
         Invalid(
             "import asyncio\n\n\n"
@@ -167,7 +188,7 @@ class DanglingTask(Rule):
             "    task = asyncio.ensure_future(send(user_id))\n",
             line=5,
             column=12,
-            message_contains="`task` holds the task `asyncio.ensure_future(...)` returns",
+            message_contains="`task` holds the task `asyncio.ensure_future(send(user_id))` returns",
         ),
     )
 
@@ -181,16 +202,23 @@ class DanglingTask(Rule):
         if not isinstance(call, cst.Call):
             return
         func = call.func
-        # ``create_task(...).add_done_callback(...)``: the callback holds no reference.
+        # ``create_task(coro()).add_done_callback(...)``: the callback holds no reference.
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value == "add_done_callback"
             and isinstance(func.value, cst.Call)
         ):
             call = func.value
+            if _wraps_existing(call):
+                return
         described = self._task_call(call)
         if described is not None:
-            self.report(call, call=described)
+            self.report(call, call=self._shown(call, described))
+
+    def _shown(self, call: cst.Call, described: str) -> str:
+        """The call as written when it fits on one short line, else the function called."""
+        code = " ".join(self.context.module.code_for_node(call).split())
+        return code if len(code) <= _SHOWN_CALL_LENGTH else described
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._check_assignment(node)
@@ -209,7 +237,10 @@ class DanglingTask(Rule):
         if described is not None:
             target = node.targets[0].target if isinstance(node, cst.Assign) else node.target
             assert isinstance(target, cst.Name)
-            held = f"`{target.value}` holds the task `{described}(...)` returns but is never read"
+            held = (
+                f"`{target.value}` holds the task `{self._shown(call, described)}` returns "
+                "but is never read"
+            )
             self.report(call, f"{held}: {_ADVICE}")
 
     def _unread_at(self, index: int) -> bool:
