@@ -1,10 +1,8 @@
--- Drives Neovim's built-in LSP client (0.7+) against `fastapi-lint server`, as a user would:
--- open a file, wait for the findings, apply the quick fix of FAPI101, then type a new
--- blocking call and wait for the findings to follow. Every step is written to the JSON
--- file named by FASTAPI_LINT_NVIM_OUT, which the test reads; any error is written there too.
---
--- Environment: FASTAPI_LINT_SERVER (the server command, a JSON list), FASTAPI_LINT_FILE
--- (the file to open), FASTAPI_LINT_NVIM_OUT (where to write the result).
+-- Drives Neovim's built-in LSP client (0.7+), set up by the README's `init.lua` snippet, as a
+-- user would: open a file (the snippet starts `fastapi-lint server`), wait for the findings,
+-- apply the quick fix of FAPI101, then type a new blocking call and wait for the findings to
+-- follow. Every step is written to the JSON file named by FASTAPI_LINT_NVIM_OUT, which the
+-- test reads; an error is written there too. FASTAPI_LINT_FILE is the file to open.
 
 local out = { steps = {} }
 local TIMEOUT = 30000
@@ -96,17 +94,14 @@ local function quick_fix(buf, client, code)
 end
 
 local function session()
-  local command = vim.fn.json_decode(os.getenv("FASTAPI_LINT_SERVER"))
   local path = os.getenv("FASTAPI_LINT_FILE")
   vim.cmd("edit " .. vim.fn.fnameescape(path))
   local buf = vim.api.nvim_get_current_buf()
-  local client_id = vim.lsp.start_client({
-    name = "fastapi-lint",
-    cmd = command,
-    root_dir = vim.fn.fnamemodify(path, ":h"),
-  })
-  vim.lsp.buf_attach_client(buf, client_id)
-  local client = vim.lsp.get_client_by_id(client_id)
+  out.filetype = vim.bo[buf].filetype
+  local attached = vim.wait(TIMEOUT, function() return next(vim.lsp.buf_get_clients(buf)) ~= nil end, 50)
+  if not attached then error("no language server attached to the buffer") end
+  local client_id, client = next(vim.lsp.buf_get_clients(buf))
+  out.client = client.name
   out.nvim = vim.version()
   expect(buf, "opened", "FAPI101@5,FAPI202@8")
 
