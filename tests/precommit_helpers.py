@@ -71,7 +71,9 @@ def run_pre_commit(
     (user_repo / "app.py").write_text(code)
     git(user_repo, "init", "-q")
     git(user_repo, "add", "-A")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(hook.home), "NO_COLOR": "1"}
+    # fastapi-lint on PATH, as a user who installed it has it: `language: system` hooks run it.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = {**os.environ, "PATH": path, "PRE_COMMIT_HOME": str(hook.home), "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "run", "--all-files"],
         cwd=user_repo,

@@ -76,7 +76,9 @@ def _hook_commands(config: object) -> Iterator[list[str]]:
     assert isinstance(config, dict)
     for repo in config["repos"]:
         for hook in repo["hooks"]:
-            yield ["fastapi-lint", "check", *hook.get("args", [])]
+            # A local hook says what it runs; a remote one runs .pre-commit-hooks.yaml's entry.
+            entry = shlex.split(hook.get("entry", "fastapi-lint check"))
+            yield [*entry, *hook.get("args", [])]
 
 
 def _commands(block: Block) -> list[list[str]]:
@@ -308,12 +310,25 @@ def _record_baseline(block: Block, repo: Path, code: str) -> None:
 
 
 def _pointed_at(block: Block, hook: HookRepo) -> str:
-    """The block's configuration, installing the hook from this working tree instead."""
+    """The block's configuration: as pasted when its hook is local (it runs the fastapi-lint
+    on PATH, this project's), else installing the hook from this working tree."""
     config = yaml.safe_load(block.text)
     for repo in config["repos"]:
+        if repo["repo"] == "local":
+            continue
         assert repo["repo"].endswith("/fastapi-lint"), repo
         repo.update(repo=hook.source.as_posix(), rev=hook.rev)
     return yaml.safe_dump(config, sort_keys=False)
+
+
+def test_the_pre_commit_configurations_work_as_pasted() -> None:
+    """No placeholder to fill in and no release to wait for: the hook is the local one."""
+    for block in PRE_COMMIT_BLOCKS:
+        repos = yaml.safe_load(block.text)["repos"]
+        assert [repo["repo"] for repo in repos] == ["local"], block.text
+        (hook,) = repos[0]["hooks"]
+        assert hook["language"] == "system" and hook["types"] == ["python"]
+        assert shlex.split(hook["entry"]) == ["fastapi-lint", "check", "--force-exclude"]
 
 
 @pytest.mark.parametrize("block", PRE_COMMIT_BLOCKS, ids=lambda block: block.section)
@@ -337,3 +352,11 @@ def test_pre_commit_configuration_runs_through_pre_commit(
         _record_baseline(block, legacy, BLOCKING)
         hidden = run_pre_commit(hook_repo, legacy, config, BLOCKING)
         assert hidden.returncode == 0, hidden.stdout + hidden.stderr
+
+
+def test_the_readme_pre_commit_snippet_is_the_one_tested_here() -> None:
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## pre-commit\n") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert block is not None
+    assert yaml.safe_load(block.group(1)) == yaml.safe_load(PRE_COMMIT_BLOCKS[0].text)
