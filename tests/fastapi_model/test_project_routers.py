@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import libcst as cst
@@ -226,3 +227,64 @@ def test_a_source_root_names_the_same_modules_for_the_scan_and_the_model(tmp_pat
     assert model.module_name == "app.api.items"
     assert model.package == "app.api"
     assert len(routes(model)) == 2
+
+
+ROUTE_OBJECTS = """
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from starlette.routing import Route
+
+class TimedRoute(APIRoute):
+    pass
+
+def list_items() -> list:
+    return []
+
+def create_item(item: dict) -> dict:
+    return item
+
+def health() -> str:
+    return "ok"
+
+def legacy(request):
+    ...
+
+routes = [APIRoute("/items", list_items), TimedRoute("/items", create_item, methods=["POST"])]
+routes += [APIRoute(path="/health", endpoint=health)]
+app = FastAPI(routes=routes)
+internal = APIRouter(routes=[Route("/legacy", legacy)])
+"""
+
+
+def test_route_objects_in_a_routes_list_are_routes_of_the_router_given_the_list() -> None:
+    module = cst.parse_module(ROUTE_OBJECTS)
+    model = ModuleModel.build(module, "app.py")
+    found = [
+        (func.name.value, route.router, route.path, route.http_methods)
+        for func, route in model.routes()
+    ]
+    assert found == [
+        ("list_items", "app", "/items", ("GET",)),
+        ("create_item", "app", "/items", ("POST",)),
+        ("health", "app", "/health", ("GET",)),
+    ]  # Starlette's own ``Route`` is not a FastAPI route
+    assert model.unbound_routes() == []
+
+
+def test_route_objects_whose_endpoint_another_module_defines_are_unbound() -> None:
+    source = """
+        from fastapi import FastAPI
+        from fastapi.routing import APIRoute
+
+        def create_app(endpoints) -> FastAPI:
+            return FastAPI(routes=[APIRoute("/live", endpoints.live)])
+
+        app = FastAPI()
+        app.add_api_route("/ready", handlers.ready, methods=["GET"])
+    """
+    module = cst.parse_module(textwrap.dedent(source))
+    model = ModuleModel.build(module, "app.py")
+    assert list(model.routes()) == []
+    assert [(handler, route.path) for handler, route in model.unbound_routes()] == [
+        ("handlers.ready", "/ready")
+    ]  # a routes= list only counts where it is assigned

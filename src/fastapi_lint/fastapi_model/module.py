@@ -90,6 +90,7 @@ class ModuleModel(RouteModel):
             self._record_nested_import(node)
         if isinstance(node, cst.Assign | cst.AnnAssign):
             self._record_router(node, where)
+        self._record_route_objects(node)
         if isinstance(node, cst.FunctionDef):
             self._functions.append(node)
             self._dependency_roots.extend(_header_nodes(node))

@@ -23,10 +23,12 @@ ROUTER_CLASSES = frozenset(
     }
 )
 APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
+ROUTE_CLASSES = frozenset({"fastapi.routing.APIRoute"})
 # What calling a project builder gives: an app, a router, or (a class factory) a class.
 _MAKES_APP = frozenset({Builder.APP_CLASS, Builder.APP_FACTORY})
 _MAKES_ROUTER = frozenset({Builder.ROUTER_CLASS, Builder.ROUTER_FACTORY}) | _MAKES_APP
 _ROUTER_TYPES = frozenset({Builder.ROUTER_CLASS, Builder.APP_CLASS})
+_FACTORIES = frozenset({Builder.ROUTER_FACTORY, Builder.APP_FACTORY})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class RouterModel(DependencyModel):
         super().__init__(path, project)
         self._routers: set[str] = set()
         self._router_classes: set[str] = set()
+        self._route_classes: set[str] = set()
         self._kinds = project.routers if project is not None else RouterKinds()
         self._module_definitions: set[str] = set()
 
@@ -76,6 +79,16 @@ class RouterModel(DependencyModel):
         if self.qualified_name(expr) in ROUTER_CLASSES:
             return True
         return dotted_name(expr) in self._router_classes or self._builder(expr) in _ROUTER_TYPES
+
+    def made_by_factory(self, func: cst.BaseExpression) -> bool:
+        """Calling ``func`` runs a project function that returns the router or app."""
+        return self._builder(func) in _FACTORIES
+
+    def is_route_class(self, func: cst.BaseExpression) -> bool:
+        """``APIRoute``, or a subclass of it in this module or the project."""
+        if self.qualified_name(func) in ROUTE_CLASSES or dotted_name(func) in self._route_classes:
+            return True
+        return self._builder(func) is Builder.ROUTE_CLASS
 
     def router_kind(self, func: cst.BaseExpression) -> str | None:
         """``"app"`` when calling ``func`` makes a FastAPI app, ``"router"`` for a router."""
@@ -136,6 +149,8 @@ class RouterModel(DependencyModel):
         """``class VersionedRouter(APIRouter)``: its instances are routers too."""
         if any(self._is_router_class(base.value) for base in node.bases):
             self._router_classes.add(node.name.value)
+        elif any(self.is_route_class(base.value) for base in node.bases):
+            self._route_classes.add(node.name.value)
 
     @property
     def routers(self) -> frozenset[str]:

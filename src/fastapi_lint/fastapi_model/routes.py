@@ -43,6 +43,9 @@ ROUTE_DECORATORS = frozenset(_HTTP_DECORATORS) | {
 REGISTRATIONS = frozenset(
     {"add_api_route", "add_route", "add_api_websocket_route", "add_websocket_route"}
 )
+# ``APIRoute("/items", list_items, methods=["GET"])`` in ``routes=[...]``: its registrar.
+ROUTE_OBJECT = "APIRoute"
+_MULTI_METHOD = _MULTI_METHOD | {ROUTE_OBJECT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +76,13 @@ class RouteModel(RouterModel):
         super().__init__(path, project)
         self._functions: list[cst.FunctionDef] = []
         self._registrations: list[cst.Call] = []
+        # ``APIRoute(...)`` objects, the list each is in, and the router given each list.
+        self._route_objects: list[tuple[cst.Call, str]] = []
+        self._route_list_owners: dict[str, str] = {}
         self._routes: dict[int, tuple[RouteInfo, ...]] = {}
         self._registered: dict[str, list[RouteInfo]] = {}
+        # Every registration with its endpoint as written (``endpoints.read``).
+        self._endpoints: list[tuple[str, RouteInfo]] = []
 
     def _find_routes(self) -> None:
         for func in self._functions:
@@ -84,6 +92,8 @@ class RouteModel(RouterModel):
                 self._routes[id(func)] = found
         for call in self._registrations:
             self._record_registration(call)
+        for call, owner in self._route_objects:
+            self._record_route_object(call, self._route_list_owners.get(owner, owner))
 
     def _decorator_route(self, decorator: cst.Decorator) -> RouteInfo | None:
         call = decorator.decorator
@@ -126,7 +136,67 @@ class RouteModel(RouterModel):
         endpoint = keyword_arg(call, "endpoint") or (args[1] if len(args) > 1 else None)
         name = dotted_name(endpoint)
         if route is not None and name is not None:
-            self._registered.setdefault(name.rpartition(".")[2], []).append(route)
+            self._register(name, route)
+
+    def _register(self, endpoint: str, route: RouteInfo) -> None:
+        self._registered.setdefault(endpoint.rpartition(".")[2], []).append(route)
+        self._endpoints.append((endpoint, route))
+
+    def _record_route_objects(self, node: cst.CSTNode) -> None:
+        """``routes = [APIRoute(...), ...]`` (or ``+=``), and the router given the list:
+        ``app = FastAPI(routes=routes)``, ``APIRouter(routes=[APIRoute(...)])``."""
+        if not isinstance(node, cst.Assign | cst.AnnAssign | cst.AugAssign):
+            return
+        value = node.value
+        targets = (
+            [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        )
+        names = [name for name in map(dotted_name, targets) if name is not None]
+        if not names or value is None:
+            return
+        if isinstance(value, cst.Call) and self._is_router_constructor(value.func):
+            given = keyword_arg(value, "routes")
+            listed = dotted_name(given)
+            if listed is not None:
+                self._route_list_owners[listed] = names[0]
+            else:
+                self._route_objects += ((c, names[0]) for c in self._route_calls(given))
+            return
+        self._route_objects += ((call, names[0]) for call in self._route_calls(value))
+
+    def _route_calls(self, expr: cst.BaseExpression | None) -> list[cst.Call]:
+        """The ``APIRoute(...)`` calls a list literal (or a sum of them) holds."""
+        stack = [expr]
+        found: list[cst.Call] = []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+                stack += [node.right, node.left]
+            elif isinstance(node, cst.List | cst.Tuple):
+                stack += [element.value for element in reversed(node.elements)]
+            elif isinstance(node, cst.Call) and self.is_route_class(node.func):
+                found.append(node)
+        return found
+
+    def _record_route_object(self, call: cst.Call, router: str) -> None:
+        """``APIRoute("/items", list_items)`` makes ``list_items`` a route of ``router``."""
+        args = positional_args(call)
+        path_keyword = keyword_arg(call, "path")
+        path = string_value(path_keyword if path_keyword is not None else next(iter(args), None))
+        endpoint = keyword_arg(call, "endpoint") or (args[1] if len(args) > 1 else None)
+        name = dotted_name(endpoint)
+        if name is None:
+            return
+        keywords = tuple((a.keyword.value, a.value) for a in call.args if a.keyword is not None)
+        methods = _http_methods(ROUTE_OBJECT, call)
+        route = RouteInfo(router, ROUTE_OBJECT, methods, path, call, None, keywords)
+        self._register(name, route)
+
+    def unbound_routes(self) -> list[tuple[str, RouteInfo]]:
+        """Registrations of an endpoint no def of this module is named after, as written:
+        ``APIRoute("/v2/health", endpoints.live)`` with ``Endpoints`` in another module."""
+        defined = {func.name.value for func in self._functions}
+        return [(e, route) for e, route in self._endpoints if e.rpartition(".")[2] not in defined]
 
     def routes_for(self, func: cst.FunctionDef) -> tuple[RouteInfo, ...]:
         """Every route ``func`` is registered as, decorators first."""
