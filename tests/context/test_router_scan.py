@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi_lint.context.router_scan import scan_router_kinds
+import pytest
+
+from fastapi_lint.context.router_scan import layout_key, scan_router_kinds
 from fastapi_lint.context.routers import Builder, RouterKinds
 from project_helpers import write_tree
 
@@ -271,3 +273,24 @@ def test_the_fingerprint_covers_every_kind() -> None:
         RouterKinds(route_classes=names),
     ]
     assert len({record.fingerprint() for record in records}) == len(records)
+
+
+def test_the_record_round_trips_through_json_and_rejects_anything_else() -> None:
+    kinds = RouterKinds(
+        router_classes=frozenset({"a.R"}), app_factories=frozenset({"a.make", "b.make"})
+    )
+    assert RouterKinds.from_json(kinds.as_json()) == kinds
+    for bad in ([], {"router class": "a.R"}, {"no such kind": []}, {"app class": [1]}):
+        with pytest.raises(ValueError):
+            RouterKinds.from_json(bad)
+
+
+def test_the_layout_key_changes_with_a_file_and_not_without(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": "x = 1\n", "b.py": "y = 2\n"})
+    files = sorted(tmp_path.rglob("*.py"))
+    key = layout_key(files, tmp_path)
+    assert layout_key(list(reversed(files)), tmp_path) == key
+    (tmp_path / "b.py").write_text("y = 22\n")
+    assert layout_key(files, tmp_path) != key
+    assert layout_key(files, tmp_path, [tmp_path / "src"]) != layout_key(files, tmp_path)
+    assert layout_key([*files, tmp_path / "gone.py"], tmp_path) != layout_key(files, tmp_path)

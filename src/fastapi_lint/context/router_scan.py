@@ -20,11 +20,14 @@ is a router class. Apps (``FastAPI``) and routes (``APIRoute``) likewise.
 from __future__ import annotations
 
 import ast
+import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fastapi_lint import __version__
 from fastapi_lint.context._scan_facts import (
     ClassFact,
     FunctionFact,
@@ -437,3 +440,17 @@ def scan_router_kinds(
     for qualified, kind in found.items():
         grouped.setdefault(kind, set()).add(qualified)
     return RouterKinds.of(grouped)
+
+
+def layout_key(files: Sequence[Path], root: Path, source_roots: Sequence[Path] = ()) -> str:
+    """A key for caching ``scan_router_kinds``: the files' paths, sizes and modification
+    times (a stat each, no read), the roots, the version. Equal keys, equal scans."""
+    digest = hashlib.sha256(f"{__version__}|{root}|{sorted(map(str, source_roots))}".encode())
+    for file in sorted(files):
+        try:
+            found = os.stat(file)
+            state = f"{found.st_size}|{found.st_mtime_ns}"
+        except OSError:
+            state = "missing"
+        digest.update(f"\0{file}|{state}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()

@@ -79,6 +79,22 @@ class RouterKinds:
                 return kind
         return None
 
+    def as_json(self) -> dict[str, list[str]]:
+        """The names by kind, for a cache: ``{"router class": [...], ...}``."""
+        return {kind.value: sorted(names) for kind, names in self.groups().items() if names}
+
+    @classmethod
+    def from_json(cls, raw: object) -> RouterKinds:
+        """The record ``as_json`` wrote; raises ValueError on anything else."""
+        if not isinstance(raw, dict):
+            raise ValueError("router kinds must be an object")
+        found: dict[Builder, set[str]] = {}
+        for kind, names in raw.items():
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ValueError(f"router kinds: {kind!r} must be a list of names")
+            found[Builder(kind)] = set(names)
+        return cls.of(found)
+
     @classmethod
     def of(cls, found: dict[Builder, set[str]]) -> RouterKinds:
         """The record of names found, grouped by what they build."""
