@@ -365,19 +365,30 @@ class Project:
         summary = self._class(cls)
         if summary is None:
             return None
-        constant = dict(summary.constants).get(name)
-        if constant is not None:
-            return ConstantRef(constant)
-        kind = dict(summary.attributes).get(name)
-        if kind is not None:
-            typed = self.resolve(cls.module, kind)
-            return InstanceRef(typed) if isinstance(typed, ClassRef) else None
+        own = self._own_member(cls, summary, name)
+        if own is not None:
+            return own
         for base in self.bases(cls):
             if base not in seen:
                 found = self._member(base, name, seen)
                 if found is not None:
                     return found
         return None
+
+    def _own_member(self, cls: ClassRef, summary: ClassSummary, name: str) -> Symbol | None:
+        """A router the class holds (``self.router = APIRouter()`` makes ``Class.router``),
+        a string constant, or the instance a typed attribute holds."""
+        held = f"{cls.name}.{name}"
+        if isinstance(self._table(cls.module).get(held), RouterSummary):
+            return RouterRef(cls.module, "", held)
+        constant = dict(summary.constants).get(name)
+        if constant is not None:
+            return ConstantRef(constant)
+        kind = dict(summary.attributes).get(name)
+        if kind is None:
+            return None
+        typed = self.resolve(cls.module, kind)
+        return InstanceRef(typed) if isinstance(typed, ClassRef) else None
 
     def _class(self, cls: ClassRef) -> ClassSummary | None:
         module = self.modules.get(cls.module)

@@ -124,26 +124,94 @@ def _branches(path: str, summary: IncludeSummary | RouteSummary) -> frozenset[tu
     return frozenset((path, branch.line, branch.index) for branch in summary.branches)
 
 
+@dataclass(frozen=True, slots=True)
+class _Handler:
+    name: str
+    path: str
+    line: int
+    is_async: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _FactoryCall:
+    """``app = create_app(router=users)``: where the call is, and the app the factory makes."""
+
+    module: Module
+    summary: RouterSummary
+    made: RouterRef
+
+
 class RouteTable:
+    """The routers of a project and what each includes.
+
+    A router a project factory makes (``app = create_app()``) is the router made inside
+    the factory, when it makes exactly one of its kind: the routes registered on either
+    name are the one app's, and a router the factory includes from a parameter
+    (``app.include_router(router)``) is the one each call passes.
+    """
+
     def __init__(self, project: Project) -> None:
         self.project = project
         self._nodes: dict[RouterRef, _Node] = {}
+        self._aliases: dict[RouterRef, RouterRef] = {}
+        self._received: dict[tuple[str, str], list[tuple[Module, IncludeSummary]]] = {}
         for module in project.modules.values():
             for router in module.summary.routers:
                 key = RouterRef(module.name, router.scope, router.name)
                 prefix = self._prefix(module, router.prefix, router.scope)
                 known = dataclasses.replace(router, prefix=prefix)
                 self._nodes.setdefault(key, _Node(key, module, known))
+        calls = self._factory_calls()
         for module in project.modules.values():
             self._attach(module)
+        for call in calls:
+            self._bind_received(call)
+
+    def _factory_calls(self) -> list[_FactoryCall]:
+        """Routers made by a project factory, each made one with the router made inside."""
+        calls: list[_FactoryCall] = []
+        for key, node in list(self._nodes.items()):
+            made = self._made_by(node) if node.summary.factory else None
+            if made is not None and made != key:
+                self._aliases[key] = made
+                calls.append(_FactoryCall(node.module, node.summary, made))
+        for key in self._aliases:
+            del self._nodes[key]
+        return calls
+
+    def _made_by(self, node: _Node) -> RouterRef | None:
+        router = node.summary
+        found = self._resolve(node.module, router.factory, router.scope)
+        if not isinstance(found, FunctionRef):
+            return None
+        made = [
+            key
+            for key, other in self._nodes.items()
+            if (key.module, key.scope) == (found.module, found.name)
+            and other.summary.is_app == router.is_app
+            and not other.summary.factory  # made by yet another factory: not its own
+        ]
+        return made[0] if len(made) == 1 else None
+
+    def _known(self, found: Symbol | None) -> RouterRef | None:
+        """The node a resolved name is, through the factories that made it."""
+        if not isinstance(found, RouterRef):
+            return None
+        seen = {found}
+        while found in self._aliases:
+            found = self._aliases[found]
+            if found in seen:
+                return None
+            seen.add(found)
+        return found if found in self._nodes else None
 
     def _resolve(self, module: Module, written: str, scope: str) -> Symbol | None:
         function = self.project.function(FunctionRef(module.name, scope)) if scope else None
         return self.project.resolve(module.name, written, function)
 
     def _router(self, module: Module, written: str, scope: str, line: int) -> RouterRef:
-        found = self._resolve(module, written, scope)
-        if isinstance(found, RouterRef) and found in self._nodes:
+        found = self._known(self._resolve(module, written, scope))
+        if found is not None:
             return found
         key = RouterRef(module.name, _UNSEEN + scope, written)
         if key not in self._nodes:
@@ -164,18 +232,36 @@ class RouteTable:
             key = self._router(module, route.router, route.scope, route.line)
             self._nodes[key].items.append(_Item((module.path, route.line), module, route=route))
         for include in module.summary.includes:
-            child = self._child(module, include)
-            if child is None:
+            if include.parameter > -2:  # wired in by each call of the factory
+                self._received.setdefault((module.name, include.scope), []).append(
+                    (module, include)
+                )
                 continue
-            parent = self._nodes[self._router(module, include.parent, include.scope, include.line)]
-            if parent.key.scope.startswith(_UNSEEN):  # an app made where we cannot see
-                old = parent.summary
-                parent.summary = RouterSummary(old.name, old.scope, old.line, True, "")
-            where = (module.path, include.line)
-            prefix = self._prefix(module, include.prefix, include.scope)
-            wired = dataclasses.replace(include, prefix=prefix)
-            parent.items.append(_Item(where, module, include=_Include(wired, module, child)))
-            self._nodes[child].included = True
+            child = self._child(module, include)
+            if child is not None:
+                self._wire(module, include, child)
+
+    def _wire(self, module: Module, include: IncludeSummary, child: RouterRef) -> None:
+        parent = self._nodes[self._router(module, include.parent, include.scope, include.line)]
+        if parent.key.scope.startswith(_UNSEEN):  # an app made where we cannot see
+            old = parent.summary
+            parent.summary = RouterSummary(old.name, old.scope, old.line, True, "")
+        where = (module.path, include.line)
+        prefix = self._prefix(module, include.prefix, include.scope)
+        wired = dataclasses.replace(include, prefix=prefix)
+        parent.items.append(_Item(where, module, include=_Include(wired, module, child)))
+        self._nodes[child].included = True
+
+    def _bind_received(self, call: _FactoryCall) -> None:
+        """``create_app(router=users)``: the factory's ``include_router(router)`` is users."""
+        arguments = dict(call.summary.arguments)
+        for module, include in self._received.get((call.made.module, call.made.scope), []):
+            written = arguments.get(include.child) or arguments.get(str(include.parameter))
+            if written is None:
+                continue
+            child = self._known(self._resolve(call.module, written, call.summary.scope))
+            if child is not None:
+                self._wire(module, include, child)
 
     def _child(self, module: Module, include: IncludeSummary) -> RouterRef | None:
         """The router an include wires in; a factory's when it makes exactly one."""
@@ -186,7 +272,7 @@ class RouteTable:
                 key for key in self._nodes if (key.module, key.scope) == (found.module, found.name)
             ]
             found = made[0] if len(made) == 1 else None
-        return found if isinstance(found, RouterRef) and found in self._nodes else None
+        return self._known(found)
 
     def entries(self) -> list[RouteEntry]:
         """Every route under every root: apps first, then routers never included."""
@@ -225,19 +311,31 @@ class RouteTable:
         inherited: tuple[str, ...],
         root: RootInfo,
     ) -> RouteEntry:
+        handler = self._handler(route, module)
         return RouteEntry(
             methods=route.methods,
             path=prefix + (route.path if route.path is not None else UNKNOWN_PATH),
-            handler=route.handler,
-            file=module.path,
-            line=route.handler_line,
-            is_async=route.is_async,
+            handler=handler.name if handler else route.handler,
+            file=handler.path if handler else module.path,
+            line=handler.line if handler else route.handler_line,
+            is_async=handler.is_async if handler else route.is_async,
             response_model=route.response_model,
             return_annotation=route.return_annotation,
             dependencies=self._dependencies(module, inherited + route.dependencies),
             root=root,
             route=route,
         )
+
+    def _handler(self, route: RouteSummary, module: Module) -> _Handler | None:
+        """The def of a handler registered in another module than its own."""
+        if not route.handler_ref:
+            return None
+        found = self._resolve(module, route.handler_ref, route.scope)
+        function = self.project.function(found) if isinstance(found, FunctionRef) else None
+        if function is None or not isinstance(found, FunctionRef):
+            return None
+        path = self.project.modules[found.module].path
+        return _Handler(found.name.rpartition(".")[2], path, function.line, function.is_async)
 
     def _dependencies(self, module: Module, written: tuple[str, ...]) -> tuple[str, ...]:
         found: list[str] = []

@@ -17,6 +17,7 @@ the readings of single nodes it needs live in ``syntax``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
@@ -81,6 +82,18 @@ class _Class:
     constants: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class _Wiring:
+    """The routers and includes found, and what includes need besides their call: the
+    module-level router lists, the loops the walk is in."""
+
+    routers: list[RouterSummary] = field(default_factory=list)
+    includes: list[IncludeSummary] = field(default_factory=list)
+    # ``ROUTERS = [users.router, items.router]`` at module level.
+    router_lists: dict[str, list[str]] = field(default_factory=dict)
+    loops: list[cst.For] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True)
 class _Position:
     line: int
@@ -88,6 +101,8 @@ class _Position:
     end_column: int
     scope: str
     branches: tuple[Branch, ...]
+    owner: _Function | None = None  # the def the registration runs in
+    class_name: str | None = None  # or the class body it runs in
 
 
 class SummaryCollector(AliasAwareRule):
@@ -107,9 +122,8 @@ class SummaryCollector(AliasAwareRule):
         self._imports: list[ImportBinding] = []
         self._values: list[ValueBinding] = []
         self._constants: dict[str, str] = {}
-        self._routers: list[RouterSummary] = []
-        self._includes: list[IncludeSummary] = []
         self._dependency_aliases: dict[str, str] = {}
+        self._wiring = _Wiring()
         self._route_calls: set[int] | None = None
         self._route_positions: dict[int, _Position] = {}
         self._wanted_lines: set[int] = set()
@@ -230,10 +244,13 @@ class SummaryCollector(AliasAwareRule):
             return
         if isinstance(value, cst.Call) and self._record_router(names, value, ""):
             return
+        listed = syntax.listed_routers(value)
         text = string_value(value)
         for name in names:
             if text is not None:
                 self._constants[name] = text
+            if listed:
+                self._wiring.router_lists[name] = listed
             self._bind_module_value(name, value)
 
     def _bind_module_value(self, name: str, value: cst.BaseExpression | None) -> None:
@@ -260,13 +277,23 @@ class SummaryCollector(AliasAwareRule):
         prefix = syntax.prefix_text(self.context.module, keyword_arg(call, "prefix"))
         dependencies = tuple(syntax.listed_dependencies(model, keyword_arg(call, "dependencies")))
         line = self.context.line
-        self._routers.extend(
-            RouterSummary(name, scope, line, kind == "app", prefix, dependencies) for name in names
+        factory, arguments = "", tuple[tuple[str, str], ...]()
+        if model.made_by_factory(call.func):
+            # ``app = create_app(router=users)``: the app the factory makes, its routers.
+            factory, arguments = dotted_name(call.func) or "", syntax.name_arguments(call)
+        self._wiring.routers.extend(
+            RouterSummary(
+                name, scope, line, kind == "app", prefix, dependencies, factory, arguments
+            )
+            for name in names
         )
         return True
 
     def _class_attribute(self, owner: _Class, node: cst.Assign | cst.AnnAssign) -> None:
         names, value = syntax.assignment(node)
+        if isinstance(value, cst.Call):
+            # ``router = APIRouter()`` in a class body: ``Server.router``, ``self.router``.
+            self._record_router([f"{owner.name}.{name}" for name in names], value, "")
         text = string_value(value)
         if text is not None:
             owner.constants.update((name, text) for name in names)
@@ -283,13 +310,28 @@ class SummaryCollector(AliasAwareRule):
 
     def _function_assignment(self, function: _Function, node: cst.Assign | cst.AnnAssign) -> None:
         names, value = syntax.assignment(node)
-        if isinstance(value, cst.Call) and self._record_router(names, value, function.name):
+        if isinstance(value, cst.Call) and self._function_router(function, names, node, value):
             return
         owner = self._class_names.get(function.class_name or "")
         if owner is None or function.self_name is None:
             return
         for attribute, kind in self._self_attributes(function, node):
             owner.attributes.setdefault(attribute, kind)
+
+    def _function_router(
+        self,
+        function: _Function,
+        names: list[str],
+        node: cst.Assign | cst.AnnAssign,
+        call: cst.Call,
+    ) -> bool:
+        """A router made in a def; ``self.app = FastAPI()`` in a method is the class's
+        ``app``, recorded at module level as ``Server.app``."""
+        targets = syntax.attribute_targets(node)
+        owned = [self._owned(function, t) for t in targets if self._owned(function, t) != t]
+        if owned and self._record_router(owned, call, ""):
+            return True
+        return self._record_router(names, call, function.name)
 
     def _self_attributes(
         self, function: _Function, node: cst.Assign | cst.AnnAssign
@@ -329,6 +371,12 @@ class SummaryCollector(AliasAwareRule):
     def leave_If(self, node: cst.If) -> None:
         self._branches.pop()
 
+    def visit_For(self, node: cst.For) -> None:
+        self._wiring.loops.append(node)
+
+    def leave_For(self, node: cst.For) -> None:
+        self._wiring.loops.pop()
+
     def _branch_path(self) -> tuple[Branch, ...]:
         return tuple(Branch(line, index) for _, line, index in self._branches)
 
@@ -339,7 +387,12 @@ class SummaryCollector(AliasAwareRule):
         index = self._running_scope(node)
         function = self._tracked(index)
         if id(node) in self._route_call_ids():
-            self._route_positions[id(node)] = self._position(node, line, function)
+            position = self._position(node, line, function)
+            if function is None and index >= 0 and id(self.context.scopes[index]) in self._classes:
+                # ``@router.get(...)`` on a method: ``router`` of the class body.
+                owner = self._classes[id(self.context.scopes[index])].name
+                position = dataclasses.replace(position, class_name=owner)
+            self._route_positions[id(node)] = position
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value in _WIRING:
             self._record_include(node, line, function)
         if function is not None:
@@ -351,14 +404,31 @@ class SummaryCollector(AliasAwareRule):
 
     def _route_call_ids(self) -> set[int]:
         if self._route_calls is None:
-            self._route_calls = {id(route.call) for _, route in self.context.model.routes()}
+            model = self.context.model
+            calls = [route.call for _, route in model.routes()]
+            calls += [route.call for _, route in model.unbound_routes()]
+            self._route_calls = {id(call) for call in calls}
         return self._route_calls
 
     def _position(self, node: cst.Call, line: int, function: _Function | None) -> _Position:
         self._wanted_lines.add(line)
         column, end_column = self._columns(line, dotted_name(node.func) or "")
         scope = function.name if function else ""
-        return _Position(line, column, end_column, scope, self._branch_path())
+        return _Position(line, column, end_column, scope, self._branch_path(), function)
+
+    def _owned(self, function: _Function | None, dotted: str) -> str:
+        """``self.router`` in a method of ``Server`` is ``Server.router``; others as written."""
+        if function is None or function.self_name is None or function.class_name is None:
+            return dotted
+        root, _, rest = dotted.partition(".")
+        return f"{function.class_name}.{rest}" if root == function.self_name and rest else dotted
+
+    def _registered_on(self, where: _Position, router: str) -> str:
+        """The router a registration is on, named as the summary names routers."""
+        owned = f"{where.class_name}.{router}"
+        if where.class_name and any(known.name == owned for known in self._wiring.routers):
+            return owned
+        return self._owned(where.owner, router)
 
     def _record_include(self, node: cst.Call, line: int, function: _Function | None) -> None:
         assert isinstance(node.func, cst.Attribute)
@@ -366,17 +436,56 @@ class SummaryCollector(AliasAwareRule):
         child, prefix_node = syntax.wired_router(node, mount=node.func.attr.value == "mount")
         if parent is None or child is None:
             return
-        if function is not None and child in self._local_types(function):
-            # ``users = make_users_router()`` then ``app.include_router(users)``.
-            child = self._local_types(function)[child] + FACTORY_MARK
         model, module = self.context.model, self.context.module
-        dependencies = syntax.listed_dependencies(model, keyword_arg(node, "dependencies"))
+        dependencies = tuple(syntax.listed_dependencies(model, keyword_arg(node, "dependencies")))
         prefix = syntax.prefix_text(module, prefix_node)
         scope = function.name if function else ""
-        wired = IncludeSummary(
-            parent, child, prefix, line, scope, tuple(dependencies), self._branch_path()
-        )
-        self._includes.append(wired)
+        for wired, parameter in self._included(child, function):
+            self._wiring.includes.append(
+                IncludeSummary(
+                    self._owned(function, parent),
+                    wired,
+                    prefix,
+                    line,
+                    scope,
+                    dependencies,
+                    self._branch_path(),
+                    parameter,
+                )
+            )
+
+    def _included(self, child: str, function: _Function | None) -> list[tuple[str, int]]:
+        """What an include wires in: the router as written, each router a loop goes over
+        (``for router in [a.router, b.router]``), or a parameter of the def it is in."""
+        looped = self._looped_routers(child, function)
+        if looped is not None:
+            return [(name, -2) for name in looped]
+        if function is None:
+            return [(child, -2)]
+        position = syntax.parameter_position(function.node, child)
+        if position is not None:
+            return [(child, position)]
+        made_here = any(r.name == child and r.scope == function.name for r in self._wiring.routers)
+        if child in self._local_types(function) and not made_here:
+            # ``users = make_users_router()`` then ``app.include_router(users)``.
+            return [(self._local_types(function)[child] + FACTORY_MARK, -2)]
+        return [(self._owned(function, child), -2)]
+
+    def _looped_routers(self, child: str, function: _Function | None) -> list[str] | None:
+        loop = next((f for f in reversed(self._wiring.loops) if syntax.loop_binds(f, child)), None)
+        if loop is None:
+            return None
+        source = syntax.collection_source(loop.iter, function.node if function else None)
+        listed = syntax.listed_routers(source)
+        if listed or not isinstance(source, cst.Name):
+            return listed
+        name = source.value
+        default = syntax.parameter_default(function.node, name) if function else None
+        if isinstance(default, cst.Name):
+            name = default.value
+        elif default is not None:
+            return syntax.listed_routers(default)
+        return self._wiring.router_lists.get(name, [])
 
     def _record_call(self, node: cst.Call, function: _Function, index: int, line: int) -> None:
         if not function.is_async:
@@ -448,9 +557,9 @@ class SummaryCollector(AliasAwareRule):
             ),
             values=tuple(self._values),
             constants=tuple(self._constants.items()),
-            routers=tuple(self._routers),
+            routers=tuple(self._wiring.routers),
             routes=self._route_summaries(),
-            includes=tuple(self._includes),
+            includes=tuple(self._wiring.includes),
             dependency_aliases=tuple(self._dependency_aliases.items()),
             lines=tuple((line, self._line_text(line)) for line in sorted(self._wanted_lines)),
             model_calls=model_calls,
@@ -479,9 +588,40 @@ class SummaryCollector(AliasAwareRule):
 
     def _route_summaries(self) -> tuple[RouteSummary, ...]:
         aliases = self._dependency_aliases
-        return tuple(
-            self._route(func, route, aliases) for func, route in self.context.model.routes()
+        model = self.context.model
+        found = [self._route(func, route, aliases) for func, route in model.routes()]
+        found += [self._unbound_route(handler, route) for handler, route in model.unbound_routes()]
+        return tuple(found)
+
+    def _unbound_route(self, handler: str, route: RouteInfo) -> RouteSummary:
+        """A registration of a handler this file does not define: the project step finds it."""
+        where = self._route_positions.get(id(route.call), _Position(0, 1, 1, "", ()))
+        owner = where.owner
+        root, _, rest = handler.partition(".")
+        local = self._local_types(owner).get(root) if owner is not None else None
+        reference = f"{local}.{rest}" if local and rest else self._owned(owner, handler)
+        model = self.context.model
+        return RouteSummary(
+            router=self._registered_on(where, route.router),
+            scope=where.scope,
+            methods=("WEBSOCKET",) if route.is_websocket else route.http_methods,
+            path=route.path,
+            handler=handler,
+            handler_line=where.line,
+            line=where.line,
+            column=where.column,
+            end_column=where.end_column,
+            is_async=False,
+            response_model=self._keyword_text(route, "response_model"),
+            dependencies=tuple(syntax.listed_dependencies(model, route.keyword("dependencies"))),
+            branches=where.branches,
+            handler_ref=reference,
+            status_code=self._status_code(route),
         )
+
+    def _keyword_text(self, route: RouteInfo, name: str) -> str | None:
+        value = route.keyword(name)
+        return None if value is None else syntax.one_line(self.context.module, value)
 
     def _route(
         self, func: cst.FunctionDef, route: RouteInfo, aliases: dict[str, str]
@@ -491,7 +631,7 @@ class SummaryCollector(AliasAwareRule):
         where = self._route_positions.get(id(route.call), unseen)
         response, returns = self._response(func, route)
         return RouteSummary(
-            router=route.router,
+            router=self._registered_on(where, route.router),
             scope=where.scope,
             methods=("WEBSOCKET",) if route.is_websocket else route.http_methods,
             path=route.path,

@@ -103,7 +103,13 @@ class Branch:
 
 @dataclass(frozen=True, slots=True)
 class RouterSummary:
-    """``name = FastAPI(...)`` or ``name = APIRouter(...)``, at module level or in a function."""
+    """``name = FastAPI(...)`` or ``name = APIRouter(...)``, at module level or in a function.
+
+    ``self.app = FastAPI()`` in a method of ``Server`` (or ``app = FastAPI()`` in its class
+    body) is named ``Server.app``, at module level. ``app = create_app(router=users)``,
+    made by a project factory, keeps the factory as written and the arguments of the
+    call that are names (keyword, or position as digits), for the routers it includes.
+    """
 
     name: str
     scope: str  # "" at module level, else the function creating it (an app factory)
@@ -111,6 +117,8 @@ class RouterSummary:
     is_app: bool
     prefix: str  # "" when none; ``<expr>`` when not a string literal
     dependencies: tuple[str, ...] = ()
+    factory: str = ""
+    arguments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +139,9 @@ class RouteSummary:
     return_annotation: str | None = None
     dependencies: tuple[str, ...] = ()
     branches: tuple[Branch, ...] = ()
+    # A handler another module defines (``APIRoute("/x", endpoints.read)``), to resolve:
+    # ``handler`` and ``handler_line`` are then the reference and the registration's line.
+    handler_ref: str = ""
     status_code: str | None = None  # ``status_code=`` as written; None when not given
 
 
@@ -145,6 +156,9 @@ class IncludeSummary:
     scope: str
     dependencies: tuple[str, ...] = ()
     branches: tuple[Branch, ...] = ()
+    # ``child`` is a parameter of the function ``scope`` (an app factory including the
+    # router it receives): its position, -1 for keyword-only; -2 when it is not one.
+    parameter: int = -2
 
 
 @dataclass(frozen=True, slots=True)

@@ -283,3 +283,88 @@ def decorator_name(decorator: cst.Decorator) -> str:
     if isinstance(target, cst.Call):
         target = target.func
     return (dotted_name(target) or "").rpartition(".")[2]
+
+
+def listed_routers(expr: cst.BaseExpression | None) -> list[str]:
+    """``[users.router, make_router()]``: the routers a list, tuple or set literal holds."""
+    if not isinstance(expr, cst.List | cst.Tuple | cst.Set):
+        return []
+    found = (router_text(element.value) for element in expr.elements)
+    return [text for text in found if text]
+
+
+def name_arguments(call: cst.Call) -> tuple[tuple[str, str], ...]:
+    """The arguments of ``call`` written as names: ``("router", "users.router")``, or the
+    position as digits (``("0", "api")``) for a positional one."""
+    found: list[tuple[str, str]] = []
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            continue
+        name = dotted_name(arg.value)
+        key = arg.keyword.value if arg.keyword else str(position)
+        position += arg.keyword is None
+        if name is not None:
+            found.append((key, name))
+    return tuple(found)
+
+
+def attribute_targets(node: cst.Assign | cst.AnnAssign) -> list[str]:
+    """``self.app`` for ``self.app = ...``: the attribute targets of an assignment."""
+    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+    return [text for t in targets if isinstance(t, cst.Attribute) and (text := dotted_name(t))]
+
+
+def parameter_position(function: cst.FunctionDef, name: str) -> int | None:
+    """Where parameter ``name`` of ``function`` is passed positionally (-1: keyword only),
+    None if it is no parameter."""
+    params = function.params
+    positional = [*params.posonly_params, *params.params]
+    for index, param in enumerate(positional):
+        if param.name.value == name:
+            return index
+    return -1 if any(param.name.value == name for param in params.kwonly_params) else None
+
+
+def parameter_default(function: cst.FunctionDef, name: str) -> cst.BaseExpression | None:
+    params = function.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    return next((param.default for param in every if param.name.value == name), None)
+
+
+def loop_binds(loop: cst.For, name: str) -> bool:
+    """``for name in ...``: the loop's target is that plain name."""
+    return isinstance(loop.target, cst.Name) and loop.target.value == name
+
+
+def collection_source(
+    expr: cst.BaseExpression, function: cst.FunctionDef | None
+) -> cst.BaseExpression:
+    """What a loop over routers really goes over: ``routers.values()`` is ``routers``; a
+    name the def binds to a literal or a comprehension (``{r.prefix: r for r in ROUTERS}``)
+    is that literal, or what the comprehension goes over."""
+    method = expr.func if isinstance(expr, cst.Call) and not expr.args else None
+    if isinstance(method, cst.Attribute) and method.attr.value in ("values", "copy"):
+        expr = method.value
+    if isinstance(expr, cst.Name) and function is not None:
+        bound = _bound_once(function, expr.value)
+        if isinstance(bound, cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp):
+            return bound.for_in.iter
+        if isinstance(bound, cst.List | cst.Tuple | cst.Set):
+            return bound
+    return expr
+
+
+def _bound_once(function: cst.FunctionDef, name: str) -> cst.BaseExpression | None:
+    """The value of ``name = ...`` in the def's own body, when it is assigned just once."""
+    values: list[cst.BaseExpression] = []
+    stack = list(child_statements(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Assign) and any(
+            isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets
+        ):
+            values.append(node.value)
+        if not isinstance(node, cst.FunctionDef | cst.ClassDef):
+            stack.extend(child_statements(node))
+    return values[0] if len(values) == 1 else None
