@@ -52,10 +52,22 @@ class RuffFlags:
 
     preview: bool = False
     ignore_noqa: bool = True
+    # ``--config`` overrides (``lint.mccabe.max-complexity = 3``), one per setting.
+    config: tuple[str, ...] = ()
 
 
 STABLE = RuffFlags()
 PREVIEW = RuffFlags(preview=True)
+# FAPI201/FAPI202's default semantics in ruff's terms: `__init__` needs no `-> None` once a
+# parameter is typed (mypy's rule), and parameters named only with underscores are dummies.
+ANN_REVIEW = RuffFlags(
+    config=(
+        "lint.flake8-annotations.mypy-init-return = true",
+        "lint.flake8-annotations.suppress-dummy-args = true",
+        "lint.dummy-variable-rgx = '^_+$'",
+    )
+)
+_ANN = ("ANN001", "ANN002", "ANN003", "ANN201", "ANN202", "ANN204", "ANN205", "ANN206")
 _ASYNC = ("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")
 # Every peer code a parity test compares on the corpus, by the flags its test runs ruff
 # with. Codes with the same flags share one ruff run: ruff's rules are independent, so
@@ -63,12 +75,13 @@ _ASYNC = ("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230"
 # codes compare the union of stable and preview; the ASYNC test honours ``noqa``.
 CORPUS_PEER_CODES: Mapping[RuffFlags, tuple[str, ...]] = {
     STABLE: (
-        *("ANN001", "ANN002", "ANN003", "ANN201", "ANN202", "ANN204", "ANN205", "ANN206"),
+        *_ANN,
         *("RET505", "RET506", "RET507", "RET508"),
         *("FAST001", "FAST002", "FAST003", "RUF006"),
         *("T201", "TRY002", "S110", "S112", "N999"),
     ),
     PREVIEW: ("FAST003",),
+    ANN_REVIEW: _ANN,
     RuffFlags(ignore_noqa=False): _ASYNC,
     RuffFlags(preview=True, ignore_noqa=False): _ASYNC,
 }
@@ -137,6 +150,7 @@ def run_ruff(files: Sequence[Path], codes: Iterable[str], flags: RuffFlags = STA
     command = [*ruff_command(), "check", "--isolated", "--no-respect-gitignore", "--no-cache"]
     command += ["--exit-zero", "--output-format", "json", "--select", ",".join(codes)]
     command += ["--preview"] * flags.preview + ["--ignore-noqa"] * flags.ignore_noqa
+    command += [argument for setting in flags.config for argument in ("--config", setting)]
     items: list[Item] = []
     for start in range(0, len(files), _RUFF_CHUNK):
         chunk = map(str, files[start : start + _RUFF_CHUNK])
@@ -234,9 +248,53 @@ def our_findings(result: FileResult, key: Callable[[Diagnostic], _T]) -> set[_T]
     return {key(diagnostic) for diagnostic in result.diagnostics}
 
 
+def peer_twin(rule: type[Rule], code: str, **overrides: object) -> type[Rule]:
+    """``rule`` with its peer semantics, under another code, to run beside the default one.
+
+    The corpus is parsed once for every parity test: a rule's strict (or physical) mode
+    runs as a second rule in that same walk, its findings told apart by ``code``.
+    """
+
+    def options(self: Rule) -> RuleOptions:
+        chosen = replace(self.context.options, **overrides)  # type: ignore[arg-type]
+        strict = (*chosen.strict, code) if rule.code in chosen.strict else chosen.strict
+        return replace(chosen, strict=strict)
+
+    name = f"{rule.__name__}PeerTwin"
+    twin = type(name, (rule,), {"code": code, "options": property(options)})
+    twin.__module__ = __name__
+    globals()[name] = twin  # workers unpickle nothing of it, but keep it importable
+    return twin
+
+
 def keep_all(diagnostics: Iterable[Diagnostic], *_: object) -> list[Diagnostic]:
     """``suppression.unsuppressed`` made to hide nothing (monkeypatched into the engine)."""
     return list(diagnostics)
+
+
+def _twins() -> dict[str, type[Rule]]:
+    from fastapi_lint.rules.fastapi.path_parameter_mismatch import PathParameterMismatch
+    from fastapi_lint.rules.structure.function_too_long import FunctionTooLong
+    from fastapi_lint.rules.structure.superfluous_else import SuperfluousElse
+    from fastapi_lint.rules.structure.too_complex import TooComplex
+    from fastapi_lint.rules.type_hints.missing_parameter_annotation import (
+        MissingParameterAnnotation,
+    )
+    from fastapi_lint.rules.type_hints.missing_return_annotation import MissingReturnAnnotation
+
+    return {
+        "FAPI201": peer_twin(MissingParameterAnnotation, "STRICT201", strict=("FAPI201",)),
+        "FAPI202": peer_twin(MissingReturnAnnotation, "STRICT202", strict=("FAPI202",)),
+        "FAPI401": peer_twin(SuperfluousElse, "STRICT401", strict=("FAPI401",)),
+        "FAPI405": peer_twin(TooComplex, "STRICT405", strict=("FAPI405",)),
+        "FAPI502": peer_twin(PathParameterMismatch, "STRICT502", strict=("FAPI502",)),
+        "FAPI404": peer_twin(FunctionTooLong, "PHYSICAL404", count_physical_lines=True),
+    }
+
+
+# The peer semantics of the rules that have them, as twins in the shared corpus run: each
+# rule's default is what a reviewer wants, its twin what the parity tests compare.
+PEER_TWINS: Mapping[str, type[Rule]] = _twins()
 
 
 def _lint_everything(file: Path) -> FileResult:
@@ -245,7 +303,8 @@ def _lint_everything(file: Path) -> FileResult:
         # ``CorpusLint.result`` applies the comments afterwards for the tests that honour
         # them: the one run then serves those that ignore them too.
         patch.setattr(engine, "unsuppressed", keep_all)
-        return lint_file(file, str(file), all_rules(), CORPUS_OPTIONS, project="skip")
+        rules = [*all_rules(), *PEER_TWINS.values()]
+        return lint_file(file, str(file), rules, CORPUS_OPTIONS, project="skip")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from fastapi_lint.config import Config, ConfigError, load_config, with_overrides
+from fastapi_lint.context.roles import Role, RoleGlobs
 from fastapi_lint.options import RuleOptions
 
 
@@ -301,3 +302,86 @@ def test_peer_noqa_is_on_by_default_and_can_be_switched_off(tmp_path):
     assert config_from(tmp_path, "peer-noqa = false").options.peer_noqa is False
     message = error_from(tmp_path, 'peer-noqa = "no"')
     assert "[tool.fastapi-lint] peer-noqa: expected true or false, got 'no'" in message
+
+
+# The project's context: target-versions, roles, src ---------------------------------
+
+
+def test_context_keys_are_read_into_the_config(tmp_path):
+    config = config_from(
+        tmp_path,
+        """
+target-versions = { pydantic = "1.10", fastapi = "0.95.2", python = "3.x" }
+src = ["src", "backend"]
+
+[tool.fastapi-lint.roles]
+script = ["tools/**"]
+test = { replace = ["qa/**"], extend = ["checks/*.py"] }
+""",
+    )
+    assert config.target_versions == (
+        ("fastapi", "0.95.2"),
+        ("pydantic", "1.10"),
+        ("python", "3.x"),
+    )
+    assert config.src == ("src", "backend")
+    assert config.roles == RoleGlobs(
+        extend={Role.SCRIPT: ("tools/**",), Role.TEST: ("checks/*.py",)},
+        replace={Role.TEST: ("qa/**",)},
+    )
+
+
+def test_context_keys_default_to_nothing_set(tmp_path):
+    config = config_from(tmp_path, "")
+    assert (config.target_versions, config.src, config.roles) == ((), None, RoleGlobs())
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ('target-versions = "2"', "target-versions: expected a table of versions"),
+        ("target-versions = { pydantic = 2 }", "target-versions.pydantic: expected a version"),
+        ('target-versions = { django = "4" }', "unknown package 'django'"),
+        ('target-versions = { pydantic = "two" }', "expected a version like '1.10'"),
+        ('roles = ["tools/**"]', "roles: expected a table of role names"),
+        ('roles = { worker = ["jobs/**"] }', "roles.worker: unknown role"),
+        ('roles = { script = "tools/**" }', "roles.script: expected a list of globs"),
+        ('roles = { script = { only = ["x"] } }', "roles.script: expected a list of globs"),
+        ('roles = { test = { replace = [""] } }', "roles.test.replace: expected a list of"),
+        ('src = "src"', "src: expected a list of non-empty strings"),
+    ],
+)
+def test_bad_context_value_names_the_key(tmp_path, table, expected):
+    message = error_from(tmp_path, table)
+    assert "[tool.fastapi-lint]" in message
+    assert expected in message
+
+
+def test_rule_semantics_options_are_read(tmp_path):
+    config = config_from(
+        tmp_path,
+        'strict = ["fapi401", "FAPI405"]\ncount-physical-lines = true\nnesting-counts-with = true',
+    )
+    options = config.options
+    assert options.strict == ("FAPI401", "FAPI405")
+    assert options.is_strict("FAPI401") and not options.is_strict("FAPI201")
+    assert options.count_physical_lines and options.nesting_counts_with
+    defaults = config_from(tmp_path / "other", "").options
+    assert (defaults.strict, defaults.count_physical_lines, defaults.nesting_counts_with) == (
+        (),
+        False,
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ('strict = ["FAPI999"]', "a list of rule codes among FAPI201, FAPI202, FAPI401, FAPI405"),
+        ('strict = "FAPI401"', "a list of non-empty strings"),
+        ("count-physical-lines = 1", "true or false, got 1"),
+        ('nesting-counts-with = "yes"', "true or false, got 'yes'"),
+    ],
+)
+def test_rule_semantics_options_are_validated(tmp_path, table, expected):
+    assert expected in error_from(tmp_path, table)

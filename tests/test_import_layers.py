@@ -49,15 +49,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "nesting_guard",
             "peers",
             "docs_links",
+            "review",
         ),
     ),
 )
 # Parts of one layer that must not know each other: the per-file engine and the project
 # step meet in the runner only (the project step reads summaries, never a syntax tree).
 STRANGERS = (("engine", "project"), ("project", "engine"))
-# What reporters read: the records (and the fingerprints computed from them alone), and
-# where the rule pages they link to are published.
-REPORTER_INPUTS = ("models", "fingerprints", "docs_links", "reporters")
+# What reporters read: the records (the review's too, and the fingerprints computed from
+# them alone), and where the rule pages they link to are published.
+REPORTER_INPUTS = ("models", "review", "fingerprints", "docs_links", "reporters")
 # Third-party packages only some parts may import.
 CONFINED = {"rich": ("reporters.text",), "pygls": ("server",), "click": ("cli",)}
 

@@ -2,7 +2,8 @@
 
 An entry is keyed by everything a file's result depends on: its bytes, its path (rules
 resolve relative imports from it), the fastapi-lint version, the rule options, the
-rules selected for it and whether its project summary was asked for; the summary is
+rules selected for it, its role and what of the project's context those rules read
+(target versions, router builders), and whether its project summary was asked for; the summary is
 stored with the findings, so whole-project analysis needs no parse of an unchanged
 file. Each entry is its own small JSON file written atomically (temporary file in the
 same folder, then ``os.replace``), so two runs at once are safe.
@@ -42,11 +43,19 @@ _FORMAT = 2
 
 
 def settings_fingerprint(
-    options: RuleOptions, rules: Sequence[type[Rule]], *, summarise: bool = False
+    options: RuleOptions,
+    rules: Sequence[type[Rule]],
+    *,
+    summarise: bool = False,
+    context: str = "",
 ) -> str:
-    """What, besides the file itself, decides a file's result (and whether it has a summary)."""
+    """What, besides the file itself, decides a file's result (and whether it has a summary).
+
+    ``context`` names what the project's context adds: the file's role, the target
+    versions its rules read, the project's router builders.
+    """
     codes = ",".join(sorted(rule.code for rule in rules))
-    return f"{__version__}|{options!r}|{codes}|summary={summarise}"
+    return f"{__version__}|{options!r}|{codes}|summary={summarise}|{context}"
 
 
 def entry_key(data: bytes, path: str, fingerprint: str) -> str:

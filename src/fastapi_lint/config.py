@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias, TypeGuard
 
+from fastapi_lint.context.roles import RoleGlobs, parse_role_globs
+from fastapi_lint.context.versions import PACKAGES, parse_target_override
 from fastapi_lint.files import invalid_pattern
-from fastapi_lint.options import RuleOptions
+from fastapi_lint.options import STRICT_RULES, RuleOptions
 
 # What tomllib produces (dates and times included), so no `Any` leaks into validation.
 TomlValue: TypeAlias = (
@@ -45,6 +47,7 @@ _POSITIVE = "a positive integer"
 _DOTTED = "a list of dotted names like 'mylib.slow_io'"
 _PER_FILE = "a table mapping glob patterns to lists of rule selectors"
 _WORDS = "a list of lowercase words like 'is'"
+_TARGETS = f'a table of versions like {{pydantic = "1.10"}} for {", ".join(PACKAGES)}'
 _WORD = re.compile(r"[a-z][a-z0-9]*")
 
 
@@ -63,6 +66,11 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     options: RuleOptions = field(default_factory=RuleOptions)
+    # The project's context: target versions set by hand (package, version text), the
+    # role globs, and the source roots (None: the defaults, the root and its ``src/``).
+    target_versions: tuple[tuple[str, str], ...] = ()
+    roles: RoleGlobs = field(default_factory=RoleGlobs)
+    src: tuple[str, ...] | None = None
 
 
 KNOWN_KEYS = (
@@ -81,6 +89,12 @@ KNOWN_KEYS = (
     "service-modules",
     "boolean-prefixes",
     "peer-noqa",
+    "strict",
+    "count-physical-lines",
+    "nesting-counts-with",
+    "target-versions",
+    "roles",
+    "src",
 )
 
 
@@ -181,6 +195,9 @@ def _build(path: Path, table: TomlTable | None) -> Config:
         extend_exclude=values.patterns("extend-exclude") or (),
         per_file_ignores=values.per_file_ignores("per-file-ignores"),
         options=_rule_options(values, path.parent),
+        target_versions=values.target_versions("target-versions"),
+        roles=values.role_globs("roles"),
+        src=values.strings("src"),
     )
 
 
@@ -196,6 +213,9 @@ def _rule_options(values: _Reader, root: Path) -> RuleOptions:
         service_modules=_or(values.patterns("service-modules"), defaults.service_modules),
         boolean_prefixes=_or(values.words("boolean-prefixes"), defaults.boolean_prefixes),
         peer_noqa=values.boolean("peer-noqa", defaults.peer_noqa),
+        strict=values.strict_rules("strict"),
+        count_physical_lines=values.boolean("count-physical-lines", defaults.count_physical_lines),
+        nesting_counts_with=values.boolean("nesting-counts-with", defaults.nesting_counts_with),
         project_root=str(root),
     )
 
@@ -266,6 +286,14 @@ class _Reader:
             raise self.fail(key, "true or false", value)
         return value
 
+    def strict_rules(self, key: str) -> tuple[str, ...]:
+        value = self.strings(key) or ()
+        expected = f"a list of rule codes among {', '.join(STRICT_RULES)}"
+        for code in value:
+            if code.upper() not in STRICT_RULES:
+                raise self.fail(key, expected, code)
+        return tuple(sorted({code.upper() for code in value}))
+
     def dotted_names(self, key: str) -> tuple[str, ...]:
         value = self._table.get(key, [])
         if not isinstance(value, list):
@@ -274,6 +302,28 @@ class _Reader:
             if not isinstance(item, str) or not _DOTTED_NAME.fullmatch(item):
                 raise self.fail(key, _DOTTED, item)
         return tuple(item for item in value if isinstance(item, str))
+
+    def target_versions(self, key: str) -> tuple[tuple[str, str], ...]:
+        value = self._table.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, _TARGETS, value)
+        for package, version in value.items():
+            if not isinstance(version, str):
+                raise self.fail(f"{key}.{package}", "a version string like '1.10'", version)
+            try:
+                parse_target_override(package, version)
+            except ValueError as error:
+                raise ConfigError(f"{self._path}: {TABLE} {key}: {error}") from None
+        return tuple((package, str(version)) for package, version in sorted(value.items()))
+
+    def role_globs(self, key: str) -> RoleGlobs:
+        value = self._table.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, "a table of role names (app, test, script...)", value)
+        try:
+            return parse_role_globs(value)
+        except ValueError as error:
+            raise ConfigError(f"{self._path}: {TABLE} {error}") from None
 
     def per_file_ignores(self, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         value = self._table.get(key, {})

@@ -49,6 +49,12 @@ PEER_LEGEND = (
     "a corpus of real FastAPI code and were identical; `new` means no peer tool has the check."
 )
 
+ROLES_LEGEND = (
+    "Reviews: the file roles a rule looks at (`app` application code, `script`, `test`, "
+    "`migration`, `generated`, `example`; `fastapi-lint context` shows each file's). Needs: "
+    "the target versions its advice needs; it is off for a project that targets older ones."
+)
+
 
 def page_name(rule: type[Rule]) -> str:
     """The file name of a rule's page: its name, like ruff's, so links survive renumbering."""
@@ -130,8 +136,16 @@ def _header(rule: type[Rule]) -> str:
         "| code | family | default | severity | fixable |\n"
         "|---|---|---|---|---|\n"
         f"| {rule.code} | {rule.family} | {_on_off(rule.default_enabled)} | {rule.severity} "
-        f"| {_yes_no(rule.fixable)} |\n"
-    )
+        f"| {_yes_no(rule.fixable)} |\n\n" + "".join(f"{note}\n\n" for note in rule.context_notes())
+    ).rstrip("\n") + "\n"
+
+
+def _roles(rule: type[Rule]) -> str:
+    return ", ".join(role for role in rule.info().roles)
+
+
+def _needs(rule: type[Rule]) -> str:
+    return ", ".join(f"{package}{spec}" for package, spec in sorted(rule.requires.items())) or "-"
 
 
 def _peer_suppressions(rule: type[Rule]) -> str:
@@ -165,6 +179,8 @@ def _index_row(rule: type[Rule]) -> str:
         rule.family,
         _on_off(rule.default_enabled),
         _yes_no(rule.fixable),
+        _roles(rule),
+        _cell(_needs(rule)),
         _cell(rule.summary()),
         _cell(_peer(rule)),
     )
@@ -179,8 +195,9 @@ def render_index(rules: Sequence[type[Rule]]) -> str:
         f"fastapi-lint has {len(rules)} rules. Those marked off are opt-in: enable them with "
         "`extend-select`. `fastapi-lint rule CODE` shows a rule's page in the terminal.\n\n"
         f"{PEER_LEGEND}\n\n"
-        "| code | name | family | default | fixable | summary | peer |\n"
-        "|---|---|---|---|---|---|---|\n"
+        f"{ROLES_LEGEND}\n\n"
+        "| code | name | family | default | fixable | reviews | needs | summary | peer |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
         f"{rows}"
     )
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -40,6 +40,9 @@ class NodeEdit:
     new: tuple[cst.CSTNode, ...]
 
 
+Requirements = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class PendingFix:
     """A fix whose positions are resolved by the engine (see ``Rule.report(fix=...)``)."""
@@ -47,10 +50,13 @@ class PendingFix:
     message: str
     edits: tuple[NodeEdit, ...]
     applicability: Applicability = "safe"
+    # The target versions this fix needs, as (package, specifier) pairs: a part of its
+    # rule's ``fix_requires``. None: all of the rule's ``fix_requires``.
+    requires: Requirements | None = None
 
     def plus(self, *edits: NodeEdit) -> PendingFix:
         """The same fix with more edits (an import to add, say)."""
-        return PendingFix(self.message, (*self.edits, *edits), self.applicability)
+        return PendingFix(self.message, (*self.edits, *edits), self.applicability, self.requires)
 
 
 def replace(
@@ -59,10 +65,16 @@ def replace(
     message: str,
     *,
     unsafe: bool = False,
+    requires: Mapping[str, str] | None = None,
 ) -> PendingFix:
-    """The one-line way for a rule to offer a fix: ``fix=replace(node, new_node, "...")``."""
+    """The one-line way for a rule to offer a fix: ``fix=replace(node, new_node, "...")``.
+
+    ``requires`` names the target versions this fix needs (``{"python": ">=3.9"}``, ``{}``
+    for none), when less than all of its rule's ``fix_requires``.
+    """
     nodes = (new,) if isinstance(new, cst.CSTNode) else tuple(new)
-    return PendingFix(message, (NodeEdit(old, nodes),), "unsafe" if unsafe else "safe")
+    needs = None if requires is None else tuple(sorted(requires.items()))
+    return PendingFix(message, (NodeEdit(old, nodes),), "unsafe" if unsafe else "safe", needs)
 
 
 def insert_before(statement: cst.SimpleStatementLine, new: cst.BaseStatement) -> NodeEdit:

@@ -81,6 +81,11 @@ class RuleInfo:
     docs: str
     default_enabled: bool
     fixable: bool
+    # The file roles it reviews (``app``, ``script``...), and the target versions its
+    # advice and its fixes need, as (package, specifier) pairs.
+    roles: tuple[str, ...] = ()
+    requires: tuple[tuple[str, str], ...] = ()
+    fix_requires: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +127,42 @@ class FileResult:
 
 
 @dataclass(frozen=True, slots=True)
+class TargetInfo:
+    """A version the project targets, as gates read it, and where it came from."""
+
+    package: str
+    version: str
+    """``1.10.9``, ``1.x``; ``latest`` when nothing says."""
+    origin: str
+    """``locked``, ``declared``, ``inferred``, ``code evidence``, ``configured``..."""
+    source: str
+    """``pyproject.toml:14``, ``code evidence (app/config.py:3: ...)``..."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOff:
+    """A selected rule switched off for the project: a target version it does not support."""
+
+    code: str
+    package: str
+    needs: str
+    """What the rule's advice needs: ``>=2``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """What a run knew about the project: its targets, its files' roles, the rules off."""
+
+    targets: tuple[TargetInfo, ...] = ()
+    roles: tuple[tuple[str, int], ...] = ()
+    """Files checked per role (``("app", 120)``), in the order roles are listed."""
+    rules_off: tuple[RuleOff, ...] = ()
+
+    def target(self, package: str) -> TargetInfo | None:
+        return next((target for target in self.targets if target.package == package), None)
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything a reporter renders: sorted diagnostics plus run metadata."""
 
@@ -135,6 +176,8 @@ class Report:
     # that ``--diff-from`` did not see change. None when that flag was not given.
     baselined: int | None = None
     unchanged: int | None = None
+    # The project context the run used; None when it had none (standard input).
+    context: RunContext | None = None
 
     def by_code(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -26,11 +26,13 @@ DEFAULT_SCRIPT_MODULES = (
 )
 # Where configuration is read from the environment (FAPI902).
 DEFAULT_SETTINGS_MODULES = (
-    "**/config.py",
-    "**/settings.py",
+    "**/*config.py",
+    "**/*settings.py",
+    "**/*conf.py",
     "**/env.py",
     "**/config/**",
     "**/settings/**",
+    "**/logging/**",
 )
 # The domain layer, where `HTTPException` does not belong (FAPI904).
 DEFAULT_SERVICE_MODULES = (
@@ -55,6 +57,20 @@ DEFAULT_BOOLEAN_PREFIXES = (
 )
 
 
+# The rules with a `strict` mode, and the peer whose semantics that mode keeps exactly.
+STRICT_RULES = {
+    "FAPI201": "ruff ANN001-003 with its defaults",
+    "FAPI202": "ruff ANN201-206 with its defaults",
+    "FAPI401": "ruff RET505-508",
+    "FAPI405": "radon cc",
+    "FAPI502": "ruff FAST003",
+    "FAPI804": "ruff S608 at the sinks it reaches",
+    "FAPI901": "ruff T201 outside the script-modules globs",
+    "FAPI903": "ruff TRY002",
+    "FAPI905": "ruff S110 and S112",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class RuleOptions:
     max_function_lines: int = 20
@@ -68,7 +84,18 @@ class RuleOptions:
     # Honour the suppressions written for other tools (a noqa with ruff's C901, pylint's
     # disable comments, mypy's type-ignore...) as suppressions of the same check (peers.py).
     peer_noqa: bool = True
+    # Rules that keep their peer tool's semantics exactly instead of the reviewer's
+    # default (STRICT_RULES says which have such a mode, and which peer it follows).
+    strict: tuple[str, ...] = ()
+    # FAPI404 counts physical lines of code (every line of a wrapped statement, nested
+    # functions included) instead of logical lines.
+    count_physical_lines: bool = False
+    # FAPI403 counts a `with` block as a level of nesting, as control flow is.
+    nesting_counts_with: bool = False
     # Where the module patterns above are relative to (the folder of the configuration
     # file, as for per-file-ignores); None means the working directory. Not an option a
     # user sets, so two option sets differing only here still compare equal.
     project_root: str | None = field(default=None, compare=False)
+
+    def is_strict(self, code: str) -> bool:
+        return code in self.strict

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 import libcst as cst
 
+from fastapi_lint.context.project import ProjectContext
+from fastapi_lint.context.roles import FileRole, Role
 from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.fixes import PendingFix
 from fastapi_lint.models import ChainStep, Fix, RuleInfo, Severity
@@ -36,6 +39,8 @@ DOC_SECTIONS = (
 
 Scope = cst.FunctionDef | cst.Lambda | cst.ClassDef
 _T = TypeVar("_T")
+EVERY_ROLE = frozenset(Role)
+NO_REQUIREMENTS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,10 @@ class FileContext:
     # The line the walk is on (1-based); kept only while a project summary is collected.
     line: int = 1
     statement: tuple[cst.CSTNode, int] | None = None
+    # What the run knows about the project (None when a file is linted on its own, as
+    # the engine-level entry points and tests do), and the role this file plays in it.
+    project: ProjectContext | None = None
+    role: FileRole | None = None
     _model: ModuleModel | None = None
     _shared: dict[object, object] = field(default_factory=dict)
 
@@ -97,7 +106,7 @@ class FileContext:
     def model(self) -> ModuleModel:
         """Imports, routers, routes and dependencies of this module, built on first use."""
         if self._model is None:
-            self._model = ModuleModel.build(self.module, self.path)
+            self._model = ModuleModel.build(self.module, self.path, self.project)
         return self._model
 
     def shared(self, compute: Callable[[cst.Module], _T]) -> _T:
@@ -124,6 +133,15 @@ class Rule:
     severity: ClassVar[Severity] = "error"
     default_enabled: ClassVar[bool] = True
     fixable: ClassVar[bool] = False
+    # The file roles the rule reviews; a file of another role never runs it.
+    roles: ClassVar[frozenset[Role]] = frozenset({Role.APP})
+    # Target versions the rule's advice needs (``{"pydantic": ">=2"}``): when the
+    # project targets a version outside them, the rule is off for that project.
+    requires: ClassVar[Mapping[str, str]] = NO_REQUIREMENTS
+    # What the rule's fixes need, at most: a fix needs all of it unless it names the
+    # part it needs (``fixes.replace(..., requires={...})``). An unmet one drops the
+    # fix; the finding stays.
+    fix_requires: ClassVar[Mapping[str, str]] = NO_REQUIREMENTS
     VALID: ClassVar[tuple[Valid, ...]] = ()
     INVALID: ClassVar[tuple[Invalid, ...]] = ()
 
@@ -206,7 +224,37 @@ class Rule:
             docs=cls.docs(),
             default_enabled=cls.default_enabled,
             fixable=cls.fixable,
+            roles=tuple(role.value for role in Role if role in cls.roles),
+            requires=tuple(sorted(cls.requires.items())),
+            fix_requires=tuple(sorted(cls.fix_requires.items())),
         )
+
+    @classmethod
+    def context_notes(cls) -> list[str]:
+        """What the rule reviews and the versions it needs, one Markdown line each."""
+        kinds = ", ".join(role.value for role in Role if role in cls.roles)
+        notes = [f"Reviews files of role: {kinds} (see `fastapi-lint context`)."]
+        if cls.requires:
+            notes.append(
+                f"Needs {_requirements(cls.requires)}: off for a project whose target versions "
+                "are older; `target-versions` in the configuration turns it on on purpose."
+            )
+        if cls.fix_requires:
+            notes.append(
+                f"Its fixes need {_requirements(cls.fix_requires)} (each fix only the part it "
+                "writes): on older targets the finding comes without its fix."
+            )
+        return notes
+
+    @classmethod
+    def target_packages(cls) -> frozenset[str]:
+        """The packages whose target version decides what the rule (or its fixes) does."""
+        return frozenset((*cls.requires, *cls.fix_requires))
+
+
+def _requirements(requirements: Mapping[str, str]) -> str:
+    """``{"pydantic": ">=2"}`` -> ``pydantic >=2``; several joined with "and"."""
+    return " and ".join(f"`{package}{spec}`" for package, spec in sorted(requirements.items()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Which rules run on which file: the run's selection minus per-file ignores."""
+"""Which rules run on which file: the run's selection minus per-file ignores, for its role."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi_lint import registry
 from fastapi_lint.config import Config
 from fastapi_lint.files import is_excluded
 from fastapi_lint.rule import Rule
+from fastapi_lint.runner.context import ProjectSetup, for_role
 from fastapi_lint.runner.jobs import FileJob
 
 
@@ -35,5 +36,18 @@ def jobs_for(
     rules: Sequence[type[Rule]],
     config: Config,
     display: Callable[[Path], str],
+    setup: ProjectSetup | None = None,
 ) -> list[FileJob]:
-    return [FileJob(file, display(file), rules_for_path(rules, file, config)) for file in files]
+    """One job per file; with a project ``setup``, each file's rules are those of its role."""
+    if setup is None:
+        return [FileJob(f, display(f), rules_for_path(rules, f, config)) for f in files]
+    return [job_in_project(file, display(file), rules, config, setup) for file in files]
+
+
+def job_in_project(
+    file: Path, shown: str, rules: Sequence[type[Rule]], config: Config, setup: ProjectSetup
+) -> FileJob:
+    """The job of a file of the project: its role read, the rules of that role chosen."""
+    role = setup.role_of(file)
+    chosen = for_role(rules_for_path(rules, file, config), role)
+    return FileJob(file, shown, chosen, role=role, context_key=setup.cache_key(role, chosen))

@@ -78,9 +78,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = runner.lint_bytes
 
-    def counting(data: bytes, path: str, *args: object) -> object:
+    def counting(data: bytes, path: str, *args: object, **kwargs: object) -> object:
         seen.append(path)
-        return real(data, path, *args)  # type: ignore[arg-type]
+        return real(data, path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(runner, "lint_bytes", counting)
     return seen

@@ -70,7 +70,9 @@ def test_gitlab_repositories_are_addressed_as_gitlab_does(
 ) -> None:
     _set_urls(package_urls, "Source, https://gitlab.com/o/fl")
     uri = next(r for r in _driver()["rules"] if r["id"] == "FAPI101")["helpUri"]
-    assert uri == "https://gitlab.com/o/fl/-/blob/HEAD/docs/rules/blocking-call-in-async-function.md"
+    assert (
+        uri == "https://gitlab.com/o/fl/-/blob/HEAD/docs/rules/blocking-call-in-async-function.md"
+    )
 
 
 def test_without_a_known_home_no_uri_is_made_up(package_urls: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi_lint.engine.lint import lint_source
 from fastapi_lint.summary.codec import summary_from_json, summary_to_json
 
-SOURCE = '''\
+SOURCE = """\
 from fastapi import APIRouter, status
 
 router = APIRouter()
@@ -27,7 +27,7 @@ async def legacy() -> None: ...
 
 
 router.add_api_route("/legacy", legacy, methods=["PUT"], status_code=202)
-'''
+"""
 
 
 def test_status_codes_are_recorded_as_written() -> None:

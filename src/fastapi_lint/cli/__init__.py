@@ -2,7 +2,8 @@
 
 ``check`` lints and reports (``fix`` for ``--fix``/``--diff``, ``scope`` for
 ``--baseline`` and ``--diff-from``); ``rules`` lists the rules and shows one rule's page;
-``routes`` prints the route table; ``server`` starts the language server. ``common``
+``routes`` prints the route table; ``context`` what the run knows of the project (roles,
+target versions, the rules they switch off); ``server`` starts the language server. ``common``
 holds what they share: exit codes, configuration, the files a run works on, the output.
 Commands turn flags into options and pick exit codes; the runner does the work.
 """
@@ -14,7 +15,7 @@ import sys
 import click
 
 from fastapi_lint import __version__
-from fastapi_lint.cli import check, routes, rules, server
+from fastapi_lint.cli import check, context, routes, rules, server
 from fastapi_lint.cli.common import EXIT_ERROR
 
 
@@ -29,6 +30,7 @@ _COMMANDS = (
     rules.list_rules,
     rules.show_rule,
     routes.list_routes,
+    context.show_context,
     server.language_server,
 )
 for command in _COMMANDS:

@@ -16,8 +16,10 @@ from fastapi_lint.cache import CACHE_DIR_ENV, CACHE_DIR_NAME
 from fastapi_lint.cli.common import (
     STDIN,
     CheckRequest,
+    Plan,
     emit,
     exit_code,
+    lint_stdin,
     load_config_or_exit,
     planned_run,
     report_internal_errors,
@@ -25,16 +27,15 @@ from fastapi_lint.cli.common import (
     split_values,
 )
 from fastapi_lint.cli.fix import run_fix
+from fastapi_lint.cli.review import emit_review, summarised, wants_review
 from fastapi_lint.cli.scope import check_scope_flags, narrowed, recorded_all
 from fastapi_lint.config import Config
 from fastapi_lint.files import exclude_patterns, is_excluded
-from fastapi_lint.models import FileResult
+from fastapi_lint.models import FileResult, Report, RunContext
 from fastapi_lint.rule import Rule
 from fastapi_lint.runner.jobs import available_cpus, run_jobs
-from fastapi_lint.runner.project import with_project_findings
-from fastapi_lint.runner.report import build_report
-from fastapi_lint.runner.single_file import lint_bytes
-from fastapi_lint.selection import rules_for_path
+from fastapi_lint.runner.project import with_whole_project
+from fastapi_lint.runner.report import build_report, run_context
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -83,18 +84,24 @@ def _lint_stdin(
         patterns = exclude_patterns(config.exclude, config.extend_exclude)
         if is_excluded(Path(name), root=config.root, patterns=patterns, respect_gitignore=True):
             return []
-    file_rules = rules_for_path(rules, Path(name).absolute(), config)
-    data = sys.stdin.buffer.read()
-    return [lint_bytes(data, name, file_rules, config.options)]
+    return [lint_stdin(request, config, rules, sys.stdin.buffer.read())]
 
 
 def _lint_paths(
     request: CheckRequest, config: Config, rules: Sequence[type[Rule]]
-) -> tuple[list[FileResult], bool]:
+) -> tuple[list[FileResult], bool, RunContext, Plan]:
     plan = planned_run(request, config, rules)
-    cache_dir = plan.run.cache_dir
-    results = run_jobs(plan.jobs, config.options, workers=request.workers, cache_dir=cache_dir)
-    return with_project_findings(plan.jobs, results, plan.run), plan.missing
+    if wants_review(request):
+        plan = summarised(plan)
+    cache_dir, context = plan.run.cache_dir, plan.setup.context
+    every = [*plan.jobs, *plan.others]  # a partial run: the project's other files too
+    results = run_jobs(
+        every, config.options, workers=request.workers, cache_dir=cache_dir, project=context
+    )
+    count = len(plan.jobs)
+    others = list(zip(plan.others, results[count:], strict=True))
+    linted = with_whole_project(plan.jobs, results[:count], plan.run, others)
+    return linted, plan.missing, run_context(plan.setup, plan.jobs), plan
 
 
 def run_check(request: CheckRequest, config: Config) -> int:
@@ -103,18 +110,29 @@ def run_check(request: CheckRequest, config: Config) -> int:
     if request.fixing:
         return run_fix(request, config, rules)
     usage_problem = False
+    context, plan = None, None
     if request.paths == (STDIN,):
         results = _lint_stdin(request, config, rules)
     else:
-        results, usage_problem = _lint_paths(request, config, rules)
+        results, usage_problem, context, plan = _lint_paths(request, config, rules)
     if not results and request.paths != (STDIN,) and not usage_problem:
         _warn_nothing_linted(request.paths)
-    report = build_report(results, [rule.info() for rule in registry.all_rules()])
+    infos = [rule.info() for rule in registry.all_rules()]
+    report = build_report(results, infos, context)
     report_internal_errors(report.internal_errors)
     report = narrowed(report, request, complete=not usage_problem)
-    if not recorded_all(report, request):
-        emit(report, request)
+    _show(report, request, plan, results)
     return exit_code(report, request, usage_problem)
+
+
+def _show(
+    report: Report, request: CheckRequest, plan: Plan | None, results: Sequence[FileResult]
+) -> None:
+    """Print the report (or write the review page) unless a baseline recorded it all."""
+    if plan is not None and wants_review(request):
+        emit_review(report, request, plan, results)
+    elif not recorded_all(report, request):
+        emit(report, request)
 
 
 def _warn_nothing_linted(paths: Sequence[str]) -> None:
@@ -123,7 +141,7 @@ def _warn_nothing_linted(paths: Sequence[str]) -> None:
     The exit code stays 0, as ruff's does: pre-commit and editors name files that the
     configuration may exclude, and nothing to lint is then nothing wrong.
     """
-    named = " ".join(paths)
+    named = " ".join(paths) if len(paths) <= 3 else f"the {len(paths)} paths given"
     click.echo(
         f"fastapi-lint: warning: no Python files to lint in {named} (none there, or all "
         "excluded): nothing was checked",

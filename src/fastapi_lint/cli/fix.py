@@ -19,6 +19,8 @@ from fastapi_lint.cli.common import (
     exit_code,
     planned_run,
     report_internal_errors,
+    setup_here,
+    stdin_rules,
 )
 from fastapi_lint.cli.scope import narrowed
 from fastapi_lint.config import Config
@@ -32,10 +34,9 @@ from fastapi_lint.fixer.files import (
     fixes_listing,
 )
 from fastapi_lint.fixer.source import FixSettings
-from fastapi_lint.models import FileResult, Report
+from fastapi_lint.models import FileResult, Report, RunContext
 from fastapi_lint.rule import Rule
-from fastapi_lint.runner.report import build_report
-from fastapi_lint.selection import rules_for_path
+from fastapi_lint.runner.report import build_report, run_context
 
 
 def _fix_settings(request: CheckRequest) -> FixSettings:
@@ -51,18 +52,21 @@ def _fix_stdin(
         patterns = exclude_patterns(config.exclude, config.extend_exclude)
         if is_excluded(Path(name), root=config.root, patterns=patterns, respect_gitignore=True):
             return None
-    file_rules = rules_for_path(rules, Path(name).absolute(), config)
     data = sys.stdin.buffer.read()
-    return fix_bytes(data, name, file_rules, config.options, _fix_settings(request)), data
+    setup = setup_here(config, rules)
+    file_rules, placement = stdin_rules(setup, Path(name).absolute(), data, config)
+    settings = _fix_settings(request)
+    return fix_bytes(data, name, file_rules, config.options, settings, placement), data
 
 
 def _fix_paths(
     request: CheckRequest, config: Config, rules: Sequence[type[Rule]]
-) -> tuple[list[FileFix], list[FileResult], bool]:
+) -> tuple[list[FileFix], list[FileResult], bool, RunContext]:
     plan = planned_run(request, config, rules)
-    run = FixRun(config.options, request.workers, plan.run, _fix_settings(request))
+    settings = _fix_settings(request)
+    run = FixRun(config.options, request.workers, plan.run, settings, plan.others)
     fixes, results = fix_files(plan.jobs, run)
-    return fixes, results, plan.missing
+    return fixes, results, plan.missing, run_context(plan.setup, plan.jobs)
 
 
 def _fix_lines(fixes: Sequence[FileFix], request: CheckRequest, verb: str) -> list[str]:
@@ -99,8 +103,8 @@ def _show_diff(fixes: Sequence[FileFix], request: CheckRequest, usage_problem: b
     return EXIT_FINDINGS if patch and not request.exit_zero else EXIT_CLEAN
 
 
-def _fix_report(fixes: Sequence[FileFix], results: Sequence[FileResult]) -> Report:
-    report = build_report(results, [rule.info() for rule in registry.all_rules()])
+def _fix_report(results: Sequence[FileResult], context: RunContext | None = None) -> Report:
+    report = build_report(results, [rule.info() for rule in registry.all_rules()], context)
     report_internal_errors(report.internal_errors)
     return report
 
@@ -108,10 +112,10 @@ def _fix_report(fixes: Sequence[FileFix], results: Sequence[FileResult]) -> Repo
 def run_fix(request: CheckRequest, config: Config, rules: Sequence[type[Rule]]) -> int:
     if request.paths == (STDIN,):
         return _run_fix_stdin(request, config, rules)
-    fixes, results, usage_problem = _fix_paths(request, config, rules)
+    fixes, results, usage_problem, context = _fix_paths(request, config, rules)
     if request.diff:
         return _show_diff(fixes, request, usage_problem)
-    report = _fix_report(fixes, results)
+    report = _fix_report(results, context)
     report = narrowed(report, request, complete=not usage_problem)
     emit(report, request)
     # Next to a human-readable report, else on stderr so JSON or SARIF stay parseable.
@@ -136,7 +140,7 @@ def _run_fix_stdin(request: CheckRequest, config: Config, rules: Sequence[type[R
     output = sys.stdout.buffer
     output.write(fix.content if fix.content is not None else data)
     output.flush()
-    report = _fix_report([fix], [fix.result])
+    report = _fix_report([fix.result])
     report = narrowed(report, request, complete=True)
     emit(report, request, err=True)
     for line in _fix_lines([fix], request, "Fixed"):

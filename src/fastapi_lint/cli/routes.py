@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,17 +14,14 @@ from fastapi_lint.cli.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
     CheckRequest,
-    chosen_cache_dir,
-    display_path,
     load_config_or_exit,
-    project_root,
+    planned_run,
     report_internal_errors,
 )
 from fastapi_lint.config import Config
-from fastapi_lint.files import discover
 from fastapi_lint.models import JsonObject, JsonValue
 from fastapi_lint.project_model.routes import RootInfo, RouteEntry, by_root, route_table
-from fastapi_lint.runner.jobs import FileJob, available_cpus, run_jobs
+from fastapi_lint.runner.jobs import available_cpus, run_jobs
 from fastapi_lint.runner.project import build_project
 
 if TYPE_CHECKING:
@@ -150,22 +148,18 @@ def list_routes(paths: tuple[str, ...], **flags: Unpack[RoutesFlags]) -> None:
 
 
 def run_routes(request: CheckRequest, config: Config) -> int:
-    discovery = discover(
-        request.paths,
-        root=config.root,
-        exclude=config.exclude,
-        extend_exclude=config.extend_exclude,
+    """The route table of the files in ``request.paths``, linted with the project's context
+    (its own router classes and factories), printed; the exit code."""
+    plan = planned_run(request, config, ())
+    jobs = [dataclasses.replace(job, summarise=True) for job in plan.jobs]
+    context = plan.setup.context
+    results = run_jobs(
+        jobs, config.options, workers=request.workers, cache_dir=plan.run.cache_dir, project=context
     )
-    for missing in discovery.missing:
-        click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
-    cwd = Path.cwd()
-    jobs = [FileJob(f, display_path(f, cwd), (), summarise=True) for f in discovery.files]
-    cache_dir = chosen_cache_dir(request, config)
-    results = run_jobs(jobs, config.options, workers=request.workers, cache_dir=cache_dir)
     errors = [error for result in results for error in result.internal_errors]
     report_internal_errors(errors)
-    project = build_project(jobs, results, project_root(config, discovery.files), config.options)
+    project = build_project(jobs, results, plan.run.root, config.options, context.source_roots)
     entries = route_table(project)
     render = as_json if request.output_format == "json" else as_text
     click.echo(render(entries), nl=False)
-    return EXIT_ERROR if errors or discovery.missing else EXIT_CLEAN
+    return EXIT_ERROR if errors or plan.missing else EXIT_CLEAN

@@ -7,11 +7,13 @@ import re
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
 from fastapi_lint import registry
-from fastapi_lint.cli.common import fail
+from fastapi_lint.cli.common import fail, setup_here
+from fastapi_lint.config import ConfigError, load_config
 from fastapi_lint.models import RuleInfo
 from fastapi_lint.rule import Rule
 
@@ -26,6 +28,9 @@ def rules_as_json(infos: Sequence[RuleInfo]) -> str:
             "default": info.default_enabled,
             "fixable": info.fixable,
             "summary": info.summary,
+            "roles": list(info.roles),
+            "requires": dict(info.requires),
+            "fix_requires": dict(info.fix_requires),
         }
         for info in infos
     ]
@@ -85,9 +90,11 @@ def rule_markdown(rule: type[Rule]) -> str:
     """The rule's page: header, docstring sections, then its tested examples."""
     default = "on by default" if rule.default_enabled else "off by default (opt-in)"
     fixable = "fixable" if rule.fixable else "not fixable"
+    notes = "".join(f"{note}\n\n" for note in rule.context_notes())
     header = (
         f"# {rule.code} {rule.name}\n\n"
         f"Family: `{rule.family}` · severity: {rule.severity} · {default} · {fixable}\n\n"
+        f"{notes}"
     )
     flagged = _examples("Flagged (tested)", [example.code for example in rule.INVALID])
     quiet = _examples("Not flagged (tested)", [example.code for example in rule.VALID])
@@ -116,4 +123,29 @@ def show_rule(code: str) -> None:
     # Imported here: rich (and its markdown parser) only for this command.
     from fastapi_lint.reporters.text import render_markdown
 
-    click.echo(render_markdown(rule_markdown(rule), color=sys.stdout.isatty()), nl=False)
+    page = rule_markdown(rule)
+    here = in_this_project(rule)
+    if here is not None:
+        page += f"\n## In this project\n\n{here}\n"
+    click.echo(render_markdown(page, color=sys.stdout.isatty()), nl=False)
+
+
+def in_this_project(rule: type[Rule]) -> str | None:
+    """Whether ``rule`` is on for the project of the working folder, and why not; None when
+    the configuration cannot be read (the page is still shown)."""
+    try:
+        config = load_config(Path.cwd())
+        selected = rule in registry.select_rules(config.select, config.ignore, config.extend_select)
+    except (ConfigError, registry.SelectionError):
+        return None
+    setup = setup_here(config, [rule])
+    where = f"`{setup.context.root}`"
+    for gate in setup.off:
+        target = setup.context.targets[gate.package]
+        return (
+            f"Off in {where}: it needs `{gate.needs}` and the project targets {gate.package} "
+            f"{target.display} ({target.source})."
+        )
+    if not selected:
+        return f"Not selected by the configuration of {where} (`select`, `ignore`)."
+    return f"On in {where} for the files of role: {', '.join(rule.info().roles)}."

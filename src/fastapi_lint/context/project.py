@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fastapi_lint.context.roles import FileRole
 from fastapi_lint.context.routers import RouterKinds
 from fastapi_lint.context.versions import TargetVersions
 
@@ -23,3 +24,18 @@ class ProjectContext:
     # Folders imports are resolved from (``src/`` layouts, ``src = [...]``), root first.
     source_roots: tuple[Path, ...] = ()
     routers: RouterKinds = field(default_factory=RouterKinds)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where one file stands: its project's context and the role it plays there.
+
+    Empty when a file is linted on its own (tests, the engine-level entry points): then
+    every rule given runs and no fix is gated by target versions.
+    """
+
+    project: ProjectContext | None = None
+    role: FileRole | None = None
+
+
+ALONE = Placement()

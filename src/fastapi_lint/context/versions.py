@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -104,6 +104,18 @@ class TargetVersions:
         """The version gate: ``targets.satisfies("pydantic", ">=2")``."""
         return self[package].satisfies(specifier)
 
+    def unmet(self, requirements: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+        """The (package, specifier) pairs of ``requirements`` the targets do not satisfy."""
+        return tuple(
+            (package, specifier)
+            for package, specifier in sorted(requirements.items())
+            if not self.satisfies(package, specifier)
+        )
+
+    def fingerprint(self, packages: Iterable[str] = PACKAGES) -> str:
+        """A stable text for cache keys: the versions of ``packages`` as gates read them."""
+        return "|".join(f"{p}={self[p].version or 'latest'}" for p in sorted(set(packages)))
+
     def as_json(self) -> list[dict[str, str]]:
         """For ``--output-format json``: package, version, origin and source of each."""
         return [
@@ -122,18 +134,20 @@ def resolve_target_versions(
     *,
     overrides: Mapping[str, str] | None = None,
     evidence: Iterable[Evidence] | Callable[[], Iterable[Evidence]] = (),
+    needed: Collection[str] = PACKAGES,
 ) -> TargetVersions:
     """Every target version of the project at ``root``; see the module docstring.
 
-    ``evidence`` may be a function collecting it: it is called only when a package is
-    still unknown after configuration, locks, declarations and inference, so a project
-    that declares its versions never pays for the evidence pass.
+    ``evidence`` may be a function collecting it: it is called only when a package of
+    ``needed`` (the ones some gate reads) is still unknown after configuration, locks,
+    declarations and inference, so a project that declares its versions never pays for
+    the evidence pass. Packages left unknown are assumed at their latest release.
     """
     declarations = [*read_declarations(root), *read_locks(root, listdir(root))]
     resolved = _configured(overrides or {})
     _add_declared(resolved, declarations)
     _add_inferred(resolved)
-    if any(package not in resolved for package in PACKAGES):
+    if any(package not in resolved for package in needed):
         _add_evidence(resolved, tuple(evidence() if callable(evidence) else evidence))
         _add_inferred(resolved)
     return TargetVersions(tuple(_final(package, resolved, declarations) for package in PACKAGES))

@@ -100,10 +100,24 @@ def _fix_starts(
     return starts
 
 
+def fix_allowed(context: FileContext, report: PendingReport) -> bool:
+    """The project's target versions have what the fix writes (always, outside a project)."""
+    if context.project is None or report.fix is None:
+        return True
+    fix = report.fix
+    own = fix.requires if isinstance(fix, PendingFix) else None
+    needs = report.rule.fix_requires if own is None else dict(own)
+    return not context.project.targets.unmet(needs)
+
+
 def _fixes(context: FileContext, errors: list[InternalError]) -> dict[int, Fix]:
-    """Each report's fix as text edits, by ``id`` of the report; a fix that fails is dropped."""
-    found = {id(p): p.fix for p in context.reports if isinstance(p.fix, Fix)}
-    pending = [p for p in context.reports if isinstance(p.fix, PendingFix)]
+    """Each report's fix as text edits, by ``id`` of the report; a fix that fails is dropped.
+
+    So is a fix the project's target versions lack: its finding stays, with no fix.
+    """
+    allowed = [p for p in context.reports if fix_allowed(context, p)]
+    found = {id(p): p.fix for p in allowed if isinstance(p.fix, Fix)}
+    pending = [p for p in allowed if isinstance(p.fix, PendingFix)]
     if not pending:
         return found
     starts = _fix_starts(context, pending)

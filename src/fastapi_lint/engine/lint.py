@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from fastapi_lint.context.project import ALONE, Placement
 from fastapi_lint.decoding import DecodeProblem, decode_source
 from fastapi_lint.engine.findings import internal_error, resolve
 from fastapi_lint.engine.parse import parse, syntax_diagnostic
@@ -40,11 +41,19 @@ def _run_rules(
     rule_classes: Sequence[type[Rule]],
     options: RuleOptions,
     collect: bool = False,
+    placement: Placement = ALONE,
 ) -> FileResult:
     module = parse(source, path)
     if isinstance(module, Diagnostic):
         return FileResult(path, (module,))
-    context = FileContext(path=path, source=source, module=module, options=options)
+    context = FileContext(
+        path=path,
+        source=source,
+        module=module,
+        options=options,
+        project=placement.project,
+        role=placement.role,
+    )
     rules = [rule_class(context) for rule_class in rule_classes]
     collector = SummaryCollector(context) if collect else None
     walk = Walk(context, Dispatch.for_rules([*rules, collector] if collector else rules))
@@ -97,19 +106,27 @@ def lint_source(
     rules: Sequence[type[Rule]],
     options: RuleOptions | None = None,
     summarise: bool = False,
+    placement: Placement = ALONE,
 ) -> FileResult:
     """Lint already-decoded source text; ``summarise`` adds the file's project summary.
 
-    Never raises for bad input.
+    Every rule given runs: choosing them by the file's role is the caller's part.
+    ``placement`` gives the rules the project context and the file's role, and gates
+    fixes by the project's target versions. Never raises for bad input.
     """
-    return _lint_once(source, path, rules, options or RuleOptions(), summarise)
+    return _lint_once(source, path, rules, options or RuleOptions(), summarise, placement)
 
 
 def _lint_once(
-    source: str, path: str, rules: Sequence[type[Rule]], options: RuleOptions, collect: bool
+    source: str,
+    path: str,
+    rules: Sequence[type[Rule]],
+    options: RuleOptions,
+    collect: bool,
+    placement: Placement,
 ) -> FileResult:
     def attempt() -> FileResult:
-        return _guarded(path, lambda: _run_rules(source, path, rules, options, collect))
+        return _guarded(path, lambda: _run_rules(source, path, rules, options, collect, placement))
 
     try:
         return attempt()
@@ -138,6 +155,7 @@ def lint_bytes(
     rules: Sequence[type[Rule]],
     options: RuleOptions | None = None,
     summarise: bool = False,
+    placement: Placement = ALONE,
 ) -> FileResult:
     """Decode (BOM, coding cookie, UTF-8) then lint; undecodable input is one FAPI000."""
     decoded = decode_source(data)
@@ -146,7 +164,7 @@ def lint_bytes(
             path, decoded.message, decoded.line, 1, "", name="unreadable-file"
         )
         return FileResult(path, (diagnostic,))
-    return lint_source(decoded, path, rules, options, summarise)
+    return lint_source(decoded, path, rules, options, summarise, placement)
 
 
 def unreadable(display_path: str, error: OSError) -> FileResult:
@@ -164,10 +182,11 @@ def lint_file(
     rules: Sequence[type[Rule]],
     options: RuleOptions | None = None,
     summarise: bool = False,
+    placement: Placement = ALONE,
 ) -> FileResult:
     """Read and lint one file."""
     try:
         data = file.read_bytes()
     except OSError as error:
         return unreadable(display_path, error)
-    return lint_bytes(data, display_path, rules, options, summarise)
+    return lint_bytes(data, display_path, rules, options, summarise, placement)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fastapi_lint.context.project import ALONE, Placement, ProjectContext
 from fastapi_lint.decoding import source_encoding
 from fastapi_lint.engine.lint import unreadable
 from fastapi_lint.fixer.source import (
@@ -33,8 +34,15 @@ from fastapi_lint.options import RuleOptions
 from fastapi_lint.project.step import project_rules
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.syntax.syntax_error import SyntaxErrorRule
-from fastapi_lint.runner.jobs import FileJob, lint_data, map_jobs, project_mode, remember
-from fastapi_lint.runner.project import ProjectRun, with_project_findings
+from fastapi_lint.runner.jobs import (
+    FileJob,
+    lint_data,
+    map_jobs,
+    project_mode,
+    remember,
+    run_jobs,
+)
+from fastapi_lint.runner.project import Entry, ProjectRun, with_whole_project
 from fastapi_lint.runner.single_file import lint_bytes, lint_source
 
 _PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -120,41 +128,57 @@ def _continued(state: FileFix, lint: Lint, settings: FixSettings) -> FileFix:
 
 
 def fix_bytes(
-    data: bytes, path: str, rules: Sequence[type[Rule]], options: RuleOptions, settings: FixSettings
+    data: bytes,
+    path: str,
+    rules: Sequence[type[Rule]],
+    options: RuleOptions,
+    settings: FixSettings,
+    placement: Placement = ALONE,
 ) -> FileFix:
     """Fix content that is not a file on disk (standard input), which is its own project."""
 
     def lint(text: str) -> FileResult:
-        return lint_source(text, path, rules, options)
+        return lint_source(text, path, rules, options, placement=placement)
 
-    return _continued(_opened(data, lint_bytes(data, path, rules, options)), lint, settings)
+    first = lint_bytes(data, path, rules, options, placement=placement)
+    return _continued(_opened(data, first), lint, settings)
 
 
-def _job_lint(job: FileJob, options: RuleOptions) -> Lint:
+def _job_lint(job: FileJob, options: RuleOptions, project: ProjectContext | None) -> Lint:
+    placement = job.placement(project)
+
     def lint(text: str) -> FileResult:
-        return lint_source(text, job.display_path, job.rules, options, project_mode(job))
+        mode = project_mode(job)
+        return lint_source(text, job.display_path, job.rules, options, mode, placement=placement)
 
     return lint
 
 
 def fix_job(
-    job: FileJob, options: RuleOptions, cache_dir: Path | None, settings: FixSettings
+    job: FileJob,
+    options: RuleOptions,
+    cache_dir: Path | None,
+    settings: FixSettings,
+    project: ProjectContext | None = None,
 ) -> FileFix:
     """Fix one file in memory; its first findings come from the cache when it has them."""
     try:
         data = job.file.read_bytes()
     except OSError as error:
         return FileFix(job.display_path, unreadable(job.display_path, error))
-    first = lint_data(job, data, options, cache_dir)
-    return _continued(_opened(data, first), _job_lint(job, options), settings)
+    first = lint_data(job, data, options, cache_dir, project)
+    return _continued(_opened(data, first), _job_lint(job, options, project), settings)
 
 
 def refix_job(
-    item: tuple[FileJob, FileFix], options: RuleOptions, settings: FixSettings
+    item: tuple[FileJob, FileFix],
+    options: RuleOptions,
+    settings: FixSettings,
+    project: ProjectContext | None = None,
 ) -> FileFix:
     """Go on fixing a file whose text changed in memory (by project rules' fixes)."""
     job, state = item
-    lint = _job_lint(job, options)
+    lint = _job_lint(job, options, project)
     return _continued(dataclasses.replace(state, result=lint(state.current)), lint, settings)
 
 
@@ -204,6 +228,9 @@ class FixRun:
     workers: int
     project: ProjectRun
     settings: FixSettings
+    # The project's files the run was not given: their summaries feed the project step,
+    # they are neither fixed nor reported.
+    others: Sequence[FileJob] = ()
 
 
 def fix_files(jobs: Sequence[FileJob], run: FixRun) -> tuple[list[FileFix], list[FileResult]]:
@@ -211,10 +238,15 @@ def fix_files(jobs: Sequence[FileJob], run: FixRun) -> tuple[list[FileFix], list
 
     Returns each file's state and its findings left, project findings included.
     """
-    cache_dir, settings = run.project.cache_dir, run.settings
-    work = functools.partial(fix_job, options=run.options, cache_dir=cache_dir, settings=settings)
+    cache_dir, settings, project = run.project.cache_dir, run.settings, run.project.context
+    work = functools.partial(
+        fix_job, options=run.options, cache_dir=cache_dir, settings=settings, project=project
+    )
     states = map_jobs(work, jobs, run.workers, _crashed)
-    merged = _project_rounds(jobs, states, run)
+    found = run_jobs(
+        run.others, run.options, workers=run.workers, cache_dir=cache_dir, project=project
+    )
+    merged = _project_rounds(jobs, states, run, list(zip(run.others, found, strict=True)))
     if settings.write:
         pairs = zip(jobs, states, strict=True)
         states = [_written(job, state, run.options, cache_dir) for job, state in pairs]
@@ -222,7 +254,7 @@ def fix_files(jobs: Sequence[FileJob], run: FixRun) -> tuple[list[FileFix], list
 
 
 def _project_rounds(
-    jobs: Sequence[FileJob], states: list[FileFix], run: FixRun
+    jobs: Sequence[FileJob], states: list[FileFix], run: FixRun, others: Sequence[Entry]
 ) -> list[FileResult]:
     """Apply the project rules' fixes, relinting and refixing the files they change.
 
@@ -231,8 +263,10 @@ def _project_rounds(
     Returns every file's findings, project findings included.
     """
     codes = frozenset(rule.code for rule in project_rules(run.project.rules))
-    merged = with_project_findings(jobs, [state.result for state in states], run.project)
-    again = functools.partial(refix_job, options=run.options, settings=run.settings)
+    merged = with_whole_project(jobs, [state.result for state in states], run.project, others)
+    again = functools.partial(
+        refix_job, options=run.options, settings=run.settings, project=run.project.context
+    )
     for _ in range(run.settings.max_rounds if codes else 0):
         changed = apply_project_fixes(states, merged, codes, run.settings)
         if not changed:
@@ -240,7 +274,7 @@ def _project_rounds(
         redone = map_jobs(again, [(jobs[i], states[i]) for i in changed], run.workers, _crashed)
         for index, state in zip(changed, redone, strict=True):
             states[index] = state
-        merged = with_project_findings(jobs, [state.result for state in states], run.project)
+        merged = with_whole_project(jobs, [state.result for state in states], run.project, others)
     return merged
 
 

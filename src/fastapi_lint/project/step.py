@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from fastapi_lint.context.versions import TargetVersions
 from fastapi_lint.models import Diagnostic, FileResult, InternalError
 from fastapi_lint.project_model.project import Project, ProjectFile
 from fastapi_lint.rule import ProjectFinding, ProjectRule, Rule
@@ -27,8 +28,17 @@ def project_rules(rules: Sequence[type[Rule]]) -> list[type[ProjectRule]]:
     return [rule for rule in rules if issubclass(rule, ProjectRule)]
 
 
-def _diagnostic(rule: type[ProjectRule], finding: ProjectFinding, project: Project) -> Diagnostic:
+def _diagnostic(
+    rule: type[ProjectRule],
+    finding: ProjectFinding,
+    project: Project,
+    targets: TargetVersions | None,
+) -> Diagnostic:
+    """The finding as a record; its fix dropped when the target versions lack what it writes."""
     module = project.module_at(finding.path)
+    fix = finding.fix
+    if fix is not None and targets is not None and targets.unmet(rule.fix_requires):
+        fix = None
     source_line = module.summary.line_text(finding.line) if module is not None else ""
     return Diagnostic(
         code=rule.code,
@@ -43,14 +53,20 @@ def _diagnostic(rule: type[ProjectRule], finding: ProjectFinding, project: Proje
         end_column=finding.end_column,
         source_line=source_line,
         chain=finding.chain,
-        fix=finding.fix,
+        fix=fix,
     )
 
 
 def run_project_rules(
-    project: Project, rules: Sequence[type[ProjectRule]], allowed: Allowed
+    project: Project,
+    rules: Sequence[type[ProjectRule]],
+    allowed: Allowed,
+    targets: TargetVersions | None = None,
 ) -> tuple[dict[str, list[Diagnostic]], list[InternalError]]:
-    """Findings by path, and the rules that crashed (the other rules still run)."""
+    """Findings by path, and the rules that crashed (the other rules still run).
+
+    ``targets`` (the project's target versions) gate the findings' fixes; None keeps them.
+    """
     found: dict[str, list[Diagnostic]] = {}
     errors: list[InternalError] = []
     for rule in rules:
@@ -61,7 +77,8 @@ def run_project_rules(
             continue
         for finding in findings:
             if allowed(finding.path, rule):
-                found.setdefault(finding.path, []).append(_diagnostic(rule, finding, project))
+                diagnostic = _diagnostic(rule, finding, project, targets)
+                found.setdefault(finding.path, []).append(diagnostic)
     return {path: unsuppressed(diagnostics) for path, diagnostics in found.items()}, errors
 
 
@@ -85,10 +102,13 @@ def with_findings(
     )
 
 
-def with_single_file_findings(result: FileResult, rules: Sequence[type[Rule]]) -> FileResult:
+def with_single_file_findings(
+    result: FileResult, rules: Sequence[type[Rule]], targets: TargetVersions | None = None
+) -> FileResult:
     """The file is the whole project: a lone file, an example, standard input."""
     if result.summary is None:
         return result
     project = Project([ProjectFile(result.path, None, result.summary)], Path.cwd())
-    found, errors = run_project_rules(project, project_rules(rules), lambda path, rule: True)
+    every_rule = project_rules(rules)
+    found, errors = run_project_rules(project, every_rule, lambda path, rule: True, targets)
     return with_findings(result, found.get(result.path, ()), errors)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Protocol
 
-from fastapi_lint.models import Report
+from fastapi_lint.models import Report, RunContext, TargetInfo
 
 FORMATS: tuple[str, ...] = (
     "text",
@@ -20,6 +20,7 @@ FORMATS: tuple[str, ...] = (
     "gitlab",
     "junit",
     "markdown",
+    "html",
 )
 
 # "json" would shadow the stdlib module inside this package, hence the suffix.
@@ -32,6 +33,7 @@ _MODULES: dict[str, str] = {
     "gitlab": "gitlab",
     "junit": "junit",
     "markdown": "markdown",
+    "html": "html_report",
 }
 
 
@@ -77,3 +79,53 @@ def hidden_lines(report: Report) -> list[str]:
 
 def _findings(count: int) -> str:
     return f"{count} finding" if count == 1 else f"{count} findings"
+
+
+def context_line(report: Report) -> str | None:
+    """``4 rules off for this project's target versions: FAPI601-604 (pydantic 1.10.9 from
+    pyproject.toml:14); see `fastapi-lint context`.``; None when no rule was switched off."""
+    context = report.context
+    if context is None or not context.rules_off:
+        return None
+    codes = {off.code for off in context.rules_off}
+    groups = [_off_for(context, package) for package in _packages_off(context)]
+    count = f"{len(codes)} rule{'' if len(codes) == 1 else 's'}"
+    return (
+        f"{count} off for this project's target versions: {', '.join(groups)}; "
+        "see `fastapi-lint context`."
+    )
+
+
+def _packages_off(context: RunContext) -> list[str]:
+    return list(dict.fromkeys(off.package for off in context.rules_off))
+
+
+def _off_for(context: RunContext, package: str) -> str:
+    codes = sorted({off.code for off in context.rules_off if off.package == package})
+    target = context.target(package)
+    if target is None:
+        return f"{code_ranges(codes)} ({package})"
+    return f"{code_ranges(codes)} ({package} {target.version} {_whence(target)})"
+
+
+def _whence(target: TargetInfo) -> str:
+    """``from pyproject.toml:14``; an inference without its explanation, which is long."""
+    if target.origin == "inferred":
+        return target.source.split("): ", 1)[0] + ")"
+    return f"from {target.source}"
+
+
+def code_ranges(codes: list[str]) -> str:
+    """``FAPI601, FAPI602, FAPI603, FAPI509`` -> ``FAPI509, FAPI601-603``."""
+    runs: list[list[str]] = []
+    for code in sorted(codes):
+        if runs and _follows(runs[-1][-1], code):
+            runs[-1].append(code)
+        else:
+            runs.append([code])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}-{run[-1][4:]}" for run in runs)
+
+
+def _follows(previous: str, code: str) -> bool:
+    before, after = previous[4:], code[4:]
+    return before.isdigit() and after.isdigit() and int(after) == int(before) + 1

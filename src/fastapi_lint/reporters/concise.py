@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi_lint.models import Diagnostic, Report
-from fastapi_lint.reporters import fix_hint, hidden_lines
+from fastapi_lint.reporters import context_line, fix_hint, hidden_lines
 
 
 def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
@@ -15,6 +15,9 @@ def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
         hint = fix_hint(report)
         if hint is not None:
             lines.append(hint)
+        switched_off = context_line(report)
+        if switched_off is not None:
+            lines.append(switched_off)
     return "".join(f"{line}\n" for line in lines)
 
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import json
 
-from fastapi_lint.models import ChainStep, Diagnostic, Edit, Fix, JsonObject, Report
+from fastapi_lint.models import (
+    ChainStep,
+    Diagnostic,
+    Edit,
+    Fix,
+    JsonObject,
+    Report,
+    RunContext,
+    TargetInfo,
+)
 
 SCHEMA_VERSION = 1
 
@@ -33,6 +42,33 @@ def to_dict(report: Report) -> JsonObject:
             **_hidden(report),
         },
         "diagnostics": [_diagnostic(diagnostic) for diagnostic in report.diagnostics],
+        **_context(report.context),
+    }
+
+
+def _context(context: RunContext | None) -> JsonObject:
+    """``context``: the target versions and their sources, files per role, rules off."""
+    if context is None:
+        return {}
+    roles: JsonObject = {role: count for role, count in context.roles}
+    return {
+        "context": {
+            "targets": [_target(target) for target in context.targets],
+            "roles": roles,
+            "rules_off": [
+                {"code": off.code, "package": off.package, "needs": off.needs}
+                for off in context.rules_off
+            ],
+        }
+    }
+
+
+def _target(target: TargetInfo) -> JsonObject:
+    return {
+        "package": target.package,
+        "version": target.version,
+        "origin": target.origin,
+        "source": target.source,
     }
 
 

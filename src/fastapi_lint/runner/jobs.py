@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from fastapi_lint.cache import ResultCache, entry_key, settings_fingerprint
+from fastapi_lint.context.project import ALONE, Placement, ProjectContext
+from fastapi_lint.context.roles import FileRole
 from fastapi_lint.engine.lint import unreadable
 from fastapi_lint.models import FileResult, InternalError
 from fastapi_lint.options import RuleOptions
@@ -38,12 +40,20 @@ class FileJob:
 
     ``summarise`` asks for the file's project summary: the run has a project rule selected
     (for this file or another: chains pass through every file) or builds the route table.
+    ``role`` is the file's role in the project (its rules are already the ones that
+    review that role); ``context_key`` names what else of the project's context its
+    result depends on (``ProjectSetup.cache_key``).
     """
 
     file: Path
     display_path: str
     rules: tuple[type[Rule], ...]
     summarise: bool = False
+    role: FileRole | None = None
+    context_key: str = ""
+
+    def placement(self, project: ProjectContext | None) -> Placement:
+        return ALONE if project is None else Placement(project, self.role)
 
 
 def available_cpus() -> int:
@@ -53,13 +63,18 @@ def available_cpus() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def lint_job(job: FileJob, options: RuleOptions, cache_dir: Path | None) -> FileResult:
+def lint_job(
+    job: FileJob,
+    options: RuleOptions,
+    cache_dir: Path | None,
+    project: ProjectContext | None = None,
+) -> FileResult:
     """Lint one file, or take its result from the cache when nothing it depends on changed."""
     try:
         data = job.file.read_bytes()
     except OSError as error:
         return unreadable(job.display_path, error)
-    return lint_data(job, data, options, cache_dir)
+    return lint_data(job, data, options, cache_dir, project)
 
 
 def project_mode(job: FileJob) -> ProjectMode:
@@ -68,21 +83,28 @@ def project_mode(job: FileJob) -> ProjectMode:
 
 
 def _key(job: FileJob, data: bytes, options: RuleOptions) -> str:
-    fingerprint = settings_fingerprint(options, job.rules, summarise=job.summarise)
+    fingerprint = settings_fingerprint(
+        options, job.rules, summarise=job.summarise, context=job.context_key
+    )
     return entry_key(data, job.display_path, fingerprint)
 
 
 def lint_data(
-    job: FileJob, data: bytes, options: RuleOptions, cache_dir: Path | None
+    job: FileJob,
+    data: bytes,
+    options: RuleOptions,
+    cache_dir: Path | None,
+    project: ProjectContext | None = None,
 ) -> FileResult:
     """``lint_job`` for content already read (the fixer reads it once, for both)."""
-    if cache_dir is None:
-        return lint_bytes(data, job.display_path, job.rules, options, project_mode(job))
-    cached = ResultCache(cache_dir).load(_key(job, data, options), job.display_path)
-    if cached is not None:
-        return cached
-    result = lint_bytes(data, job.display_path, job.rules, options, project_mode(job))
-    return remember(job, data, result, options, cache_dir)
+    if cache_dir is not None:
+        cached = ResultCache(cache_dir).load(_key(job, data, options), job.display_path)
+        if cached is not None:
+            return cached
+    placement = job.placement(project)
+    mode = project_mode(job)
+    result = lint_bytes(data, job.display_path, job.rules, options, mode, placement=placement)
+    return result if cache_dir is None else remember(job, data, result, options, cache_dir)
 
 
 def remember(
@@ -136,19 +158,32 @@ def map_jobs(
 
 
 def _lint_all(
-    jobs: Sequence[FileJob], options: RuleOptions, workers: int, cache_dir: Path | None
+    jobs: Sequence[FileJob],
+    options: RuleOptions,
+    workers: int,
+    cache_dir: Path | None,
+    project: ProjectContext | None,
 ) -> list[FileResult]:
-    work = functools.partial(lint_job, options=options, cache_dir=cache_dir)
+    work = functools.partial(lint_job, options=options, cache_dir=cache_dir, project=project)
     return map_jobs(work, jobs, workers, crashed)
 
 
 def run_jobs(
-    jobs: Sequence[FileJob], options: RuleOptions, *, workers: int, cache_dir: Path | None
+    jobs: Sequence[FileJob],
+    options: RuleOptions,
+    *,
+    workers: int,
+    cache_dir: Path | None,
+    project: ProjectContext | None = None,
 ) -> list[FileResult]:
-    """Results in job order: cache hits answered here, only the rest sent to workers."""
+    """Results in job order: cache hits answered here, only the rest sent to workers.
+
+    ``project`` is the run's project context, given to every rule (None: each file is
+    linted on its own, every rule of its job run and every fix kept).
+    """
     if cache_dir is None:
-        return _lint_all(jobs, options, workers, None)
+        return _lint_all(jobs, options, workers, None, project)
     found = [_cached(job, options, cache_dir) for job in jobs]
     missing = [job for job, result in zip(jobs, found, strict=True) if result is None]
-    linted = iter(_lint_all(missing, options, workers, cache_dir))
+    linted = iter(_lint_all(missing, options, workers, cache_dir, project))
     return [result if result is not None else next(linted) for result in found]

@@ -8,15 +8,22 @@ decoding a single summary.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi_lint.cache import ResultCache, decode_summary, project_key
+from fastapi_lint.context.project import ProjectContext
 from fastapi_lint.engine.lint import lint_file
 from fastapi_lint.models import Diagnostic, FileResult, InternalError
 from fastapi_lint.options import RuleOptions
-from fastapi_lint.project.step import project_rules, run_project_rules, with_findings
+from fastapi_lint.project.step import (
+    PROJECT_PATH,
+    project_rules,
+    run_project_rules,
+    with_findings,
+)
 from fastapi_lint.project_model.modules import module_names
 from fastapi_lint.project_model.project import Project, ProjectFile
 from fastapi_lint.rule import Rule
@@ -39,6 +46,7 @@ def build_project(
     results: Sequence[FileResult],
     root: Path,
     options: RuleOptions | None = None,
+    source_roots: Sequence[Path] = (),
 ) -> Project:
     """Every summarised file of a run (jobs and results in the same order)."""
     chosen = options or RuleOptions()
@@ -47,7 +55,7 @@ def build_project(
         summary = _summary_of(job, result, chosen)
         if summary is not None:
             files.append(ProjectFile(result.path, job.file.absolute(), summary))
-    return Project(files, root)
+    return Project(files, root, source_roots)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +66,12 @@ class ProjectRun:
     root: Path
     options: RuleOptions
     cache_dir: Path | None = None
+    # The project's context: its target versions gate the project rules' fixes.
+    context: ProjectContext | None = None
+
+    @property
+    def source_roots(self) -> tuple[Path, ...]:
+        return self.context.source_roots if self.context is not None else ()
 
 
 def _cache_key(
@@ -68,12 +82,19 @@ def _cache_key(
     if None in keys:
         return None
     # Module names depend on files around the linted ones (``__init__.py``), so they count.
-    names = module_names([job.file.absolute() for job in jobs], [r.path for r in results], run.root)
+    files = [job.file.absolute() for job in jobs]
+    names = module_names(files, [r.path for r in results], run.root, run.source_roots)
     codes = ",".join(sorted(rule.code for rule in project_rules(run.rules)))
-    parts = [str(run.root), codes]
+    parts = [str(run.root), codes, _context_key(run.context)]
     for result, name, key in zip(results, names, keys, strict=True):
         parts += [result.path, name, key or ""]
     return project_key(parts)
+
+
+def _context_key(context: ProjectContext | None) -> str:
+    if context is None:
+        return "alone"
+    return f"{context.targets.fingerprint()}|{context.routers.fingerprint()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +152,45 @@ def _project_findings(
     def allowed(path: str, rule: type[Rule]) -> bool:
         return rule in enabled.get(path, frozenset())
 
-    project = build_project(jobs, results, run.root, run.options)
-    found, errors = run_project_rules(project, project_rules(run.rules), allowed)
+    project = build_project(jobs, results, run.root, run.options, run.source_roots)
+    targets = run.context.targets if run.context is not None else None
+    found, errors = run_project_rules(project, project_rules(run.rules), allowed, targets)
     return {path: tuple(diagnostics) for path, diagnostics in found.items()}, errors
+
+
+Entry = tuple[FileJob, FileResult]
+
+
+def with_whole_project(
+    jobs: Sequence[FileJob],
+    results: Sequence[FileResult],
+    run: ProjectRun,
+    others: Sequence[Entry] = (),
+) -> list[FileResult]:
+    """``results`` (of ``jobs``) with the project findings of the whole project: ``jobs``
+    and the project's ``others`` (files not linted for their own findings: a partial run).
+
+    Every file goes to the project step in path order, so the findings in a file do not
+    depend on which files the run was given. The project rules' crashes are reported on
+    the first of ``results``.
+    """
+    entries = [(job, result, True) for job, result in zip(jobs, results, strict=True)]
+    entries += [(job, result, False) for job, result in others]
+    entries.sort(key=lambda entry: entry[0].display_path)
+    merged = with_project_findings([e[0] for e in entries], [e[1] for e in entries], run)
+    errors = [error for result in merged for error in result.internal_errors]
+    stepped = [error for error in errors if error.path == PROJECT_PATH]
+    found = {id(entry[0]): result for entry, result in zip(entries, merged, strict=True)}
+    ordered = [_without(found[id(job)], stepped) for job in jobs]
+    if ordered:
+        ordered[0] = with_findings(ordered[0], (), stepped)
+    return ordered
+
+
+def _without(result: FileResult, errors: Sequence[InternalError]) -> FileResult:
+    kept = tuple(error for error in result.internal_errors if error not in errors)
+    return (
+        result
+        if kept == result.internal_errors
+        else dataclasses.replace(result, internal_errors=kept)
+    )

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
+from fastapi_lint.context.project import ALONE, Placement
 from fastapi_lint.engine import lint as engine
 from fastapi_lint.models import FileResult
 from fastapi_lint.options import RuleOptions
@@ -28,12 +29,15 @@ ProjectMode = Literal["auto", "collect", "skip"]
 Lint = Callable[[bool], FileResult]  # the engine's lint of the file, told whether to summarise
 
 
-def _linted(rules: Sequence[type[Rule]], project: ProjectMode, lint: Lint) -> FileResult:
+def _linted(
+    rules: Sequence[type[Rule]], project: ProjectMode, lint: Lint, placement: Placement
+) -> FileResult:
     single_file_project = project == "auto" and any(is_project_rule(rule) for rule in rules)
     result = lint(project == "collect" or single_file_project)
     if not single_file_project:
         return result
-    return with_single_file_findings(result, rules)
+    targets = placement.project.targets if placement.project is not None else None
+    return with_single_file_findings(result, rules, targets)
 
 
 def lint_source(
@@ -42,9 +46,16 @@ def lint_source(
     rules: Sequence[type[Rule]],
     options: RuleOptions | None = None,
     project: ProjectMode = "auto",
+    *,
+    placement: Placement = ALONE,
 ) -> FileResult:
-    """Lint already-decoded source text. Never raises for bad input."""
-    return _linted(rules, project, partial(engine.lint_source, source, path, rules, options))
+    """Lint already-decoded source text. Never raises for bad input.
+
+    Every rule given runs (choosing them by the file's role is the caller's part);
+    ``placement`` gives them the project's context and gates the fixes by its targets.
+    """
+    lint = partial(engine.lint_source, source, path, rules, options, placement=placement)
+    return _linted(rules, project, lint, placement)
 
 
 def lint_bytes(
@@ -53,9 +64,12 @@ def lint_bytes(
     rules: Sequence[type[Rule]],
     options: RuleOptions | None = None,
     project: ProjectMode = "auto",
+    *,
+    placement: Placement = ALONE,
 ) -> FileResult:
     """Decode (BOM, coding cookie, UTF-8) then lint; undecodable input is one FAPI000."""
-    return _linted(rules, project, partial(engine.lint_bytes, data, path, rules, options))
+    lint = partial(engine.lint_bytes, data, path, rules, options, placement=placement)
+    return _linted(rules, project, lint, placement)
 
 
 def lint_file(
@@ -64,6 +78,9 @@ def lint_file(
     rules: Sequence[type[Rule]],
     options: RuleOptions | None = None,
     project: ProjectMode = "auto",
+    *,
+    placement: Placement = ALONE,
 ) -> FileResult:
     """Read and lint one file."""
-    return _linted(rules, project, partial(engine.lint_file, file, display_path, rules, options))
+    lint = partial(engine.lint_file, file, display_path, rules, options, placement=placement)
+    return _linted(rules, project, lint, placement)

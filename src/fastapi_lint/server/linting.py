@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from fastapi_lint.fixer.source import FixSettings, fix_source
 from fastapi_lint.models import FileResult
 from fastapi_lint.project.step import project_rules
-from fastapi_lint.runner.project import ProjectRun, with_project_findings
+from fastapi_lint.runner.jobs import FileJob
+from fastapi_lint.runner.project import ProjectRun, with_whole_project
 from fastapi_lint.runner.single_file import lint_source
 from fastapi_lint.server.projects import Entry, Projects
 from fastapi_lint.server.setup import DocumentSetup
@@ -54,14 +55,16 @@ class DocumentLinter:
         ``remember`` makes the text's summary the project's view of the document.
         """
         options = setup.config.options
+        rules, placement = setup.placed(text)
         others = self.projects.others(setup) if project_rules(setup.rules) else None
         if others is None or setup.project is None:
             # No project (yet): the document is its own project, as a lone file is.
-            return lint_source(text, setup.display, setup.file_rules, options), None
-        own = lint_source(text, setup.display, setup.file_rules, options, project="collect")
+            return lint_source(text, setup.display, rules, options, placement=placement), None
+        own = lint_source(text, setup.display, rules, options, "collect", placement=placement)
+        job = setup.job_for(rules, placement)
         if remember:
-            self.projects.remember(setup.project, setup.job, own)
-        return _with_project(setup, own, others)
+            self.projects.remember(setup.project, job, own)
+        return _with_project(setup, job, own, others)
 
     def fixed_text(self, linted: Linted) -> str:
         """The text with every safe fix applied, round after round (``check --fix``)."""
@@ -76,16 +79,18 @@ class DocumentLinter:
 
     def close(self, setup: DocumentSetup) -> None:
         if setup.project is not None and setup.file is not None:
-            self.projects.forget(setup.project, setup.job)
+            self.projects.forget(setup.project, setup)
 
 
 def _with_project(
-    setup: DocumentSetup, own: FileResult, others: list[Entry]
+    setup: DocumentSetup, job: FileJob, own: FileResult, others: list[Entry]
 ) -> tuple[FileResult, dict[str, FileResult]]:
     assert setup.project is not None  # checked by the caller
-    jobs = [setup.job, *(job for job, _ in others)]
+    context = setup.context.context if setup.context is not None else None
+    run = ProjectRun(setup.rules, setup.project.root, setup.config.options, context=context)
+    # As ``check`` runs it: every file in path order; the project rules' own crashes are
+    # reported on the document.
+    jobs = [job, *(other for other, _ in others)]
     results = [own, *(result for _, result in others)]
-    run = ProjectRun(setup.rules, setup.project.root, setup.config.options)
-    # The document comes first: the project rules' own crashes are reported on it.
-    merged = with_project_findings(jobs, results, run)
+    merged = with_whole_project(jobs, results, run)
     return merged[0], {job.display_path: r for job, r in zip(jobs[1:], merged[1:], strict=True)}

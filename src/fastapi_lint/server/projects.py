@@ -20,7 +20,7 @@ from fastapi_lint.files import discover
 from fastapi_lint.models import FileResult
 from fastapi_lint.runner.jobs import FileJob, run_jobs
 from fastapi_lint.runner.single_file import lint_file
-from fastapi_lint.selection import rules_for_path
+from fastapi_lint.selection import job_in_project, rules_for_path
 from fastapi_lint.server.setup import DocumentSetup, ProjectKey, cache_dir, display_path
 
 # Beyond this many files the build is skipped: it would take minutes on a cold cache.
@@ -67,13 +67,17 @@ class Projects:
         with self._lock:
             self._open.setdefault(key, {})[job.display_path] = (job, result)
 
-    def forget(self, key: ProjectKey, job: FileJob) -> None:
+    def forget(self, key: ProjectKey, setup: DocumentSetup) -> None:
         """A document was closed: its unsaved text is gone, the file on disk counts again."""
         with self._lock:
-            self._open.get(key, {}).pop(job.display_path, None)
-            if key not in self._disk or job.file is None:
+            self._open.get(key, {}).pop(setup.display, None)
+            if key not in self._disk or setup.file is None:
                 return
-        on_disk = lint_file(job.file, job.display_path, job.rules, key.options, "collect")
+        job = _job(setup.file, key.root, setup)
+        placement = job.placement(setup.context.context if setup.context else None)
+        on_disk = lint_file(
+            job.file, job.display_path, job.rules, key.options, "collect", placement=placement
+        )
         entry = (job, _summarised(on_disk))
         with self._lock:
             self._disk[key][job.display_path] = entry
@@ -111,14 +115,20 @@ def summarise_project(
         )
         return {}, problem
     jobs = [_job(file, key.root, setup) for file in found.files]
-    results = run_jobs(jobs, key.options, workers=1, cache_dir=cache_dir(config))
+    context = setup.context.context if setup.context is not None else None
+    results = run_jobs(jobs, key.options, workers=1, cache_dir=cache_dir(config), project=context)
     pairs = zip(jobs, results, strict=True)
     return {job.display_path: (job, _summarised(result)) for job, result in pairs}, None
 
 
 def _job(file: Path, root: Path, setup: DocumentSetup) -> FileJob:
-    rules = rules_for_path(setup.rules, file, setup.config)
-    return FileJob(file, display_path(file, root), rules, summarise=True)
+    """The file's job as ``check`` makes it: its role read, the rules of that role."""
+    shown = display_path(file, root)
+    if setup.context is None:
+        rules = rules_for_path(setup.rules, file, setup.config)
+        return FileJob(file, shown, rules, summarise=True)
+    job = job_in_project(file, shown, setup.rules, setup.config, setup.context)
+    return dataclasses.replace(job, summarise=True)
 
 
 def _summarised(result: FileResult) -> FileResult:

@@ -9,6 +9,7 @@ client and the defaults apply.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,12 @@ from pathlib import Path
 from fastapi_lint import registry
 from fastapi_lint.cache import CACHE_DIR_ENV, CACHE_DIR_NAME
 from fastapi_lint.config import PYPROJECT, Config, ConfigError, load_config
+from fastapi_lint.context.project import ALONE, Placement
+from fastapi_lint.context.versions import DECLARATION_FILES
 from fastapi_lint.files import exclude_patterns, is_excluded
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
+from fastapi_lint.runner.context import ProjectSetup, for_role, project_files, project_setup
 from fastapi_lint.runner.jobs import FileJob
 from fastapi_lint.selection import rules_for_path
 
@@ -30,6 +34,8 @@ class ProjectKey:
     root: Path
     options: RuleOptions
     codes: tuple[str, ...]
+    # The target versions and router builders its files were linted with.
+    context: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,19 @@ class DocumentSetup:
     project: ProjectKey | None = None
     excluded: bool = False
     problems: tuple[str, ...] = ()
+    # The project's context as ``check`` builds it: target versions, roles, router builders.
+    context: ProjectSetup | None = None
+
+    def placed(self, text: str) -> tuple[tuple[type[Rule], ...], Placement]:
+        """The rules for the document's ``text`` (its role decides them) and its placement."""
+        if self.context is None:
+            return self.file_rules, ALONE
+        role = self.context.role_of_text(self.file or Path(self.display), text)
+        return for_role(self.file_rules, role), self.context.placement(role)
+
+    def job_for(self, rules: tuple[type[Rule], ...], placement: Placement) -> FileJob:
+        file = self.file or Path(self.display)
+        return FileJob(file, self.display, rules, True, role=placement.role)
 
     @property
     def job(self) -> FileJob:
@@ -54,9 +73,14 @@ def setup_for(file: Path | None, name: str, folders: Sequence[Path]) -> Document
     """The setup of the document at ``file`` (or, not on disk, called ``name``)."""
     base = file.parent if file is not None else (folders[0] if folders else Path.cwd())
     config, problems = _config(base)
-    rules, file_rules, more = _rules(config, file)
+    selection, _, more = _rules(config, file)
     root = _project_root(config, file, folders)
-    project = ProjectKey(root, config.options, tuple(r.code for r in rules)) if root else None
+    context = project_context(config, root or config.root, selection)
+    rules = context.rules  # the selection without the rules off for the project's targets
+    file_rules = rules_for_path(rules, file or config.root, config)
+    key = _context_key(context)
+    codes = tuple(rule.code for rule in rules)
+    project = ProjectKey(root, config.options, codes, key) if root else None
     return DocumentSetup(
         file=file,
         display=display_path(file, root or config.root) if file is not None else name,
@@ -66,7 +90,53 @@ def setup_for(file: Path | None, name: str, folders: Sequence[Path]) -> Document
         project=project,
         excluded=file is not None and _excluded(file, config),
         problems=(*problems, *more),
+        context=context,
     )
+
+
+# A project's context is built once per project and configuration, and again when one of
+# its declaration files (pyproject.toml, a lock, requirements*.txt) changes.
+_CONTEXTS: dict[tuple[str, str, tuple[str, ...]], tuple[object, ProjectSetup]] = {}
+_CONTEXTS_LOCK = threading.Lock()
+
+
+def project_context(config: Config, root: Path, rules: Sequence[type[Rule]]) -> ProjectSetup:
+    """The project's setup as ``check`` makes it, kept while its declarations are unchanged."""
+    key = (str(root), repr(config), tuple(rule.code for rule in rules))
+    stamp = _declarations_stamp(root)
+    with _CONTEXTS_LOCK:
+        known = _CONTEXTS.get(key)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    built = project_setup(config, root, rules, project_files(config, root))
+    with _CONTEXTS_LOCK:
+        _CONTEXTS[key] = (stamp, built)
+    return built
+
+
+def _declarations_stamp(root: Path) -> object:
+    """Size and time of each file the target versions are read from."""
+    try:
+        names = sorted(name for name in os.listdir(root) if _is_declaration(name))
+    except OSError:
+        return ()
+    stamp = []
+    for name in names:
+        try:
+            found = os.stat(root / name)
+        except OSError:
+            continue
+        stamp.append((name, found.st_size, found.st_mtime_ns))
+    return tuple(stamp)
+
+
+def _is_declaration(name: str) -> bool:
+    return name in DECLARATION_FILES or name.startswith("requirements")
+
+
+def _context_key(context: ProjectSetup) -> str:
+    project = context.context
+    return f"{project.targets.fingerprint()}|{project.routers.fingerprint()}"
 
 
 def _config(base: Path) -> tuple[Config, tuple[str, ...]]:

@@ -1,0 +1,187 @@
+"""The project's context for one run: its target versions, each file's role, its rules.
+
+Built once per run, before any file is linted: the target versions are resolved (code
+evidence read only when a version some selected rule depends on is still unknown), the
+rules the targets do not satisfy are switched off for the whole run, and each file is
+given its role, which chooses the rules that review it. The cache key of a file names
+everything here its result depends on.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi_lint.config import PYPROJECT, Config
+from fastapi_lint.context.evidence import Evidence, scan_evidence
+from fastapi_lint.context.project import Placement, ProjectContext
+from fastapi_lint.context.roles import FileRole, RoleDetector
+from fastapi_lint.context.router_scan import scan_router_kinds
+from fastapi_lint.context.routers import RouterKinds
+from fastapi_lint.context.versions import PACKAGES, TargetVersions, resolve_target_versions
+from fastapi_lint.decoding import decode_source
+from fastapi_lint.files import discover
+from fastapi_lint.rule import Rule
+
+ProjectFiles = Callable[[], Sequence[Path]]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionGate:
+    """A rule switched off because a target version is outside what its advice needs."""
+
+    rule: type[Rule]
+    package: str
+    specifier: str
+
+    @property
+    def needs(self) -> str:
+        return f"{self.package}{self.specifier}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSetup:
+    """One run's project context, the role detector, and the rules the targets allow."""
+
+    context: ProjectContext
+    detector: RoleDetector
+    rules: tuple[type[Rule], ...]
+    """The selection without the rules switched off by version."""
+    off: tuple[VersionGate, ...] = ()
+
+    def role_of(self, file: Path) -> FileRole:
+        """The role of a file on disk (an unreadable one is judged by its path alone)."""
+        return self.detector.classify(file, read_text(file))
+
+    def role_of_text(self, path: Path | str, text: str) -> FileRole:
+        return self.detector.classify(path, text)
+
+    def placement(self, role: FileRole | None) -> Placement:
+        return Placement(self.context, role)
+
+    def cache_key(self, role: FileRole | None, rules: Sequence[type[Rule]]) -> str:
+        """What a file's result depends on here: its role, the targets its rules read, the
+        project's router builders."""
+        packages = {package for rule in rules for package in rule.target_packages()}
+        targets = self.context.targets.fingerprint(packages) if packages else ""
+        kind = role.role.value if role is not None else "-"
+        return f"role={kind}|{targets}|routers={self.context.routers.fingerprint()}"
+
+
+def read_text(file: Path) -> str:
+    """The decoded text of ``file``; empty when it cannot be read or decoded."""
+    try:
+        decoded = decode_source(file.read_bytes())
+    except OSError:
+        return ""
+    return decoded if isinstance(decoded, str) else ""
+
+
+def for_role(rules: Iterable[type[Rule]], role: FileRole | None) -> tuple[type[Rule], ...]:
+    """The rules that review a file of ``role`` (all of them when the role is unknown)."""
+    if role is None:
+        return tuple(rules)
+    return tuple(rule for rule in rules if role.role in rule.roles)
+
+
+def version_gates(
+    rules: Iterable[type[Rule]], targets: TargetVersions
+) -> tuple[tuple[type[Rule], ...], tuple[VersionGate, ...]]:
+    """The rules whose requirements the targets meet, and why each other one is off."""
+    on: list[type[Rule]] = []
+    off: list[VersionGate] = []
+    for rule in rules:
+        unmet = targets.unmet(rule.requires)
+        if unmet:
+            off.extend(VersionGate(rule, package, specifier) for package, specifier in unmet)
+        else:
+            on.append(rule)
+    return tuple(on), tuple(off)
+
+
+def source_roots(config: Config, root: Path) -> tuple[Path, ...]:
+    """``src = [...]`` from the configuration (relative to it), else the root and its
+    ``src/`` folder when there is one, as ruff has them."""
+    if config.src is not None:
+        return tuple((config.root / folder).resolve() for folder in config.src)
+    src = root / "src"
+    return (root, src) if src.is_dir() else (root,)
+
+
+def project_evidence(root: Path, files: ProjectFiles) -> Callable[[], list[Evidence]]:
+    """The evidence pass over the project's files, as a function run only if needed."""
+
+    def scan() -> list[Evidence]:
+        found: list[Evidence] = []
+        for file in files():
+            found += scan_evidence(_shown(file, root), read_text(file))
+        return found
+
+    return scan
+
+
+def _shown(file: Path, root: Path) -> str:
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def router_kinds(root: Path, files: ProjectFiles, roots: Sequence[Path]) -> RouterKinds:
+    """The project's own app, router and route builders, found across its files."""
+    return scan_router_kinds(files(), root, roots)
+
+
+def project_files(
+    config: Config, root: Path, given: Sequence[Path] = ()
+) -> Callable[[], tuple[Path, ...]]:
+    """The files of the project at ``root``, found once when first asked for.
+
+    A project is a folder holding ``pyproject.toml``: its files are discovered as ``check
+    .`` there would (the configuration's excludes, ``.gitignore``), plus the files the run
+    was given (named on purpose, they belong to it even inside an excluded folder).
+    Elsewhere the files given are the project, as they always were.
+    """
+
+    @functools.cache
+    def files() -> tuple[Path, ...]:
+        if not (root / PYPROJECT).is_file():
+            return tuple(given)
+        found = discover(
+            [str(root)],
+            root=config.root,
+            exclude=config.exclude,
+            extend_exclude=config.extend_exclude,
+        )
+        seen = {file.resolve() for file in found.files}
+        return (*found.files, *(file for file in given if file.resolve() not in seen))
+
+    return files
+
+
+def project_setup(
+    config: Config,
+    root: Path,
+    selection: Sequence[type[Rule]],
+    files: ProjectFiles,
+    *,
+    all_targets: bool = False,
+) -> ProjectSetup:
+    """The setup of a run over the project at ``root`` whose files ``files`` lists.
+
+    ``all_targets`` resolves every package (the ``context`` command); otherwise only the
+    packages the selected rules depend on may cost an evidence pass.
+    """
+    needed = {package for rule in selection for package in rule.target_packages()}
+    targets = resolve_target_versions(
+        root,
+        overrides=dict(config.target_versions),
+        evidence=project_evidence(root, files),
+        needed=PACKAGES if all_targets else tuple(needed),
+    )
+    roots = source_roots(config, root)
+    context = ProjectContext(root, targets, roots, router_kinds(root, files, roots))
+    rules, off = version_gates(selection, targets)
+    return ProjectSetup(context, RoleDetector(root, config.roles), rules, off)
