@@ -6,9 +6,12 @@ Edge cases beyond the rules' own VALID/INVALID examples and fixtures.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from fastapi_lint.cli import cli
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.data.async_session_expires_on_commit import AsyncSessionExpiresOnCommit
@@ -367,3 +370,82 @@ def test_self_attributes_take_the_type_assigned_in_the_class() -> None:
     # module imports SQLAlchemy); ``self.client`` is a Session (flagged, whatever its name).
     assert lines(CLASSES, QueryInLoop) == [20]
     assert lines(CLASSES, LegacyQueryApi) == [21]
+
+
+# -- what a loop runs: statements, fixed collections, batches ----------------------------
+
+LOOP_HEADER = (
+    "from enum import Enum\nfrom sqlalchemy import select, text\n"
+    "from sqlalchemy.orm import Session\n\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a few known values: an enum, a constant list
+        "def f(db: Session) -> None:\n    for status in Status:\n"
+        "        db.scalar(select(Order).where(Order.status == status))\n"
+        "    for name in TABLE_NAMES:\n        db.execute(text(f'DELETE FROM {name}'))\n",
+        # the loop variable is the statement or the table
+        "def f(db: Session, tables: list, statements: list) -> None:\n"
+        "    for table in tables:\n        db.execute(table.delete())\n"
+        "    for statement in statements:\n        db.execute(text(statement))\n",
+        # a query only built in the loop
+        "def f(db: Session, ids: list) -> list:\n"
+        "    return [db.query(Row).filter(Row.id == i) for i in ids]\n",
+        # batches under other names
+        "def f(db: Session, ids: list) -> None:\n"
+        "    for segment in split(ids):\n"
+        "        db.scalars(select(Row).where(Row.id.in_(segment)))\n"
+        "    for start in range(0, len(ids), 100):\n"
+        "        part = ids[start:start + 100]\n"
+        "        db.scalars(select(Row).where(Row.id.in_(part)))\n",
+    ],
+)
+def test_loops_that_are_not_one_query_per_row(body: str) -> None:
+    assert findings(LOOP_HEADER + body, QueryInLoop) == []
+
+
+def test_a_clause_keyed_per_row_beside_in_is_still_one_query_per_row() -> None:
+    body = (
+        "def f(db: Session, orders: list) -> None:\n    for order in orders:\n"
+        "        db.scalars(select(Line).where(Line.order_id == order.id,"
+        " Line.product_id.in_(order.product_ids)))\n"
+    )
+    assert [d.line for d in findings(LOOP_HEADER + body, QueryInLoop)] == [8]
+
+
+def test_a_built_query_run_in_the_loop_is_reported_once_per_loop() -> None:
+    body = (
+        "def f(db: Session, orders: list) -> list:\n    found = []\n    for order in orders:\n"
+        "        query = db.query(Customer).filter(Customer.id == order.customer_id)\n"
+        "        found.append(query.first())\n"
+        "        found.append(db.get(Line, order.line_id))\n    return found\n"
+    )
+    assert [d.line for d in findings(LOOP_HEADER + body, QueryInLoop)] == [9]
+
+
+def test_legacy_query_on_a_project_helper_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'shop'\ndependencies = ['fastapi', 'sqlalchemy>=2']\n", encoding="utf-8"
+    )
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "crud.py").write_text(
+        "from app.db import get_db_session\n\n\n"
+        "def users() -> list:\n"
+        "    with get_db_session() as db_session:\n"
+        "        return db_session.query(User).all()\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["check", ".", "--select", "FAPI701", "--output-format", "concise", "--no-cache"]
+    )
+    assert "crud.py:6:16: FAPI701" in result.stdout, result.stdout
+    # Without SQLAlchemy declared, a name alone is not enough.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'shop'\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", ".", "--select", "FAPI701", "--no-cache"])
+    assert "FAPI701" not in result.stdout

@@ -217,8 +217,9 @@ def test_long_annotations_and_calls_are_abbreviated() -> None:
         HEADER + f"def f(x: {long_type} = Depends(a_dependency_with_a_long_name, use_cache=False,"
         " scope='function')) -> None: ...\n"
     )
-    # Values go first, names stay: a lone ``...`` would read as "required".
-    assert "`x: Annotated[T, Depends(..., use_cache=..., scope=...)]`" in messages(code)[0]
+    # Values go first, names stay; never as ``...``, which reads as "required".
+    shown = "`x: Annotated[T, Depends(<value>, use_cache=<value>, scope=<value>)]`"
+    assert shown in messages(code)[0]
 
 
 def test_calls_too_long_even_without_values_keep_only_a_placeholder() -> None:
@@ -330,3 +331,100 @@ def test_files_without_fastapi_never_build_the_model(monkeypatch: pytest.MonkeyP
     # The same defaults in a FastAPI module do build it (and here fail): the patch is effective.
     result = lint_source(HEADER + code, "app.py", (NonAnnotatedDependency,))
     assert any("model built" in error.message for error in result.internal_errors)
+
+
+# -- functions FastAPI never resolves ----------------------------------------------------
+
+
+def test_a_function_another_framework_registers_is_left_alone() -> None:
+    code = (
+        "from mcp.server import Server\n"
+        + HEADER
+        + "server = Server('tools')\n\n\n"
+        + "@server.call_tool()\n"
+        + "async def call_tool(name: str, *, notify: bool = Depends(get_flag)) -> list: ...\n"
+    )
+    assert lint(code) == []
+
+
+def test_a_route_and_a_fastapi_registrar_are_still_checked() -> None:
+    code = (
+        HEADER
+        + "from .limits import limiter\napp = FastAPI()\n\n\n"
+        + "@app.get('/items')\n@limiter.limit('5/minute')\n"
+        + "async def items(db: Session = Depends(get_db)) -> list: ...\n\n\n"
+        + "@app.middleware('http')\n"
+        + "async def stamp(request, call_next, db: Session = Depends(get_db)): ...\n"
+    )
+    assert len(lint(code)) == 2
+
+
+HELPER = (
+    "from fastapi import Header, Request, UploadFile\n"
+    + HEADER
+    + "app = FastAPI()\n\n\n"
+    + "async def indexer(\n    request: Request,\n    files: list[UploadFile],\n"
+    + "    user_agent: str | None = Header(None),\n    host: str | None = Header(None),\n"
+    + ") -> None: ...\n\n\n"
+)
+
+
+def test_a_helper_the_module_calls_with_every_marker_parameter_is_left_alone() -> None:
+    code = HELPER + (
+        "@app.post('/index')\nasync def index(request: Request, files: list[UploadFile],"
+        " user_agent: Annotated[str | None, Header()] = None, host: Annotated[str | None,"
+        " Header()] = None) -> None:\n"
+        "    await indexer(request, files, user_agent, host=host)\n"
+    )
+    assert lint(code) == []
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        "    await indexer(request, files, user_agent)\n",  # ``host`` keeps its marker
+        "    await other.indexer(request, files, user_agent, host)\n",
+        "    ...\n\n\nsome_dependency = Depends(indexer)\n",
+    ],
+)
+def test_a_helper_that_fastapi_may_still_resolve_is_checked(use: str) -> None:
+    code = HELPER + (
+        "@app.post('/index')\nasync def index(request: Request, files: list[UploadFile]):\n"
+    )
+    found = lint(code + use)
+    assert {d.message.split("`")[1] for d in found} >= {"user_agent", "host"}
+
+
+def test_a_method_called_on_self_with_its_markers_is_a_helper() -> None:
+    code = (
+        "from fastapi import Header\n"
+        + HEADER
+        + "class Indexer:\n"
+        + "    def run(self, agent: str = Header(None)) -> None: ...\n\n"
+        + "    def __call__(self, agent: str = Header(None)) -> None:\n"
+        + "        self.run(agent)\n"
+    )
+    assert [d.line for d in lint(code)] == [6]  # ``__call__`` is what FastAPI would call
+
+
+def test_a_function_of_the_module_returning_a_dependency_marker_is_a_marker() -> None:
+    code = (
+        HEADER
+        + "def LimitBody():\n    '''The body size limit.'''\n    return Depends(get_limit)\n\n\n"
+        + "def PageQuery():\n    return Query(1, ge=1)\n\n\n"
+        + "def handler(limit: int = LimitBody(), page: int = PageQuery()) -> None: ...\n"
+    )
+    (found,) = lint(code)
+    assert found.message == (
+        "`limit` has FastAPI's `Depends` as its default value (through `LimitBody()`); "
+        "declare it as `limit: Annotated[int, LimitBody()]`"
+    )
+    assert found.fix is None
+
+
+def test_an_abbreviated_call_argument_keeps_what_it_calls() -> None:
+    code = (
+        HEADER + "def f(limit=Depends(\n    RateLimiter(requests=20, subscribed_requests=20,"
+        " window=60, slug='chat_minute')\n)) -> None: ...\n"
+    )
+    assert "`limit: Annotated[T, Depends(RateLimiter(<arguments>))]`" in messages(code)[0]

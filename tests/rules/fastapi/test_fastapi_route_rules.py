@@ -7,6 +7,7 @@ import pytest
 
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rule import Rule
+from fastapi_lint.rules.fastapi._route_paths import words
 from fastapi_lint.rules.fastapi.generic_route_decorator import GenericRouteDecorator
 from fastapi_lint.rules.fastapi.on_event_handler import OnEventHandler
 from fastapi_lint.rules.fastapi.path_parameter_mismatch import PathParameterMismatch
@@ -86,7 +87,7 @@ def test_what_starlette_does_not_read_as_a_parameter_is_quiet(path: str) -> None
 
 
 def test_every_missing_parameter_is_reported_once() -> None:
-    code = '@app.get("/a/{a}/{b:path}/{a}")\nasync def f(): ...\n'
+    code = '@app.get("/a/{a}/{b:path}/{a}")\nasync def f(q: int): ...\n'
     assert _named(code) == ["{a}", "{b}"]
 
 
@@ -306,11 +307,90 @@ def test_path_parameters_of_dependencies_are_not_checked() -> None:
     assert _mismatches(code) == []
 
 
+@pytest.mark.parametrize(
+    "route",
+    [
+        '@app.get("/orgs/{org_id}")\nasync def f(request: Request):\n'
+        '    return request.path_params["org_id"]\n',
+        '@app.get("/orgs/{org_id}")\nasync def f(req: Request):\n'
+        '    return req.path_params.get("org_id")\n',
+        "def org(request: Request):\n    return request.path_params['org_id']\n"
+        '@app.get("/orgs/{org_id}")\nasync def f(o=Depends(org)): ...\n',
+        '@app.get("/orgs/{org_id}")\nasync def f(request: Request, user=Depends(me)):\n'
+        "    await check_permission(request, user)\n",
+        '@app.get("/orgs/{org_id}")\nasync def f(request):\n'
+        '    return templates.TemplateResponse("org.html", {"request": request})\n',
+        '@app.get("/orgs/{org_id}")\nasync def f(request: Request):\n'
+        "    return dict(request.path_params)\n",
+    ],
+)
+def test_a_name_read_through_the_request_is_read(route: str) -> None:
+    assert _mismatches("from fastapi import Request\n" + route) == []
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        '@app.get("/orgs/{engagement_id}")\n'
+        "async def f(request: Request, signal_engagement_id: int):\n"
+        '    return request.path_params.get("signal_engagement_id")\n',
+        '@app.get("/orgs/{org_id}")\nasync def f(request: Request):\n'
+        "    return request.headers, request.url.path\n",
+        '@app.get("/orgs/{org_id}")\nasync def f(client):\n    return fetch(client.request)\n',
+        '@app.get("/orgs/{org_id}")\nasync def f(request: Request):\n    return g(request=1)\n',
+    ],
+)
+def test_other_uses_of_the_request_read_no_path_name(route: str) -> None:
+    assert len(_mismatches("from fastapi import Request\n" + route)) == 1
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        '@app.get("/share/chat/{slug}", response_class=HTMLResponse)\n'
+        "def page(request: Request):\n    return INDEX\n",
+        '@app.get("/share/{slug}")\ndef page(request: Request) -> HTMLResponse:\n'
+        "    return HTMLResponse(INDEX)\n",
+        '@app.get("/p/{path_name:path}")\ndef catch_all():\n'
+        '    return Response(INDEX, media_type="text/html")\n',
+        '@app.get("/app/{rest:path}")\ndef spa(request: Request):\n'
+        "    return FileResponse(INDEX)\n",
+    ],
+)
+def test_pages_and_catch_all_fallbacks_may_ignore_their_path(route: str) -> None:
+    header = "from fastapi import Request\nfrom fastapi.responses import HTMLResponse\n"
+    assert _mismatches(header + route) == []
+
+
+def test_a_page_still_gets_the_errors_that_break_every_request() -> None:
+    route = (
+        '@app.get("/share/{slug}", response_class=HTMLResponse)\n'
+        "def page(slug: str, /, owner: int = Path()): ...\n"
+    )
+    problems = [message.split("` ", 1)[1] for _, message in _mismatches(route)]
+    assert problems[0].startswith("of `/share/{slug}` is a positional-only parameter")
+    assert problems[1].startswith("is declared with `Path()` in `page`")
+
+
+def test_a_catch_all_of_a_handler_taking_other_parameters_is_still_read() -> None:
+    route = '@app.get("/files/{file_path:path}")\nasync def read_file(path: str): ...\n'
+    assert _named(route) == ["{file_path}"]
+
+
 # -- FAPI505 verb-in-path ---------------------------------------------------------------------
 
 
-def _verbs(path: str, method: str = "get") -> list[str]:
-    code = f'from fastapi import FastAPI\napp = FastAPI()\n@app.{method}("{path}")\ndef f(): ...\n'
+def _handler_for(path: str) -> str:
+    """A handler named after the path's last static segment: ``/users/create`` -> ``create``."""
+    static = [segment for segment in path.split("/") if segment and "{" not in segment]
+    return "_".join(words(static[-1])) if static else "handler"
+
+
+def _verbs(
+    path: str, method: str = "get", handler: str | None = None, header: str = ""
+) -> list[str]:
+    code = f"from fastapi import FastAPI\n{header}app = FastAPI()\n"
+    code += f'@app.{method}("{path}")\ndef {handler or _handler_for(path)}(): ...\n'
     return [d.message.split("`")[1] for d in _lint(VerbInPath, code)]
 
 
@@ -332,18 +412,10 @@ def _verbs(path: str, method: str = "get") -> list[str]:
         ("/users/find_by_email", "get", "find_by_email"),
         ("/users/{id}/set-password", "put", "set-password"),
         ("/profile/edit_avatar", "post", "edit_avatar"),
-        ("/users/create", "get_or_post", "create"),
+        ("/users/{id}/update", "get", "update"),
     ],
 )
 def test_action_verbs_are_flagged(path: str, method: str, segment: str) -> None:
-    method = "api_route" if method == "get_or_post" else method
-    if method == "api_route":
-        code = (
-            "from fastapi import FastAPI\napp = FastAPI()\n"
-            f'@app.api_route("{path}", methods=["GET", "POST"])\ndef f(): ...\n'
-        )
-        assert [d.message.split("`")[1] for d in _lint(VerbInPath, code)] == [segment]
-        return
     assert _verbs(path, method) == [segment]
 
 
@@ -359,7 +431,39 @@ def test_action_verbs_are_flagged(path: str, method: str, segment: str) -> None:
     ],
 )  # fmt: skip
 def test_nouns_and_accepted_actions_are_quiet(segment: str) -> None:
-    assert _verbs(f"/users/{{user_id}}/{segment}", "post") == []
+    # A handler whose name asks for every method: only the segment can keep it quiet.
+    for handler in ("update_users", "create_users", "get_users", "delete_users"):
+        assert _verbs(f"/users/{{user_id}}/{segment}", "post", handler) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "handler"),
+    [
+        ("/scopes/{scope_id}/data/update", "publish_data_update_event"),
+        ("/policy/update", "notify_new_policy"),
+        ("/custom_component/update", "custom_component_update"),
+        ("/users/{id}/delete", "f"),
+    ],
+)
+def test_a_handler_named_after_another_action_makes_the_word_a_noun(
+    path: str, handler: str
+) -> None:
+    assert _verbs(path, "post", handler) == []
+
+
+@pytest.mark.parametrize(
+    ("handler", "flagged"),
+    [
+        ("delete_user", True),
+        ("api_delete_user", True),
+        ("handle_remove_user", True),
+        ("destroy", True),
+        ("update_user", False),
+        ("create_user", False),
+    ],
+)
+def test_the_handler_action_must_ask_for_the_verb_method(handler: str, flagged: bool) -> None:
+    assert _verbs("/users/{id}/delete", "post", handler) == (["delete"] if flagged else [])
 
 
 def test_the_form_page_of_a_server_rendered_app_is_quiet() -> None:
@@ -367,29 +471,99 @@ def test_the_form_page_of_a_server_rendered_app_is_quiet() -> None:
     assert _verbs("/users/create", "post") == ["create"]
 
 
+@pytest.mark.parametrize(
+    "route",
+    [
+        '@app.api_route("/users/{id}/delete", methods=["GET", "POST"])\n'
+        "def delete_user(id: int): ...\n",
+        '@app.get("/users/{id}/delete", response_class=HTMLResponse)\n'
+        "def delete_user(id: int): ...\n",
+        '@app.get("/users/{id}/update")\ndef update_user(id: int) -> HTMLResponse: ...\n',
+        '@app.get("/users/{id}/update")\ndef update_user(request, id: int):\n'
+        '    return templates.TemplateResponse(request, "edit.html", {})\n',
+        '@app.post("/users/{id}/delete")\ndef delete_user(request, id: int):\n'
+        '    page = templates.TemplateResponse(request, "deleted.html", {})\n'
+        "    return page\n",
+    ],
+)
+def test_pages_of_server_rendered_apps_are_quiet(route: str) -> None:
+    code = "from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\n"
+    code += "app = FastAPI()\n" + route
+    assert _lint(VerbInPath, code) == []
+
+
+def test_an_api_in_rpc_style_is_quiet_on_its_posts() -> None:
+    rpc = '@app.post("/list")\ndef list_runs(): ...\n'
+    assert _verbs("/get", "post") == []  # a read through POST: the body carries the query
+    assert _verbs("/create", "post", header="") == ["create"]
+    for path in ("/create", "/delete", "/update", "/set_default"):
+        code = "from fastapi import FastAPI\napp = FastAPI()\n" + rpc
+        code += f'@app.post("{path}")\ndef {_handler_for(path)}(): ...\n'
+        assert _lint(VerbInPath, code) == []
+    code = "from fastapi import FastAPI\napp = FastAPI()\n" + rpc
+    code += '@app.delete("/delete")\ndef delete_runs(): ...\n'
+    assert [d.line for d in _lint(VerbInPath, code)] == [5]
+
+
 def test_parameter_segments_are_not_read() -> None:
-    assert _verbs("/items/{get_id}/{delete}") == []
+    assert _verbs("/items/{get_id}/{delete}", handler="get_item") == []
 
 
 def test_one_finding_per_route() -> None:
-    assert _verbs("/{id}/update/members/add", "post") == ["update"]
+    assert _verbs("/{id}/update/members/add", "post", "update_members") == ["update"]
 
 
 def test_concatenated_paths_are_read_whole() -> None:
-    assert _verbs('/api/" "getUsers', "get") == ["getUsers"]
+    assert _verbs('/api/" "getUsers', "get", "get_users") == ["getUsers"]
 
 
 def test_websocket_routes_have_no_method_to_carry_the_verb() -> None:
     code = "from fastapi import FastAPI\napp = FastAPI()\n"
-    code += '@app.websocket("/ws/get_updates")\nasync def f(websocket): ...\n'
+    code += '@app.websocket("/ws/get_updates")\nasync def get_updates(websocket): ...\n'
     assert _lint(VerbInPath, code) == []
 
 
-def test_the_method_is_suggested() -> None:
-    code = 'from fastapi import FastAPI\napp = FastAPI()\n@app.post("/users/{id}/delete")\n'
-    code += "def f(id: int): ...\n"
+@pytest.mark.parametrize(
+    ("method", "path", "handler", "said"),
+    [
+        (
+            "post",
+            "/users/{id}/delete",
+            "delete_user",
+            "names the action `delete`, which the HTTP method should say: use DELETE on "
+            "`/users/{id}` instead of POST",
+        ),
+        (
+            "delete",
+            "/users/{id}/delete",
+            "delete_user",
+            "says `delete`, which the method DELETE already says; name the resource in the "
+            "path: `DELETE /users/{id}`",
+        ),
+        (
+            "get",
+            "/index/update",
+            "update_index",
+            "runs the action `update` on a GET route, which crawlers, link prefetchers and "
+            "caches call freely; use PUT or PATCH on `/index`",
+        ),
+        (
+            "put",
+            "/get-or-create-task/{task_id}",
+            "get_or_create_task",
+            "names the action `get`, which the HTTP method should say: use GET on the resource "
+            "instead of PUT",
+        ),
+    ],
+)
+def test_the_message_says_how_the_method_and_the_verb_relate(
+    method: str, path: str, handler: str, said: str
+) -> None:
+    code = f'from fastapi import FastAPI\napp = FastAPI()\n@app.{method}("{path}")\n'
+    code += f"def {handler}(): ...\n"
     (found,) = _lint(VerbInPath, code)
-    assert "the HTTP method is the verb (DELETE)" in found.message
+    assert found.message.endswith(said), found.message
+    assert f"`{method.upper()} {path}`" in found.message
 
 
 # -- FAPI508 generic-route-decorator ----------------------------------------------------------
@@ -471,7 +645,12 @@ def _events(code: str) -> list[tuple[int, str]]:
             '        @self.app.on_event("startup")\n        async def f(): ...\n',
             '`self.app.on_event("startup")`',
         ),
-        ('app.add_event_handler("startup", print)\n', '`app.add_event_handler("startup", ...)`'),
+        ('app.add_event_handler("startup", print)\n', '`app.add_event_handler("startup", print)`'),
+        (
+            'app.add_event_handler(event_type="shutdown", func=close)\n',
+            '`app.add_event_handler(event_type="shutdown", func=close)`',
+        ),
+        ('@app.on_event(event_type="startup")\nasync def f(): ...\n', "`app.on_event(event_type="),
         ("other = FastAPI(on_startup=[print])\n", "`on_startup=`"),
         ("r = APIRouter(on_shutdown=[print])\n", "`on_shutdown=`"),
     ],
@@ -488,6 +667,7 @@ def test_the_deprecated_event_api_is_flagged(code: str, shown: str) -> None:
         '@bus.on_event("message")\ndef f(): ...\n',
         "@app.on_event(EVENT)\nasync def f(): ...\n",
         'bus.add_event_handler("created", print)\n',
+        'bus.add_event_handler(event_type="created", func=print)\n',
         "from litestar import Litestar\nother = Litestar(on_startup=[print])\n",
         "other = FastAPI(lifespan=None)\n",
         'app.router.lifespan_context = None\n@app.get("/")\nasync def f(): ...\n',
@@ -509,9 +689,27 @@ def test_routes_of_other_frameworks_are_left_alone() -> None:
     """An imported aiohttp ``RouteTableDef`` looks like a router to the model."""
     code = (
         "from aiohttp import web\nfrom .app import routes\n"
-        '@routes.get("/users/{name}/getProfile")\nasync def handle(request): ...\n'
+        '@routes.get("/users/{name}/getProfile")\nasync def get_profile(request): ...\n'
     )
     assert _lint(PathParameterMismatch, code) == []
     assert _lint(VerbInPath, code) == []
     fastapi = code.replace("from aiohttp import web", "from fastapi import Request")
     assert len(_lint(PathParameterMismatch, fastapi)) == len(_lint(VerbInPath, fastapi)) == 1
+
+
+def test_the_strict_mode_reports_what_ruff_fast003_reports() -> None:
+    from fastapi_lint.options import RuleOptions
+
+    code = (
+        HEADER
+        + "from fastapi import Request\nfrom fastapi.responses import HTMLResponse\n"
+        + '@app.get("/share/{slug}", response_class=HTMLResponse)\n'
+        + "def page(request: Request): ...\n"
+        + '@app.get("/p/{rest:path}")\ndef fallback(): ...\n'
+        + '@app.get("/orgs/{org_id}")\ndef org(request: Request):\n'
+        + '    return request.path_params["org_id"]\n'
+    )
+    assert lint_source(code, "example.py", (PathParameterMismatch,)).diagnostics == ()
+    strict = RuleOptions(strict=("FAPI502",))
+    found = lint_source(code, "example.py", (PathParameterMismatch,), strict).diagnostics
+    assert [d.message.split("`")[1] for d in found] == ["{slug}", "{rest}", "{org_id}"]

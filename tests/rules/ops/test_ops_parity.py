@@ -47,7 +47,11 @@ RUFF_CODES = {
     "N999": "FAPI907",
 }
 RULES = (PrintCall, GenericException, SwallowedException, ModuleNameNotSnakeCase)
-OPTIONS = RuleOptions(project_root=str(ROOT))
+# FAPI901's, FAPI903's and FAPI905's strict modes are ruff's T201, TRY002 and S110/S112;
+# their defaults leave console code, exceptions caught on the spot and deliberate
+# swallowing (clean-up, fallbacks) alone.
+STRICT = ("FAPI901", "FAPI903", "FAPI905")
+OPTIONS = RuleOptions(project_root=str(ROOT), strict=STRICT)
 Finding = tuple[str, int, int]  # (our code, line, column)
 
 SNIPPETS: dict[str, str] = {
@@ -234,5 +238,24 @@ def test_corpus_covers_every_ruff_finding(corpus_lint: CorpusLint, corpus_ruff: 
     files = corpus_lint.files
     ruff = _ruff(files, corpus_ruff.items(list(RUFF_CODES)))
     missed, theirs, _ = _compare(files, ruff, map(_findings, corpus_lint.results_for(RULES)))
+    missed = _missed_in_strict_mode(missed)
     assert missed == [], "\n".join(missed[:50])
     assert theirs > 0
+
+
+def _missed_in_strict_mode(missed: list[str]) -> list[str]:
+    """The shared run has the rules' defaults: the T201, TRY002, S110 and S112 findings they
+    leave alone on purpose must all be made in strict mode."""
+    strict: dict[str, set[tuple[str, int, int]]] = {}
+    others = []
+    for entry in missed:
+        where, _, code = entry.rpartition(": ")
+        path, line, column = where.rsplit(":", 2)
+        if code in STRICT:
+            strict.setdefault(path, set()).add((code, int(line), int(column)))
+        else:
+            others.append(entry)
+    for path, expected in sorted(strict.items()):
+        found = _findings(lint_ignoring_noqa(Path(path), RULES, OPTIONS)) or set()
+        others.extend(f"{path}:{line}:{col}: {code}" for code, line, col in expected - found)
+    return others

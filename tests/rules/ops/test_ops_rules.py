@@ -75,7 +75,10 @@ def test_print_is_allowed_in_scripts_and_tests(path: str) -> None:
     "path", ["app/main.py", "app/routers/orders.py", "main.py", "app/testing.py", "contest.py"]
 )
 def test_print_is_flagged_in_application_code(path: str) -> None:
-    assert spots(PrintCall, "print('hello')\n", path) == [(1, 1)]
+    assert spots(PrintCall, "def handle() -> None:\n    print('hello')\n", path) == [(2, 5)]
+
+
+STRICT_PRINT = RuleOptions(strict=("FAPI901",))
 
 
 def test_print_flagged_wherever_it_is_the_builtin() -> None:
@@ -101,9 +104,50 @@ def test_print_flagged_wherever_it_is_the_builtin() -> None:
 
 
         if __name__ == "__main__":
-            print("a __main__ block is flagged: add the file to script-modules")
+            print("a __main__ block is flagged in strict mode only")
         """
-    assert spots(PrintCall, source) == [(5, 1), (6, 1), (7, 1), (8, 1), (13, 5), (18, 9), (22, 5)]
+    found = [(5, 1), (6, 1), (7, 1), (8, 1), (13, 5), (18, 9), (22, 5)]
+    assert spots(PrintCall, source, options=STRICT_PRINT) == found
+    # By default, code run at import time (a `__main__` block) is terminal output.
+    assert spots(PrintCall, source) == [(13, 5), (18, 9)]
+
+
+def test_print_bound_by_an_import_inside_one_function_is_bound_there_only() -> None:
+    source = """\
+        def pretty(rows: list[str]) -> None:
+            from rich import print
+
+            print("[b]rows[/b]", rows)
+
+
+        async def route() -> None:
+            print("the builtin")
+        """
+    assert spots(PrintCall, source) == [(8, 5)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import click\n\n\ndef audit() -> None:\n    print('compliant')\n",
+        "from rich.console import Console\n\n\ndef audit() -> None:\n    print('x')\n",
+        "from colorama import Fore\n\n\ndef run() -> None:\n    print(Fore.GREEN + 'ok')\n",
+        "from app.utils import echo_green\n\n\ndef run() -> None:\n    print('-' * 10)\n",
+        "def main() -> None:\n    print('usage')\n",
+        "def _benchmark() -> None:\n    print('took', 1)\n",
+        "class Metric:\n    def display(self) -> None:\n        print(self)\n",
+        "def print_table(rows: list) -> None:\n    print(rows)\n",
+        "try:\n    import dotenv\nexcept ImportError:\n    print('no dotenv')\n",
+    ],
+)
+def test_print_in_console_code_is_left_alone(source: str) -> None:
+    assert spots(PrintCall, source) == []
+    assert spots(PrintCall, source, options=STRICT_PRINT) != []
+
+
+def test_print_a_console_import_inside_a_function_does_not_make_a_console_module() -> None:
+    source = "def f() -> None:\n    import click\n\n\ndef g() -> None:\n    print('x')\n"
+    assert spots(PrintCall, source) == [(6, 5)]
 
 
 def test_print_not_flagged_when_the_name_is_bound_to_something_else() -> None:
@@ -137,12 +181,11 @@ def test_print_module_level_def_shadows_the_builtin() -> None:
 
 
 def test_script_modules_option_replaces_the_default() -> None:
-    options = RuleOptions(script_modules=("**/tools/**",))
+    options = RuleOptions(script_modules=("**/tools/**",), strict=("FAPI901",))
     assert spots(PrintCall, "print('x')\n", "app/tools/dump.py", options) == []
     assert spots(PrintCall, "print('x')\n", "tests/test_x.py", options) == [(1, 1)]
-    assert spots(PrintCall, "print('x')\n", "tests/test_x.py", RuleOptions(script_modules=())) == [
-        (1, 1)
-    ]
+    no_globs = RuleOptions(script_modules=(), strict=("FAPI901",))
+    assert spots(PrintCall, "print('x')\n", "tests/test_x.py", no_globs) == [(1, 1)]
 
 
 def test_script_modules_are_relative_to_the_project_root(tmp_path: Path) -> None:
@@ -150,8 +193,9 @@ def test_script_modules_are_relative_to_the_project_root(tmp_path: Path) -> None
     options = RuleOptions(script_modules=("tools/*.py",), project_root=str(tmp_path))
     inside = str(tmp_path / "tools" / "dump.py")
     deeper = str(tmp_path / "app" / "tools" / "dump.py")
-    assert spots(PrintCall, "print('x')\n", inside, options) == []
-    assert spots(PrintCall, "print('x')\n", deeper, options) == [(1, 1)]
+    source = "def dump() -> None:\n    print('x')\n"
+    assert spots(PrintCall, source, inside, options) == []
+    assert spots(PrintCall, source, deeper, options) == [(2, 5)]
 
 
 def test_script_modules_from_pyproject_through_the_cli(
@@ -162,7 +206,9 @@ def test_script_modules_from_pyproject_through_the_cli(
     )
     for folder in ("ops", "app", "alembic", "tests"):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "job.py").write_text("print('x')\n", encoding="utf-8")
+        (tmp_path / folder / "job.py").write_text(
+            "def job() -> None:\n    print('x')\n", encoding="utf-8"
+        )
     monkeypatch.chdir(tmp_path / "app")  # globs stay relative to the root, not the cwd
     result = CliRunner().invoke(
         cli,
@@ -216,11 +262,52 @@ def test_environment_read_inside_functions_is_flagged() -> None:
             return os.environ["DATABASE_URL"]
 
 
-        class Client:
+        class Mailer:
             def __init__(self) -> None:
                 self.key = os.getenv("KEY")
         """
     assert spots(EnvironOutsideSettings, source) == [(5, 12), (10, 20)]
+
+
+_READ_A = "import os\n\n\ndef value() -> str | None:\n    return os.getenv('APP_REGION')\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "path"),
+    [
+        # the platform's and third-party tools' variables
+        ("import os\n\n\ndef tz() -> str:\n    return os.getenv('TZ') or os.environ['HOME']\n",
+         "app/clock.py"),
+        ("import os\n\nDOCKER = os.getenv('RUNNING_IN_DOCKER')\nDD = os.getenv('DD_AGENT_HOST')\n",
+         "app/metrics.py"),
+        # a variable named by the caller: the helper is the loader
+        ("import os\n\n\ndef flag(name: str) -> bool:\n    return os.getenv(name) == '1'\n",
+         "app/flags_helper.py"),
+        # forwarded to a remote run under its own name
+        ("import os\n\n\ndef env() -> dict:\n    env = {}\n"
+         "    env['HF_TOKEN'] = os.environ['HF_TOKEN']\n    return env\n", "app/jobs.py"),
+        # configuration and bootstrap modules, client code
+        (_READ_A, "app/celeryconfig.py"),
+        (_READ_A, "app/gunicorn_conf.py"),
+        (_READ_A, "app/logging/logger.py"),
+        (_READ_A, "sdk/client/client.py"),
+        ("import os\n\n\nclass ApiClient:\n    key = os.getenv('APP_API_KEY')\n", "app/api.py"),
+        ("import os\n\n\ndef CloudClient() -> str | None:\n    return os.getenv('APP_KEY')\n",
+         "app/__init__.py"),
+        ("import os\n\n\ndef main() -> None:\n    run(os.environ['APP_KEY'])\n", "app/bing.py"),
+        ("import os\n\nimport click\n\n\ndef creds() -> str | None:\n"
+         "    return os.getenv('APP_CREDENTIALS_PATH')\n", "app/core/utils.py"),
+    ],
+)  # fmt: skip
+def test_environ_reads_that_are_not_app_configuration(source: str, path: str) -> None:
+    assert spots(EnvironOutsideSettings, source, path) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["app/routers/research.py", "app/statistics.py", "app/configure.py", "app/env_utils.py"]
+)
+def test_environ_read_in_application_code_is_flagged(path: str) -> None:
+    assert spots(EnvironOutsideSettings, _READ_A, path) == [(5, 12)]
 
 
 def test_environment_writes_and_copies_are_not_flagged() -> None:
@@ -342,8 +429,8 @@ def test_settings_modules_option_replaces_the_default() -> None:
 
 def test_environ_message_names_the_read() -> None:
     found = messages(EnvironOutsideSettings, "import os\nA = os.environ['A']\nB = os.getenv('B')\n")
-    assert found[0].startswith("`os.environ[...]` reads the environment")
-    assert found[1].startswith("`os.getenv()` reads the environment")
+    assert found[0].startswith("`os.environ['A']` reads the environment")
+    assert found[1].startswith("`os.getenv('B')` reads the environment")
 
 
 # -- FAPI903 generic-exception -----------------------------------------------------
@@ -492,6 +579,30 @@ def test_service_modules_option_and_opt_in() -> None:
     assert HttpExceptionInService.default_enabled is False
 
 
+def test_generic_exception_caught_on_the_spot_is_left_alone() -> None:
+    source = """\
+        def poll(check):
+            try:
+                if check():
+                    raise Exception("retry")
+                def later():
+                    raise Exception("not caught here: another function")
+            except (ValueError, Exception) as error:
+                return str(error)
+            try:
+                raise Exception("re-raised by the handler")
+            except Exception:
+                raise
+            try:
+                pass
+            except Exception:
+                raise Exception("raised in the handler, not in the try body")
+        """
+    assert spots(GenericException, source) == [(6, 19), (10, 15), (16, 15)]
+    strict = RuleOptions(strict=("FAPI903",))
+    assert len(spots(GenericException, source, options=strict)) == 4
+
+
 # -- FAPI905 swallowed-exception ---------------------------------------------------
 
 
@@ -559,6 +670,45 @@ def test_swallowed_exception_message() -> None:
         "`except:` swallows every error with `continue`; catch the exceptions you expect, "
         "or log the error"
     ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # clean-up calls only, as contextlib.suppress(Exception) would do it
+        "async def f(conn):\n    try:\n        await conn.aclose()\n    except Exception:\n"
+        "        pass\n",
+        "def f(path, fut):\n    try:\n        os.remove(path)\n        fut.exception()\n"
+        "    except Exception:\n        pass\n",
+        # inside `finally:`
+        "def f(conn):\n    try:\n        run()\n    finally:\n        try:\n"
+        "            conn.commit()\n        except Exception:\n            pass\n",
+        # a function named for clean-up
+        "def safe_delete(path):\n    try:\n        move(path)\n    except Exception:\n"
+        "        pass\n",
+        # a step of an error path
+        "def f(r):\n    try:\n        r.check()\n    except HTTPError as e:\n        try:\n"
+        "            detail = r.json()\n        except Exception:\n            pass\n"
+        "        raise\n",
+        # a fallback chain and an explicit else branch
+        "def f(x):\n    try:\n        return fast(x)\n    except Exception:\n        pass\n"
+        "    return slow(x)\n",
+        "def f(r):\n    try:\n        body = r.json()\n    except Exception:\n        pass\n"
+        "    else:\n        log(body)\n",
+    ],
+)
+def test_swallowed_exception_deliberate_shapes_are_left_alone(source: str) -> None:
+    assert spots(SwallowedException, source) == []
+    strict = RuleOptions(strict=("FAPI905",))
+    assert len(spots(SwallowedException, source, options=strict)) == 1
+
+
+def test_swallowed_exception_clean_up_with_base_exception_is_still_flagged() -> None:
+    source = (
+        "async def f(conn):\n    try:\n        await conn.aclose()\n"
+        "    except BaseException:\n        pass\n"
+    )
+    assert spots(SwallowedException, source) == [(4, 5)]
 
 
 # -- FAPI906 boolean-name-without-prefix ------------------------------------------

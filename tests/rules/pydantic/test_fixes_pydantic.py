@@ -278,7 +278,8 @@ def test_a_model_of_another_module_is_fixed_by_the_project_step(tmp_path: Path) 
     write_tree(
         tmp_path,
         {
-            "pyproject.toml": "[project]\nname = 'shop'\n",
+            # A project that targets Pydantic 2: the fix is gated on it.
+            "pyproject.toml": "[project]\nname = 'shop'\ndependencies = ['pydantic>=2']\n",
             "app/__init__.py": "",
             "app/models.py": MODELS,
             "app/routes.py": """

@@ -17,6 +17,7 @@ from fastapi_lint.summary.codec import summary_from_json, summary_to_json
 from project_helpers import write_tree
 
 MODELS = """\
+from collections.abc import Sequence
 from typing import Annotated, Optional
 
 from fastapi import Body, FastAPI
@@ -94,6 +95,37 @@ def _where(body: str) -> list[tuple[int, int]]:
         ),
         # a closure sees the enclosing function's names
         ("def f(user: User) -> None:\n    def g() -> None:\n        user.dict()\n", [(3, 14)]),
+        # narrowed by an isinstance guard
+        (
+            "def f(value: object) -> dict:\n    if isinstance(value, User):\n"
+            "        return value.dict()\n    return {}\n",
+            [(3, 22)],
+        ),
+        (
+            "def f(value) -> object:\n"
+            "    return value.json() if isinstance(value, User) else value\n",
+            [(2, 18)],
+        ),
+        (
+            "def f(value) -> object:\n    return isinstance(value, User) and value.copy()\n",
+            [(2, 46)],
+        ),
+        (
+            "def f(v, ok: bool) -> None:\n"
+            "    if ok and isinstance(v, BaseModel):\n        v.dict()\n",
+            [(3, 11)],
+        ),
+        # elements of a collection annotated with the model
+        (
+            "def f(users: list[User]) -> None:\n    for user in users:\n        user.dict()\n",
+            [(3, 14)],
+        ),
+        ("def f(users: list[User]) -> None:\n    print([u.dict() for u in users])\n", [(2, 14)]),
+        (
+            "def f(users: Optional[Sequence[User]]) -> None:\n    {u.json() for u in users}\n",
+            [(2, 8)],
+        ),
+        ("def f(users: tuple['User', ...]) -> None:\n    [u.copy() for u in users]\n", [(2, 8)]),
     ],
 )
 def test_a_v1_method_on_a_known_model_is_flagged_at_the_method_name(
@@ -113,8 +145,18 @@ def test_a_v1_method_on_a_known_model_is_flagged_at_the_method_name(
         "def f(data: dict[str, User]) -> None:\n    data.copy()\n",
         # the class is not known
         "def f(user) -> None:\n    user.dict()\n",
-        "def f(users: list[User]) -> None:\n    for user in users:\n        user.dict()\n",
-        "def f(users: list[User]) -> None:\n    print([u.dict() for u in users])\n",
+        "def f(rows: list[dict]) -> None:\n    for row in rows:\n        row.copy()\n",
+        "def f(users: dict[str, User]) -> None:\n    print([u.dict() for u in users])\n",
+        "def f(users: list[User]) -> None:\n    for user in users.values():\n        user.dict()\n",
+        "def f(users: list[User | None]) -> None:\n    print([u.dict() for u in users])\n",
+        # no isinstance guard over the call, or a guard saying something else
+        "def f(value) -> None:\n    if not isinstance(value, User):\n        value.copy()\n",
+        "def f(value) -> None:\n    if isinstance(value, User):\n        pass\n"
+        "    else:\n        value.copy()\n",
+        "def f(value) -> None:\n    if isinstance(value, (User, dict)):\n        value.copy()\n",
+        "def f(value) -> None:\n    if isinstance(value, dict):\n        value.copy()\n",
+        "def f(value) -> None:\n    if isinstance(value, User):\n"
+        "        g = lambda value: value.copy()\n",
         "def f(user: User | Settings) -> None:\n    user.dict()\n",
         "def make() -> User: ...\n\n\ndef f() -> None:\n    user = make()\n    user.dict()\n",
         # a name bound to two different things in one function
@@ -417,3 +459,51 @@ def test_summaries_with_model_calls_round_trip_through_json(shop: Path) -> None:
     assert summary is not None and summary.model_calls
     assert summary_from_json(json.loads(json.dumps(summary_to_json(summary)))) == summary
     assert {call.line for call in summary.model_calls} <= {n for n, _ in summary.lines}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "def f(value: BaseModel) -> str:\n    return value.json()\n",
+            "`.json()` is Pydantic v1 API, deprecated on `value`, a Pydantic model; "
+            "use `.model_dump_json()`",
+        ),
+        (
+            "def f(kind: type[BaseModel]) -> dict:\n    return kind.schema()\n",
+            "`.schema()` is Pydantic v1 API, deprecated on `kind`, a Pydantic model class; "
+            "use `.model_json_schema()`",
+        ),
+        (
+            "def f(row: object) -> User:\n    return User.from_orm(row)\n",
+            "`.from_orm()` is Pydantic v1 API, deprecated on model `User`; "
+            "use `.model_validate()` with `from_attributes=True`",
+        ),
+        (
+            "def f() -> str:\n    return User.schema_json()\n",
+            "`.schema_json()` is Pydantic v1 API, deprecated on model `User`; "
+            "use `json.dumps(User.model_json_schema())`",
+        ),
+    ],
+)
+def test_the_message_names_the_receiver_when_it_is_pydantics_own_base(
+    body: str, message: str
+) -> None:
+    (finding,) = _findings(body)
+    assert finding.message == message
+
+
+def test_an_annotation_naming_a_model_class_held_in_a_variable() -> None:
+    body = (
+        "def build(schema: dict) -> None:\n"
+        "    Schema: type[BaseModel] = make_model(schema)\n\n"
+        "    class Tool:\n"
+        "        def call(self, arguments: Schema) -> dict:\n"
+        "            return arguments.dict()\n\n"
+        "        def describe(self) -> dict:\n"
+        "            return Schema.schema()\n"
+    )
+    found = _findings(body)
+    assert [(d.line - HEADER_LINES, d.column) for d in found] == [(6, 30), (9, 27)]
+    assert "on `arguments`, a Pydantic model;" in found[0].message
+    assert "on `Schema`, a Pydantic model class;" in found[1].message

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from fastapi_lint.models import Diagnostic
+from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.security._secret_names import is_secret_name, looks_like_secret
 from fastapi_lint.rules.security._values import is_migration_path, is_test_path
@@ -171,7 +172,6 @@ def test_cors_middleware_of_another_library_is_quiet() -> None:
         "aws_secret_access_key",
         "access_token",
         "refreshToken",
-        "fake_secret_token",
         "__auth_token",
     ],
 )
@@ -202,6 +202,12 @@ def test_secret_names(name: str) -> None:
         "key",
         "",
         "_",
+        # stand-ins by name: documented defaults, fakes, demos
+        "fake_secret_token",
+        "DEFAULT_PASSWORD",
+        "DEFAULT_OAUTH_CLIENT_KEY",
+        "fake_wallet_secret",
+        "RABBITMQ_DEFAULT_PASS",
     ],
 )
 def test_not_secret_names(name: str) -> None:
@@ -218,6 +224,10 @@ def test_not_secret_names(name: str) -> None:
         ("postgres", "POSTGRES_PASSWORD"),
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----", "key"),
         ("session-cookie", "token"),
+        ("super secret jwt secret", "SECRET"),
+        ("my signing passphrase 2", "jwt_signing_key"),
+        ("password", "password"),
+        ("secret", "client_secret"),
     ],
 )
 def test_secret_values(value: str, name: str) -> None:
@@ -250,6 +260,19 @@ def test_secret_values(value: str, name: str) -> None:
         ("username-password", "username_and_password"),
         ("access_token", "token"),
         ("refreshToken", "token"),
+        ("[PAD]", "pad_token"),
+        ("</s>", "eos_token"),
+        ("$generate", "generate_access_key"),
+        ("phc_YeUxaojbKk5KPi8hNlx1bBKHzuZ4FDtl67kH1blv8Bh", "project_api_key"),
+        ("pk_live_51H8abcDEF", "stripe_api_key"),
+        ("x-oauth-basic", "password"),
+        ("defaultpassword", "password"),
+        ("testpassword", "password"),
+        ("test-secret", "SECRET_KEY"),
+        ("default_oauth_client", "OAUTH_CLIENT_KEY"),
+        ("Invalid token, sign in again", "SECRET"),
+        ("invalid password", "password"),
+        ("super secret jwt secret", "password"),
     ],
 )
 def test_not_secret_values(value: str, name: str) -> None:
@@ -305,6 +328,70 @@ def test_secret_quiet_on_comparisons_dicts_enums_and_non_literals() -> None:
         )
         == []
     )
+
+
+def test_secret_a_field_name_constant_is_a_label_a_parameter_default_is_not() -> None:
+    assert not looks_like_secret("password", "PASSWORD", constant=True)
+    assert looks_like_secret("password", "password")
+
+
+def test_secret_env_fallbacks_flag_keys_and_generated_credentials_only() -> None:
+    found = findings(
+        HardcodedSecret,
+        """\
+        import os
+
+        SECRET_KEY = os.getenv("DJANGO_SECRET_KEY", "!secret")
+        DB = os.getenv("POSTGRES_PASSWORD", "postgres")
+        BROKER = os.environ.get("RABBITMQ_PASSWORD", "langflow")
+        TOKEN = os.environ.get("GITHUB_TOKEN", "ghp_16C7e42F292c6912E7710c838347Ae178B4a")
+        """,
+    )
+    assert [d.line for d in found] == [3, 6]
+    assert found[0].message == (
+        '`os.getenv("DJANGO_SECRET_KEY")` falls back to a hardcoded secret; do not fall back '
+        "to a hard-coded value: fail when `DJANGO_SECRET_KEY` is unset"
+    )
+
+
+def test_secret_settings_class_defaults_are_told_to_drop_the_default() -> None:
+    found = findings(
+        HardcodedSecret,
+        """\
+        from pydantic import Field
+        from pydantic_settings import BaseSettings
+
+        class AuthSettings(BaseSettings):
+            jwt_secret: str = "3f9a1c7e5b2d4f60a8e1"
+            password: str = Field(default="defaultpassword")
+            redis_password: str = Field(default="testpassword")
+
+        class FakeWalletFundingSource(AuthSettings):
+            fake_wallet_secret: str = Field(default="ToTheMoon1")
+        """,
+    )
+    assert [d.line for d in found] == [5]
+    assert "drop the default so the setting must be given" in found[0].message
+    assert "pydantic-settings field" not in found[0].message
+
+
+@pytest.mark.parametrize(
+    "path", ["app/server/seeds.py", "app/db/seed_users.py", "app/fixtures.py", "app/demo_data.py"]
+)
+def test_secret_seed_and_demo_data_modules_are_skipped(path: str) -> None:
+    source = "users = [User(username='argilla', api_key='1234abcd5678')]\n"
+    assert findings(HardcodedSecret, source, path) == []
+    assert len(findings(HardcodedSecret, source, "app/server/users.py")) == 1
+
+
+def test_secret_a_placeholder_the_library_needs_with_its_check_off() -> None:
+    source = (
+        "from slack_bolt import App\n\n"
+        'app = App(token="xoxb-valid", signing_secret="valid-s3cret-x",'
+        " token_verification_enabled=False)\n"
+        'other = App(token="xoxb-8H2kd93Ldk29", signing_secret="9f2c1e7b5a3d")\n'
+    )
+    assert [(d.line, d.column) for d in findings(HardcodedSecret, source)] == [(4, 19), (4, 55)]
 
 
 @pytest.mark.parametrize(
@@ -427,9 +514,140 @@ def test_jwt_peek_is_quiet_only_when_the_same_token_is_then_verified() -> None:
 # -- FAPI804 sql-injection -----------------------------------------------------------
 
 
+STRICT_SQL = RuleOptions(strict=("FAPI804",))
+
+
 def sql(body: str, path: str = "app/crud.py") -> list[int]:
+    """Lines flagged in strict mode, where every interpolated value counts: how SQL is
+    built and where it is run, whatever the values' source."""
     header = "import sqlalchemy as sa\nimport sqlmodel\nfrom sqlalchemy import text\n"
-    return lines(SqlInjection, header + textwrap.dedent(body), path)
+    result = lint_source(header + textwrap.dedent(body), path, (SqlInjection,), STRICT_SQL)
+    assert not result.internal_errors, result.internal_errors
+    return [d.line for d in result.diagnostics]
+
+
+def sql_default(body: str) -> list[str]:
+    """Messages of the default mode, where only values from outside count."""
+    return [d.message for d in findings(SqlInjection, body)]
+
+
+ROUTE_HEADER = """\
+import os
+from enum import Enum
+from fastapi import APIRouter, Depends, Request
+router = APIRouter()
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "source"),
+    [
+        (  # a route's parameter
+            "@router.get('/u')\ndef f(conn, name: str):\n"
+            "    conn.execute(f\"SELECT * FROM u WHERE n = '{name}'\")\n",
+            "`name` (a parameter of route `f`)",
+        ),
+        (  # a dependency's parameter
+            "def dep(conn, token: str):\n"
+            "    conn.execute(f\"SELECT * FROM u WHERE t = '{token}'\")\n"
+            "@router.get('/u', dependencies=[Depends(dep)])\ndef f(): ...\n",
+            "`token` (a parameter of dependency `dep`)",
+        ),
+        (  # request data through assignments
+            "async def f(request: Request, conn):\n"
+            "    data = await request.json()\n    name = data['name'].strip()\n"
+            "    where = f\"n = '{name}'\"\n"
+            "    conn.execute(f'SELECT * FROM u WHERE {where}')\n",
+            "`where` (request data in `f`)",
+        ),
+        (  # a helper called with a route's value, two calls deep
+            "@router.get('/u')\ndef f(conn, sort: str):\n    return g(conn, sort=sort)\n"
+            "def g(conn, sort):\n    return h(conn, sort)\n"
+            "def h(conn, column):\n    return conn.execute(f'SELECT * FROM u ORDER BY {column}')\n",
+            "`column` (a parameter of route `f`, passed on to `g`, passed on to `h`)",
+        ),
+        (  # a method called on an instance
+            "class Repo:\n"
+            "    def find(self, name):\n"
+            "        return self.conn.execute(f\"SELECT * FROM u WHERE n = '{name}'\")\n"
+            "repo = Repo()\n"
+            "@router.get('/u')\ndef f(name: str):\n    return repo.find(name)\n",
+            "`name` (a parameter of route `f`, passed on to `find`)",
+        ),
+        (  # the environment, where a value can be bound
+            "def f(conn):\n    day = os.getenv('DAY')\n"
+            "    conn.execute(f\"SELECT * FROM e WHERE day = '{day}'\")\n",
+            "`day` (read from `os.getenv('DAY')`)",
+        ),
+        (  # a file
+            "def f(conn, path):\n    name = open(path).read()\n"
+            "    conn.execute(\"DELETE FROM u WHERE n = '%s'\" % name)\n",
+            "`name` (read from `open(path).read()`)",
+        ),
+        (  # whitespace before the first value (the statement's start is a value)
+            "@router.get('/u')\ndef f(conn, owner: str):\n    select = 'SELECT id'\n"
+            '    query = f"""\n        {select}\n        FROM r WHERE owner = \'{owner}\'"""\n'
+            "    return conn.execute(query)\n",
+            "`owner` (a parameter of route `f`)",
+        ),
+    ],
+)
+def test_sql_values_from_outside(body: str, source: str) -> None:
+    (message,) = sql_default(ROUTE_HEADER + body)
+    assert f"with {source}" in message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the code's own values: parameters of functions no route calls with request data
+        "def f(conn, table):\n    conn.execute(f'DELETE FROM {table}')\n"
+        "def g(conn):\n    f(conn, 'users')\n",
+        # converted by FastAPI: numbers, enums of the module, UUIDs
+        "class Kind(str, Enum):\n    A = 'a'\n"
+        "@router.get('/u')\ndef f(conn, kind: Kind, n: int, u: UUID | None = None):\n"
+        "    conn.execute(f\"SELECT * FROM u WHERE k = '{kind.value}' AND u = '{u}' LIMIT {n}\")\n"
+        "    conn.execute(f\"SELECT * FROM u WHERE k = '{Kind.A.value}'\")\n",
+        # placeholders, bound names and a sanitised identifier
+        "@router.get('/u')\ndef f(conn, ids: list[str], table: str):\n"
+        "    marks = ', '.join('?' for _ in ids)\n"
+        "    conn.execute(f'SELECT * FROM u WHERE id IN ({marks})', ids)\n"
+        "    conn.execute(f'SELECT * FROM {quote_identifier(table)}')\n"
+        "    conn.execute(f'SELECT * FROM {validated_table(table)} WHERE id = :id')\n",
+        # values returned by the code's own functions (a filter object's clause)
+        "@router.get('/u')\ndef f(conn, filters: Filters):\n"
+        "    clause = filters.where()\n"
+        "    conn.execute(f'SELECT * FROM u WHERE {clause}', filters.values())\n",
+        # the operator's configuration where nothing can be bound
+        "def f(conn):\n    schema = os.environ['SCHEMA']\n"
+        "    conn.execute(f'CREATE SCHEMA IF NOT EXISTS {schema}')\n"
+        "    conn.execute(f'SET search_path TO \"{schema}\"')\n"
+        "    key = os.getenv('DB_KEY')\n    conn.execute(f\"PRAGMA key = '{key}'\")\n",
+        # identifiers read from the database's catalogue
+        "def f(conn):\n"
+        "    for (table,) in conn.execute('SELECT name FROM sqlite_master').fetchall():\n"
+        "        conn.execute(f'DELETE FROM {table}')\n",
+    ],
+)
+def test_sql_the_codes_own_values_are_quiet(body: str) -> None:
+    assert sql_default(ROUTE_HEADER + body) == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "advice"),
+    [
+        ("f\"SELECT * FROM u WHERE n = '{x}'\"", "; use bound parameters"),
+        ("f'SELECT * FROM {x}'", "an identifier cannot be bound: check it against a fixed list"),
+        ("f'SELECT * FROM u ORDER BY {x} DESC'", "an identifier cannot be bound"),
+        ("f'SELECT \"{x}\" FROM u'", "an identifier cannot be bound"),
+        ("f'SELECT * FROM s.{x}'", "an identifier cannot be bound"),
+        ("f\"PRAGMA key = '{x}'\"", "PRAGMA takes no bound parameters"),
+    ],
+)
+def test_sql_advice_follows_where_the_value_sits(statement: str, advice: str) -> None:
+    body = f"@router.get('/u')\ndef f(conn, x: str):\n    conn.execute({statement})\n"
+    (message,) = sql_default(ROUTE_HEADER + body)
+    assert advice in message
 
 
 def test_sql_text_resolved_through_imports() -> None:
@@ -476,6 +694,7 @@ def test_sql_every_execute_sink(sink: str) -> None:
         "name + ' ORDER BY 1'",
         "'SELECT * ' 'FROM t WHERE n = ' f'{name}'",
         "f'  (SELECT * FROM t WHERE n = {name})'",
+        'f"""\n    {name}\n    FROM t WHERE n = 1"""',
         "query=f'DELETE FROM t WHERE n = {name}'",
     ],
 )
@@ -491,7 +710,7 @@ def test_sql_ways_of_building(argument: str) -> None:
         "'SELECT * ' + 'FROM t'",
         "b'SELECT * FROM t WHERE n = %s' % name",
         "f'job {name}'",
-        "f'{verb} FROM t WHERE n = 1'",
+        "f'{verb} a file from the list'",
         "f'SELECT * FROM t LIMIT {int(name)} OFFSET {len(name)}'",
         "f'SELECT * FROM {TABLE} WHERE n = :n'",
         "f'SELECT * FROM {settings.TABLE_NAME} WHERE n = :n'",
@@ -705,7 +924,8 @@ def test_ruff_false_positives_we_drop(tmp_path: Path) -> None:
 
 def test_every_ruff_s608_finding_that_reaches_a_sink_is_ours(tmp_path: Path) -> None:
     theirs = ruff_lines(tmp_path, SQL_AT_SINKS, "S608")
-    ours = lines(SqlInjection, SQL_AT_SINKS)
+    result = lint_source(SQL_AT_SINKS, "app/main.py", (SqlInjection,), STRICT_SQL)
+    ours = [d.line for d in result.diagnostics]
     assert len(theirs) == 5
     # Ruff reports the string where it is built, we report it where it is executed.
     assert set(theirs) - {7} <= set(ours) and 8 in ours

@@ -17,13 +17,15 @@ import re
 import textwrap
 import tokenize
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from corpus_helpers import (
     CORPUS_OPTIONS,
+    PEER_TWINS,
     ROOT,
     CorpusLint,
     CorpusRuff,
@@ -57,6 +59,8 @@ LIMITS = (CORPUS_OPTIONS.max_complexity, 10)
 # FAPI404 counts are compared for every function longer than this.
 LINES_LIMIT = CORPUS_OPTIONS.max_function_lines
 STRUCTURE_RULES = (SuperfluousElse, TooComplex, FunctionTooLong)
+# The peer semantics the parity tests compare; the rules' defaults have their own oracles.
+PEER_OPTIONS: dict[str, Any] = {"strict": ("FAPI401", "FAPI405"), "count_physical_lines": True}
 _FAPI401 = re.compile(r"^Unnecessary `(?:else|elif)` after `(\w+)` statement")
 _FAPI405 = re.compile(
     r"^`(?P<name>\w+)` is too complex: cyclomatic complexity (?P<score>\d+) "
@@ -542,8 +546,10 @@ def _read(file: Path) -> str:
     return file.read_text(encoding="utf-8", errors="replace")
 
 
-def _lint(files: Iterable[Path], limit: int) -> list[Linted]:
-    options = RuleOptions(max_complexity=limit, max_function_lines=LINES_LIMIT)
+def _lint(files: Iterable[Path], limit: int, peer: bool) -> list[Linted]:
+    options = RuleOptions(
+        max_complexity=limit, max_function_lines=LINES_LIMIT, **(PEER_OPTIONS if peer else {})
+    )
     linted = []
     with pytest.MonkeyPatch.context() as patch:
         # The comparison is between rules: suppression comments must not hide findings.
@@ -560,21 +566,41 @@ def local_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return [*_snippet_files(tmp_path_factory.mktemp("structure-parity")), *_fixture_files()]
 
 
+def _as_rule(result: FileResult, twins: dict[str, str]) -> FileResult:
+    """The twins' findings under the code of the rule they mirror."""
+    kept = [replace(d, code=twins[d.code]) for d in result.diagnostics if d.code in twins]
+    kept += [d for d in result.diagnostics if d.code == "FAPI000"]
+    return replace(result, diagnostics=tuple(kept))
+
+
 @pytest.fixture(scope="module")
 def corpus_linted(corpus_lint: CorpusLint) -> list[Linted]:
-    """The corpus as the shared run linted it (at the lowest limit, ``noqa`` ignored)."""
+    """The corpus as the shared run linted it with the peer semantics (the twins' findings).
+
+    At the lowest limit, ``noqa`` ignored: FAPI401 as ruff, FAPI405 as radon, FAPI404
+    counting physical lines.
+    """
+    twins = {PEER_TWINS[rule.code].code: rule.code for rule in STRUCTURE_RULES}
+    results = corpus_lint.results_for(PEER_TWINS[rule.code] for rule in STRUCTURE_RULES)
+    files = corpus_lint.files
+    return [Linted(f, _read(f), _as_rule(r, twins)) for f, r in zip(files, results, strict=True)]
+
+
+@pytest.fixture(scope="module")
+def corpus_default(corpus_lint: CorpusLint) -> list[Linted]:
+    """The corpus as the shared run linted it with the rules' default semantics."""
     results = corpus_lint.results_for(STRUCTURE_RULES)
     return [Linted(f, _read(f), r) for f, r in zip(corpus_lint.files, results, strict=True)]
 
 
-_CACHE: dict[int, list[Linted]] = {}
+_CACHE: dict[tuple[int, bool], list[Linted]] = {}
 
 
-def _linted(files: list[Path], limit: int) -> list[Linted]:
-    """The snippets and fixtures linted at ``limit``, once per limit."""
-    if limit not in _CACHE:
-        _CACHE[limit] = _lint(files, limit)
-    return _CACHE[limit]
+def _linted(files: list[Path], limit: int, peer: bool = True) -> list[Linted]:
+    """The snippets and fixtures linted at ``limit``, once per limit and semantics."""
+    if (limit, peer) not in _CACHE:
+        _CACHE[limit, peer] = _lint(files, limit, peer)
+    return _CACHE[limit, peer]
 
 
 # --- ruff -------------------------------------------------------------------------------
@@ -737,7 +763,7 @@ def _oracle_counts(source: str) -> dict[tuple[str, int], int] | None:
 def _fapi404(item: Linted) -> dict[tuple[str, int], int]:
     counts = {}
     for d in item.result.diagnostics:
-        match = re.match(r"Function `(\w+)` has (\d+) lines", d.message)
+        match = re.match(r"Function `(\w+)` has (\d+) (?:logical )?lines", d.message)
         if match and d.code == "FAPI404":
             counts[match.group(1), d.line] = int(match.group(2))
     return counts
@@ -771,4 +797,155 @@ def test_function_lengths_match_ast_and_tokenize_on_the_corpus(
 ) -> None:
     total, problems = _compare_line_counts(corpus_linted)
     assert total > 0
+    assert not problems, "\n".join(problems[:50])
+
+
+# --- the defaults: logical lines, radon without comprehension clauses --------------------
+
+
+def _newlines(source: str) -> list[int]:
+    """The line of every NEWLINE token: where each logical line of the source ends."""
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return [token.start[0] for token in tokens if token.type == tokenize.NEWLINE]
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _header_end(newlines: list[int], node: ast.AST) -> int:
+    """The line of the NEWLINE that ends a ``def``/``class`` header (its first at or after)."""
+    return next(line for line in newlines if line >= node.lineno)  # type: ignore[attr-defined]
+
+
+def _logical_counts(source: str) -> dict[tuple[str, int], int] | None:
+    """Logical lines of every function body, from ``tokenize``: NEWLINE tokens after the
+    header, without the docstring's and without those of nested bodies (their headers and
+    decorators stay)."""
+    try:
+        tree, newlines = ast.parse(source), _newlines(source)
+    except (SyntaxError, tokenize.TokenError):
+        return None
+    counts = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        end, header = node.end_lineno or node.lineno, _header_end(newlines, node)
+        inside = {line for line in newlines if header < line <= end}
+        for nested in ast.walk(node):
+            if nested is not node and isinstance(nested, _DEFS):
+                nested_end = nested.end_lineno or nested.lineno
+                inside -= {n for n in newlines if _header_end(newlines, nested) < n <= nested_end}
+        first = node.body[0]
+        if ast.get_docstring(node, clean=False) is not None and len(node.body) == 1:
+            inside.discard(first.end_lineno or first.lineno)
+        elif ast.get_docstring(node, clean=False) is not None:
+            second = node.body[1]
+            if second.lineno != first.end_lineno:  # `"doc"; x = 1` shares its line
+                inside.discard(first.end_lineno or first.lineno)
+        on_header = not inside and first.lineno == header
+        docstring_only = ast.get_docstring(node, clean=False) is not None and len(node.body) == 1
+        counts[node.name, node.lineno] = 1 if on_header and not docstring_only else len(inside)
+    return counts
+
+
+def _compare_logical_counts(linted: list[Linted]) -> tuple[int, list[str]]:
+    total, problems = 0, []
+    for item in linted:
+        counts = _logical_counts(item.source)
+        if counts is None or not item.parsed:
+            continue
+        expected = {key: n for key, n in counts.items() if n > LINES_LIMIT}
+        ours = _fapi404(item)
+        total += len(expected)
+        if ours != expected:
+            wrong = sorted(set(expected.items()) ^ set(ours.items()))
+            problems.append(f"{item.path}: {wrong[:6]}")
+    return total, problems
+
+
+def test_logical_lines_match_tokenize_on_snippets_and_fixtures(local_files: list[Path]) -> None:
+    total, problems = _compare_logical_counts(_linted(local_files, 10, peer=False))
+    assert total >= 10, "too few long functions to compare"
+    assert not problems, "\n".join(problems)
+
+
+def test_logical_lines_match_tokenize_on_the_corpus(corpus_default: list[Linted]) -> None:
+    total, problems = _compare_logical_counts(corpus_default)
+    assert total > 0
+    assert not problems, "\n".join(problems[:50])
+
+
+def _comprehension_clauses(function: ast.AST) -> int:
+    """The `for`s and `if`s of the comprehensions radon scores into ``function``.
+
+    Nested functions and classes are scored apart, and radon does not look into an
+    `assert` (nor at decorators, defaults and annotations, which are outside the body).
+    """
+    clauses = 0
+    stack: list[ast.AST] = list(function.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (*_DEFS, ast.Assert)):
+            continue
+        if isinstance(node, ast.comprehension):
+            clauses += 1 + len(node.ifs)
+        stack.extend(ast.iter_child_nodes(node))
+    return clauses
+
+
+def _default_scores(source: str, limit: int) -> set[tuple[str, int, int]] | None:
+    """(name, line, score) over ``limit``: radon's score less the comprehension clauses."""
+    complexity = pytest.importorskip("radon.complexity")
+    visitors = pytest.importorskip("radon.visitors")
+    try:
+        tree = ast.parse(source)
+        blocks = complexity.add_inner_blocks(complexity.cc_visit(source))
+    except SyntaxError:
+        return None
+    functions = {
+        node.lineno: node
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    scores = set()
+    for block in blocks:
+        if not isinstance(block, visitors.Function):
+            continue
+        score = block.complexity - _comprehension_clauses(functions[block.lineno])
+        if score > limit:
+            scores.add((block.name.rpartition(".")[2], block.lineno, score))
+    return scores
+
+
+def _compare_default_scores(
+    linted: list[Linted], linted_at: int, limit: int
+) -> tuple[int, list[str]]:
+    count, problems = 0, []
+    for item in linted:
+        expected = _default_scores(item.source, limit)
+        if expected is None or not item.parsed:
+            continue
+        ours = _fapi405(item, linted_at, limit)
+        count += len(expected)
+        problems += [f"{item.path}: oracle only {f}" for f in sorted(expected - ours)]
+        problems += [f"{item.path}: FAPI405 only {f}" for f in sorted(ours - expected)]
+    return count, problems
+
+
+@pytest.mark.parametrize("limit", LIMITS)
+def test_default_complexity_is_radon_without_comprehensions_locally(
+    local_files: list[Path], limit: int
+) -> None:
+    linted = _linted(local_files, limit, peer=False)
+    count, problems = _compare_default_scores(linted, limit, limit)
+    assert count >= (15 if limit == 3 else 2), "too few cases to compare"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("limit", LIMITS)
+def test_default_complexity_is_radon_without_comprehensions_on_the_corpus(
+    corpus_default: list[Linted], limit: int
+) -> None:
+    count, problems = _compare_default_scores(corpus_default, CORPUS_OPTIONS.max_complexity, limit)
+    assert count > 0
     assert not problems, "\n".join(problems[:50])

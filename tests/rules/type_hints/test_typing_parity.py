@@ -1,22 +1,31 @@
 """FAPI201/FAPI202 report exactly where ruff's ANN001-003 and ANN201-206 report.
 
-Ruff runs with its default settings (``--isolated``) on tricky snippets, on the rule
-fixtures and on every file of ``corpus/``; the (line, column) of every finding must match.
-``# noqa`` comments are ignored on both sides: ruff's would hide its ANN codes only.
+In ``strict`` mode, with ruff's default settings (``--isolated``); by default, with ruff's
+``mypy-init-return`` and ``suppress-dummy-args`` (dummies being names made of underscores
+only), except that an ``__init__`` whose parameters all lack a type is left to FAPI201.
+Ruff runs on tricky snippets, on the rule fixtures and on every file of ``corpus/``; the
+(line, column) of every finding must match. ``# noqa`` comments are ignored on both
+sides (ruff's would hide its ANN codes only), and so are the other peers' suppressions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import ast
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from corpus_helpers import (
+    ANN_REVIEW,
+    PEER_TWINS,
     ROOT,
+    STABLE,
     CorpusLint,
     CorpusRuff,
     Item,
+    RuffFlags,
     lint_ignoring_noqa,
     our_findings,
     position,
@@ -25,6 +34,7 @@ from corpus_helpers import (
     write_snippets,
 )
 from fastapi_lint.models import FileResult
+from fastapi_lint.options import RuleOptions
 from fastapi_lint.rules.type_hints.missing_parameter_annotation import MissingParameterAnnotation
 from fastapi_lint.rules.type_hints.missing_return_annotation import MissingReturnAnnotation
 
@@ -42,6 +52,8 @@ RUFF_CODES = {
     "ANN206": "FAPI202",
 }
 RULES = (MissingParameterAnnotation, MissingReturnAnnotation)
+# The strict twins of the shared corpus run report under their own codes.
+_CODES = {twin.code: code for code, twin in PEER_TWINS.items()}
 # One finding: (code, line, column), ruff's codes mapped to ours.
 Finding = tuple[str, int, int]
 
@@ -217,18 +229,59 @@ def _ruff(files: Sequence[Path], items: Iterable[Item]) -> dict[Path, set[Findin
     }
 
 
-def _run_ruff(files: Sequence[Path]) -> dict[Path, set[Finding]]:
-    return _ruff(files, run_ruff(files, RUFF_CODES))
+def _untyped_inits(file: Path) -> set[Finding]:
+    """Where ruff's ANN204 reports an `__init__` whose parameters all lack a type.
+
+    The default mode leaves those to FAPI201 (the parameters' types are the comment), so
+    they are the one place it differs from ruff with ``mypy-init-return``.
+    """
+    try:
+        tree = ast.parse(file.read_bytes())
+    except SyntaxError:
+        return set()
+    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.name != "__init__":
+            continue
+        arguments = node.args
+        params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs][1:]
+        params += [p for p in (arguments.vararg, arguments.kwarg) if p is not None]
+        if params and all(param.annotation is None for param in params):
+            # ruff's column counts characters; ``col_offset`` counts UTF-8 bytes.
+            column = lines[node.lineno - 1].index("__init__") + 1
+            found.add(("FAPI202", node.lineno, column))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """One semantics of FAPI201/FAPI202 and the ruff run it equals."""
+
+    options: RuleOptions
+    flags: RuffFlags
+    # The places ruff reports and the mode leaves out on purpose.
+    left_out: Callable[[Path], set[Finding]]
+
+
+STRICT = Mode(RuleOptions(strict=("FAPI201", "FAPI202")), STABLE, lambda file: set())
+DEFAULT = Mode(RuleOptions(), ANN_REVIEW, _untyped_inits)
+MODES = {"strict": STRICT, "default": DEFAULT}
+
+
+def _run_ruff(files: Sequence[Path], mode: Mode) -> dict[Path, set[Finding]]:
+    found = _ruff(files, run_ruff(files, RUFF_CODES, mode.flags))
+    return {file: items - mode.left_out(file) for file, items in found.items()}
 
 
 def _findings(result: FileResult) -> set[Finding] | None:
     """Our findings, or None if the file does not parse."""
-    return our_findings(result, lambda d: (d.code, d.line, d.column))
+    return our_findings(result, lambda d: (_CODES.get(d.code, d.code), d.line, d.column))
 
 
-def _ours(file: Path) -> set[Finding] | None:
+def _ours(file: Path, mode: Mode) -> set[Finding] | None:
     """Our findings with ``noqa`` neutralised, or None if the file does not parse."""
-    return _findings(lint_ignoring_noqa(file, RULES))
+    return _findings(lint_ignoring_noqa(file, RULES, mode.options))
 
 
 def _differences(
@@ -248,14 +301,16 @@ def _differences(
     return problems, compared
 
 
-def mismatches(files: Iterable[Path]) -> tuple[list[str], int]:
+def mismatches(files: Iterable[Path], mode: Mode = STRICT) -> tuple[list[str], int]:
     """Differences against ruff as readable lines, and how many files were compared."""
     resolved = sorted({file.resolve() for file in files})
-    return _differences(resolved, _run_ruff(resolved), map(_ours, resolved))
+    ours = [_ours(file, mode) for file in resolved]
+    return _differences(resolved, _run_ruff(resolved, mode), ours)
 
 
-def test_tricky_snippets_match_ruff(tmp_path: Path) -> None:
-    problems, compared = mismatches(write_snippets(tmp_path, SNIPPETS))
+@pytest.mark.parametrize("mode", MODES.values(), ids=MODES.keys())
+def test_tricky_snippets_match_ruff(tmp_path: Path, mode: Mode) -> None:
+    problems, compared = mismatches(write_snippets(tmp_path, SNIPPETS), mode)
     assert compared == len(SNIPPETS)
     assert problems == []
 
@@ -264,23 +319,41 @@ def test_snippets_do_produce_findings(tmp_path: Path) -> None:
     """Guards the parity test itself: an empty comparison would pass trivially."""
     file = tmp_path / "f.py"
     file.write_text(SNIPPETS["basics"], encoding="utf-8")
-    assert len(_ours(file) or ()) >= 10
-    assert len(_run_ruff([file.resolve()])[file.resolve()]) >= 10
+    assert len(_ours(file, STRICT) or ()) >= 10
+    assert len(_run_ruff([file.resolve()], STRICT)[file.resolve()]) >= 10
 
 
-def test_fixtures_match_ruff() -> None:
+def test_the_modes_differ_where_documented(tmp_path: Path) -> None:
+    """Dummy names and typed (or wholly untyped) `__init__`s: only the strict mode reports."""
+    file = tmp_path / "f.py"
+    text = SNIPPETS["basics"] + SNIPPETS["methods"]
+    file.write_text(text, encoding="utf-8")
+    strict, default = _ours(file, STRICT) or set(), _ours(file, DEFAULT) or set()
+    assert default < strict
+    lines = text.splitlines()
+    expected = {lines.index("def g(_, __, *_args, **_kw) -> None:") + 1}
+    expected.add(lines.index("    def __init__(self, a: int): pass") + 1)
+    assert {line for _, line, _ in strict - default} == expected
+    assert ("FAPI202", lines.index("    def __init__(self):") + 1, 9) in default
+
+
+@pytest.mark.parametrize("mode", MODES.values(), ids=MODES.keys())
+def test_fixtures_match_ruff(mode: Mode) -> None:
     files = [
         *FIXTURES.glob("missing_parameter_annotation/*.py"),
         *FIXTURES.glob("missing_return_annotation/*.py"),
     ]
-    problems, compared = mismatches(files)
+    problems, compared = mismatches(files, mode)
     assert compared == len(files) > 0
     assert problems == []
 
 
-def test_corpus_matches_ruff(corpus_lint: CorpusLint, corpus_ruff: CorpusRuff) -> None:
+@pytest.mark.parametrize("mode", MODES.values(), ids=MODES.keys())
+def test_corpus_matches_ruff(corpus_lint: CorpusLint, corpus_ruff: CorpusRuff, mode: Mode) -> None:
     files = corpus_lint.files
-    theirs = _ruff(files, corpus_ruff.items(RUFF_CODES))
-    ours = map(_findings, corpus_lint.results_for(RULES))
+    found = _ruff(files, corpus_ruff.items(RUFF_CODES, mode.flags))
+    theirs = {file: items - mode.left_out(file) for file, items in found.items()}
+    rules = [PEER_TWINS[rule.code] for rule in RULES] if mode is STRICT else RULES
+    ours = map(_findings, corpus_lint.results_for(rules))
     problems, _ = _differences(files, theirs, ours)
     assert problems == [], "\n".join(problems[:50])

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
+from fastapi_lint.context.project import Placement, ProjectContext
+from fastapi_lint.context.versions import resolve_target_versions
 from fastapi_lint.models import Diagnostic, FileResult
+from fastapi_lint.options import RuleOptions
 from fastapi_lint.reporters import render
 from fastapi_lint.rules.type_hints.missing_parameter_annotation import MissingParameterAnnotation
 from fastapi_lint.rules.type_hints.missing_return_annotation import MissingReturnAnnotation
@@ -127,9 +131,91 @@ def test_self_and_cls_are_exempt_but_not_in_staticmethods() -> None:
     assert positions(code) == [("FAPI201", 7, 16, 21)]
 
 
-def test_init_needs_return_none_with_a_hint() -> None:
-    (diagnostic,) = found("class A:\n    def __init__(self, x: int):\n        self.x = x\n")
+def test_init_needs_return_none_only_without_parameters() -> None:
+    (diagnostic,) = found("class A:\n    def __init__(self):\n        self.x = 1\n")
     assert diagnostic.message.endswith("; add `-> None`")
+    # mypy reads `-> None` into it once a parameter is typed...
+    typed = lint("class A:\n    def __init__(self, x: int):\n        self.x = x\n")
+    assert typed.diagnostics == ()
+    assert (typed.type_coverage.annotated, typed.type_coverage.total) == (2, 2)
+    # ...and while none is, the comment is FAPI201's: type the parameters.
+    untyped = lint("class A:\n    def __init__(self, x, y=1):\n        self.x = x\n")
+    assert [d.code for d in untyped.diagnostics] == ["FAPI201", "FAPI201"]
+    assert (untyped.type_coverage.annotated, untyped.type_coverage.total) == (0, 3)
+
+
+def strict_lint(code: str) -> FileResult:
+    return lint_source(dedent(code), "app.py", RULES, RuleOptions(strict=("FAPI201", "FAPI202")))
+
+
+def test_strict_mode_is_ruffs_defaults() -> None:
+    code = "class A:\n    def __init__(self, x: int, _):\n        self.x = x\n"
+    assert found(code) == []
+    assert [d.code for d in strict_lint(code).diagnostics] == ["FAPI202", "FAPI201"]
+
+
+@pytest.mark.parametrize("params", ["_", "*_", "**_", "__", "_, *_, **_"])
+def test_dummy_parameters_are_left_alone(params: str) -> None:
+    code = f"def handler({params}) -> None: ...\n"
+    assert found(code) == []
+    assert lint(code).type_coverage.total == 1
+    assert {d.code for d in strict_lint(code).diagnostics} == {"FAPI201"}
+
+
+@pytest.mark.parametrize("params", ["_request", "unused_", "_1"])
+def test_names_with_more_than_underscores_are_not_dummies(params: str) -> None:
+    assert [d.code for d in found(f"def handler({params}) -> None: ...\n")] == ["FAPI201"]
+
+
+NO_TYPE_CHECK = """
+import typing
+from typing import no_type_check as unchecked
+
+
+@typing.no_type_check
+def dumps(*args, **kwargs):
+    return json.dumps(*args, **kwargs)
+
+
+@unchecked
+class Legacy:
+    def run(self, job):
+        return job
+
+    def nested(self):
+        def inner(x):
+            return x
+        return inner
+
+
+def no_type_check(func):
+    return func
+
+
+@no_type_check
+def checked(x):
+    return x
+"""
+
+
+def test_no_type_check_opts_a_function_or_class_out() -> None:
+    # The last function's decorator is a local one, not typing's.
+    assert [(d.code, d.line) for d in found(NO_TYPE_CHECK)] == [
+        ("FAPI202", 22),
+        ("FAPI201", 22),
+        ("FAPI202", 27),
+        ("FAPI201", 27),
+    ]
+    off = lint_source(dedent(NO_TYPE_CHECK), "app.py", RULES, RuleOptions(peer_noqa=False))
+    assert len(off.diagnostics) > 4
+
+
+def test_a_file_typed_ignore_on_top_or_a_def_line_suppresses_the_typing_rules() -> None:
+    assert found("# type: ignore\n\ndef handler(event):\n    return event\n") == []
+    line = found("def handler(event):  # type: ignore\n    return event\n")
+    assert line == []
+    other = found("def handler(event):  # type: ignore[override]\n    return event\n")
+    assert [d.code for d in other] == ["FAPI202", "FAPI201"]
 
 
 ROUTES = """
@@ -196,3 +282,44 @@ def test_annotated_fastapi_code_is_quiet() -> None:
         return {"id": item_id}
     """
     assert route_messages(code) == []
+
+
+def placed(fastapi: str, root: Path) -> Placement:
+    targets = resolve_target_versions(root, overrides={"fastapi": fastapi})
+    return Placement(ProjectContext(root=root, targets=targets))
+
+
+def versioned_messages(code: str, fastapi: str, root: Path) -> list[str]:
+    source = ROUTES.format(code=dedent(code))
+    result = lint_source(source, "app.py", RULES, placement=placed(fastapi, root))
+    return [d.message for d in result.diagnostics]
+
+
+ROUTE_WITH_DEPENDENCY = """
+@app.get("/items/{item_id}")
+def read_item(item_id: int, db=Depends(get_db)):
+    return {"id": item_id}
+"""
+
+
+def test_the_advice_fits_the_fastapi_the_project_targets(tmp_path: Path) -> None:
+    current = versioned_messages(ROUTE_WITH_DEPENDENCY, "0.115", tmp_path)
+    assert current[0].endswith("; on a route it is the response model")
+    assert current[1].endswith("with `Annotated[T, Depends(...)]`")
+    # Annotated dependencies came with 0.95, return annotations as response models with 0.89.
+    before_annotated = versioned_messages(ROUTE_WITH_DEPENDENCY, "0.94", tmp_path)
+    assert before_annotated[0].endswith("; on a route it is the response model")
+    assert before_annotated[1].endswith("; declare the type the dependency returns")
+    old = versioned_messages(ROUTE_WITH_DEPENDENCY, "0.88", tmp_path)
+    assert old[0] == "Missing return type annotation for `read_item`"
+
+
+def test_no_response_model_hint_on_a_route_returning_its_own_response() -> None:
+    code = """
+    @app.get("/login")
+    async def login():
+        if not configured():
+            return JSONResponse({"detail": "off"}, status_code=404)
+        return RedirectResponse("/oauth")
+    """
+    assert route_messages(code) == ["Missing return type annotation for `login`"]

@@ -25,9 +25,28 @@ _VALIDATOR_DECORATORS = frozenset(
 )
 _CLASS_PARAMETER_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 _UNWRAPPED = frozenset({"Optional", "Annotated", "ClassVar", "Final", "Required", "type", "Type"})
+# Collections whose elements all have the type of their one argument: ``list[User]``.
+_COLLECTIONS = frozenset(
+    {
+        "list", "List", "set", "Set", "frozenset", "FrozenSet", "Sequence", "MutableSequence",
+        "Iterable", "Iterator", "Collection", "AbstractSet", "MutableSet", "deque", "Deque",
+        "tuple", "Tuple",
+    }
+)  # fmt: skip
 
 
-BindingKind = Literal["type", "class_of", "copy_of", "class", "import", "self", "cls", "other"]
+BindingKind = Literal[
+    "type",
+    "class_of",
+    "copy_of",
+    "class",
+    "import",
+    "self",
+    "cls",
+    "elements",
+    "element_of",
+    "other",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +55,9 @@ class Binding:
     ``class_of`` that class itself (``type[User]``), ``class`` a class the module defines,
     ``import`` what an import binds (``text`` its absolute name, "" when relative),
     ``self``/``cls`` the first parameter of a method of class ``text``, ``copy_of`` a copy
-    of the value ``text`` names (``user.model_copy()``)."""
+    of the value ``text`` names (``user.model_copy()``), ``elements`` a collection of
+    instances of the class ``text`` spells (``list[User]``), ``element_of`` one element of
+    the collection ``text`` names (``for user in users``)."""
 
     kind: BindingKind
     text: str = ""
@@ -58,8 +79,20 @@ def _annotation_binding(annotation: cst.BaseExpression) -> Binding:
         wrapper = last_name(dotted_name(node.value)) if isinstance(node, cst.Subscript) else ""
         if wrapper in ("type", "Type"):
             kind = "class_of"
+        if wrapper in _COLLECTIONS and kind == "type":
+            assert isinstance(node, cst.Subscript)
+            return _elements(node)
         node = _inner_type(node)
     return OTHER
+
+
+def _elements(node: cst.Subscript) -> Binding:
+    """``list[User]``, ``tuple[User, ...]``: a collection of ``User``; else unknown."""
+    args = subscript_args(node)
+    if len(args) == 2 and isinstance(args[1], cst.Ellipsis):
+        args = args[:1]
+    text = (dotted_name(args[0]) or _forward_reference(args[0])) if len(args) == 1 else None
+    return Binding("elements", text) if text else OTHER
 
 
 def _forward_reference(node: cst.BaseExpression) -> str | None:
@@ -131,10 +164,19 @@ def _ann_assign(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
 
 
 def _unknown_targets(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
-    """Loop and augmented-assignment targets, comprehension variables."""
+    """Augmented-assignment targets."""
     target = getattr(node, "target", None)
     if isinstance(target, cst.BaseExpression):
         yield from ((name, OTHER) for name in assigned_names(target))
+
+
+def _loop_targets(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
+    """``for user in users`` and comprehensions: an element of ``users``, if it names one."""
+    assert isinstance(node, cst.For | cst.CompFor)
+    if isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Name):
+        yield node.target.value, Binding("element_of", node.iter.value)
+        return
+    yield from _unknown_targets(node)
 
 
 def _with(node: cst.CSTNode) -> Iterator[tuple[str, Binding]]:
@@ -191,8 +233,8 @@ _BINDERS: dict[type[cst.CSTNode], _Binder] = {
     cst.Assign: _assign,
     cst.AnnAssign: _ann_assign,
     cst.AugAssign: _unknown_targets,
-    cst.For: _unknown_targets,
-    cst.CompFor: _unknown_targets,
+    cst.For: _loop_targets,
+    cst.CompFor: _loop_targets,
     cst.With: _with,
     cst.NamedExpr: _named_expr,
     cst.Import: _import,

@@ -16,6 +16,7 @@ from fastapi_lint.analysis.pydantic_models.bindings import (
     parameter_bindings,
     scope_bindings,
 )
+from fastapi_lint.analysis.pydantic_models.narrowing import narrowings
 from fastapi_lint.analysis.pydantic_models.v1_names import MODEL_BASES, OUTSIDE
 from fastapi_lint.fastapi_model.syntax import assigned_names, dotted_name
 
@@ -32,6 +33,7 @@ class FileModels:
         self.classes: dict[str, cst.ClassDef] = {}
         self._tables: dict[int, Table] = {}
         self._chains: dict[str, tuple[Status, frozenset[str]]] = {}
+        self._narrowings: dict[int, dict[int, Binding]] = {}
 
     def table(self, scope: Scope, owner: str | None) -> Table:
         """Names bound in ``scope``; ``owner`` is the module-level class of a method."""
@@ -52,6 +54,14 @@ class FileModels:
         for name, value in scope_bindings([scope.body], None).items():
             bind(table, name, value)
         return table
+
+    def narrowed(self, scope: Scope, node: cst.Name) -> Binding | None:
+        """The class ``isinstance(name, Class)`` narrows ``node`` to, in the code it guards."""
+        found = self._narrowings.get(id(scope))
+        if found is None:
+            found = narrowings(scope) if isinstance(scope, cst.FunctionDef) else {}
+            self._narrowings[id(scope)] = found
+        return found.get(id(node))
 
     def lookup(self, name: str, chain: Sequence[Link]) -> tuple[Binding, int] | None:
         """The binding of ``name`` seen from ``chain[0]``, and the index of its scope."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_lint.analysis.pydantic_models.bindings import last_name
+from fastapi_lint.analysis.pydantic_models.bindings import Binding, last_name
 from fastapi_lint.analysis.pydantic_models.classes import FileModels, Link, import_status
 from fastapi_lint.analysis.pydantic_models.v1_names import CONSTRUCTORS, COPIES
 from fastapi_lint.fastapi_model.syntax import dotted_name
@@ -33,10 +33,14 @@ class Receiver:
 
 @dataclass(frozen=True, slots=True)
 class InFile:
-    """Decided in the file: the receiver is a model of class ``model``."""
+    """Decided in the file: the receiver is a model of class ``model``.
+
+    ``generic``: ``model`` is Pydantic's own base (``value: BaseModel``), not a model.
+    """
 
     model: str
     is_class: bool
+    generic: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +77,13 @@ class Classifier:
     def classify(self, receiver: cst.BaseExpression, name: str) -> InFile | Deferred | None:
         """``InFile`` when the file knows the receiver is a model, ``Deferred`` when only
         the project can tell, None when it is not a model or nothing says what it is."""
-        found = self.receiver(receiver, self.chain())
-        return None if found is None else self.decide(found, name)
+        chain = self.chain()
+        found = self.receiver(receiver, chain)
+        decided = None if found is None else self.decide(found, name)
+        if decided is None and isinstance(receiver, cst.Name):
+            narrowed = self._narrowed(receiver, chain)
+            decided = None if narrowed is None else self.decide(narrowed, name)
+        return decided
 
     def receiver(self, node: cst.BaseExpression, chain: tuple[Link, ...]) -> Receiver | None:
         if isinstance(node, cst.Name):
@@ -85,6 +94,11 @@ class Classifier:
         if isinstance(node, cst.Call):
             return self._made_by(node, chain)
         return None
+
+    def _narrowed(self, node: cst.Name, chain: tuple[Link, ...]) -> Receiver | None:
+        """``value`` inside ``if isinstance(value, User):``: an instance of ``User``."""
+        narrowed = self.models.narrowed(chain[0][0], node) if chain else None
+        return None if narrowed is None else Receiver(narrowed.text, True, (), False, chain)
 
     def _named(self, name: str, chain: tuple[Link, ...], depth: int = 0) -> Receiver | None:
         found = self.models.lookup(name, chain)
@@ -100,7 +114,16 @@ class Classifier:
             return Receiver(name, False, (), kind == "class", here)
         if kind == "copy_of" and depth < _MAX_COPIES:  # ``x = x.copy()`` must end
             return self._copied(binding.text, here, depth + 1)
+        if kind == "element_of":
+            return self._element(binding.text, here)
         return None
+
+    def _element(self, collection: str, chain: tuple[Link, ...]) -> Receiver | None:
+        """An element of ``collection``, when it is annotated ``list[User]``."""
+        found = self.models.lookup(collection, chain)
+        if found is None or found[0].kind != "elements":
+            return None
+        return Receiver(found[0].text, True, (), False, chain[found[1] :])
 
     def _dotted(self, dotted: str, chain: tuple[Link, ...], depth: int = 0) -> Receiver | None:
         root, _, rest = dotted.partition(".")
@@ -134,21 +157,26 @@ class Classifier:
             return None
         return Receiver(callee, True, (), False, found.chain)
 
-    def decide(self, receiver: Receiver, name: str) -> InFile | Deferred | None:
+    def decide(self, receiver: Receiver, name: str, depth: int = 0) -> InFile | Deferred | None:
         root, _, rest = receiver.target.partition(".")
         found = self.models.lookup(root, receiver.chain)
         if found is None:
             return None
-        binding = found[0]
+        binding, position = found
         local = self.models.module_class(root) if binding.kind == "class" and not rest else None
         if local is not None:
             return self._local(local, receiver, name)
-        if binding.kind != "import":
-            return None
-        status = import_status(binding, receiver.target)
-        if status == "model" and not receiver.attributes:
-            return InFile(last_name(binding.text), receiver.is_class)
-        return Deferred(receiver) if status == "unknown" else None
+        if binding.kind == "class_of" and receiver.is_type and not rest and depth < _MAX_COPIES:
+            # ``Schema: type[BaseModel] = make_model()``, then ``arguments: Schema``
+            spelled = Receiver(
+                binding.text,
+                True,
+                receiver.attributes,
+                receiver.is_class,
+                (receiver.chain[position:]),
+            )
+            return self.decide(spelled, name, depth + 1)
+        return _imported(binding, receiver) if binding.kind == "import" else None
 
     def _local(self, node: cst.ClassDef, receiver: Receiver, name: str) -> InFile | Deferred | None:
         if receiver.attributes:
@@ -159,3 +187,11 @@ class Classifier:
         if status == "model":
             return InFile(node.name.value, receiver.is_class)
         return Deferred(receiver) if status == "unknown" else None
+
+
+def _imported(binding: Binding, receiver: Receiver) -> InFile | Deferred | None:
+    """A receiver whose name is imported: a model when the import says so, else unknown."""
+    status = import_status(binding, receiver.target)
+    if status == "model" and not receiver.attributes:
+        return InFile(last_name(binding.text), receiver.is_class, generic=True)
+    return Deferred(receiver) if status == "unknown" else None

@@ -63,7 +63,7 @@ V1_NAMES: dict[str, V1Name] = {
     "parse_raw": V1Name("`.model_validate_json()`", "model_validate_json", positional=1),
     "parse_file": V1Name("`.model_validate_json()` on the file's text"),
     "from_orm": V1Name(
-        "`.model_validate(..., from_attributes=True)`",
+        "`.model_validate()` with `from_attributes=True`",
         "model_validate",
         positional=1,
         appended="from_attributes=True",

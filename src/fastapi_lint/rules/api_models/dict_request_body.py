@@ -14,6 +14,7 @@ from fastapi_lint.analysis.mappings import (
     is_non_body_marker,
     shown_type,
 )
+from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import Invalid, Rule, Valid
 
 
@@ -91,6 +92,7 @@ class DictRequestBody(Rule):
     code = "FAPI301"
     name = "dict-request-body"
     family = "models"
+    roles = frozenset({Role.APP})
     severity = "warning"
     message = (
         "Request body `{parameter}` of route `{function}` is a mapping (`{annotation}`); "

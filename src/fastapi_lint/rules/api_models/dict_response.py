@@ -16,6 +16,7 @@ from fastapi_lint.analysis.mappings import (
     members,
     shown_type,
 )
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 
@@ -79,6 +80,9 @@ class DictResponse(Rule):
 
     ## Example
     ```python
+    from typing import Any
+
+
     @router.get("/users/{user_id}")
     async def read_user(user_id: int) -> dict[str, Any]:
         user = await users.get(user_id)
@@ -87,6 +91,9 @@ class DictResponse(Rule):
 
     ## Use instead
     ```python
+    from pydantic import BaseModel
+
+
     class UserOut(BaseModel):
         id: int
         email: str
@@ -113,6 +120,7 @@ class DictResponse(Rule):
     code = "FAPI302"
     name = "dict-response"
     family = "models"
+    roles = frozenset({Role.APP})
     severity = "warning"
     message = (
         "Route `{function}` responds with an untyped mapping ({detail}); "

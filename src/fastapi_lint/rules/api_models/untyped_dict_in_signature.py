@@ -7,6 +7,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.mappings import Resolve, api_routes, find_mapping, shown_type
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.rule import Invalid, Rule, Valid
 
@@ -138,6 +139,7 @@ class UntypedDictInSignature(Rule):
     code = "FAPI303"
     name = "untyped-dict-in-signature"
     family = "models"
+    roles = frozenset({Role.APP})
     severity = "warning"
     message = (
         "{subject} is annotated `{annotation}`, an untyped mapping; "

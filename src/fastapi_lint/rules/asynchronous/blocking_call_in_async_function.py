@@ -6,6 +6,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.async_scope import AsyncBodyRule
 from fastapi_lint.analysis.blocking_calls import blocking_api
+from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import FileContext, Invalid, Valid
 from fastapi_lint.rules.asynchronous._sleep_fix import sleep_fix
 
@@ -28,13 +29,15 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     import requests
     from fastapi import FastAPI
 
+    from app.schemas import Forecast
+
     app = FastAPI()
 
 
     @app.get("/weather")
-    async def weather(city: str) -> dict:
+    async def weather(city: str) -> Forecast:
         response = requests.get(f"https://api.example.com/{city}")
-        return response.json()
+        return Forecast.model_validate(response.json())
     ```
 
     ## Use instead
@@ -42,14 +45,16 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     import httpx
     from fastapi import FastAPI
 
+    from app.schemas import Forecast
+
     app = FastAPI()
 
 
     @app.get("/weather")
-    async def weather(city: str) -> dict:
+    async def weather(city: str) -> Forecast:
         async with httpx.AsyncClient() as client:
             response = await client.get(f"https://api.example.com/{city}")
-        return response.json()
+        return Forecast.model_validate(response.json())
     ```
     When no async library exists, declare the endpoint with `def`, or hand the function
     (not its result) to `await run_in_threadpool(func, ...)`/`asyncio.to_thread`.
@@ -84,6 +89,7 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     code = "FAPI101"
     name = "blocking-call-in-async-function"
     family = "async"
+    roles = frozenset({Role.APP, Role.EXAMPLE})
     severity = "error"
     fixable = True
     message = "Blocking call `{call}()` in async function `{function}`; {advice}"

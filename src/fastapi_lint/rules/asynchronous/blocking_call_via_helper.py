@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.models import ChainStep
 from fastapi_lint.project_model.blocking import BlockingPaths, Step
 from fastapi_lint.project_model.project import FunctionRef, Module, Project
@@ -38,7 +39,7 @@ class BlockingCallViaHelper(ProjectRule):
     import requests
 
 
-    def fetch_json(url: str) -> dict:
+    def fetch_json(url: str) -> dict[str, float]:
         return requests.get(url, timeout=5).json()
 
 
@@ -51,6 +52,9 @@ class BlockingCallViaHelper(ProjectRule):
 
 
     # app/routers/convert.py
+    from app.services.rates import fetch_rate
+
+
     @router.get("/convert/{code}")
     async def convert(code: str, amount: float) -> float:
         # convert() -> fetch_rate() -> fetch_json() -> requests.get()
@@ -94,6 +98,7 @@ class BlockingCallViaHelper(ProjectRule):
     code = "FAPI102"
     name = "blocking-call-via-helper"
     family = "async"
+    roles = frozenset({Role.APP, Role.EXAMPLE})
     severity = "error"
     message = (
         "Blocking call reached through `{callee}()` in async function `{function}`: "

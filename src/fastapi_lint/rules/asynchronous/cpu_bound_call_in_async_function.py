@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.analysis.cpu_bound_calls import cpu_bound_call
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.names import Lookup
 from fastapi_lint.rule import Invalid, Valid
 from fastapi_lint.rules.asynchronous._async_calls import AsyncCallRule
@@ -68,6 +69,7 @@ class CpuBoundCallInAsyncFunction(AsyncCallRule):
     code = "FAPI104"
     name = "cpu-bound-call-in-async-function"
     family = "async"
+    roles = frozenset({Role.APP, Role.EXAMPLE})
     severity = "error"
     message = (
         "CPU-bound call `{call}()` in async function `{function}` blocks the event "

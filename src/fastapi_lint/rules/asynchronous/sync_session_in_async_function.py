@@ -10,6 +10,7 @@ from fastapi_lint.analysis.session_calls import (
     session_factory_class,
     sync_session_call,
 )
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.names import Lookup
 from fastapi_lint.rule import Invalid, Valid
 from fastapi_lint.rules.asynchronous._async_calls import AsyncCallRule
@@ -49,7 +50,7 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
     ```python
     @app.get("/users")
     def list_users(db: Annotated[Session, Depends(get_db)]) -> list[User]:
-        return db.query(User).all()
+        return list(db.scalars(select(User)))
     ```
     or an `AsyncSession` (from `async_sessionmaker`), awaiting each call:
     ```python
@@ -77,6 +78,7 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
     code = "FAPI103"
     name = "sync-session-in-async-function"
     family = "async"
+    roles = frozenset({Role.APP, Role.EXAMPLE})
     severity = "error"
     message = (
         "Synchronous database call `{call}()` in async function `{function}`; "

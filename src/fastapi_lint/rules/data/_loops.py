@@ -30,7 +30,12 @@ _LITERALS = (cst.List, cst.Tuple, cst.Set, cst.Dict)
 _BATCHING_METHODS = frozenset({"in_", "not_in", "notin_", "offset", "limit", "slice"})
 # ``while queue: node = queue.pop()`` takes one item per iteration, like a ``for``.
 _TAKE_ONE = frozenset({"pop", "popleft", "next"})
-_BATCH_WORDS = ("batch", "chunk")
+_BATCH_WORDS = ("batch", "chunk", "segment", "page")
+# Query methods that run the query built before them (the others only build it).
+TERMINAL_METHODS = frozenset(
+    {"all", "first", "one", "one_or_none", "scalar", "count", "get", "delete", "update",
+     "exists", "distinct_count", "first_or_404", "get_or_404", "paginate", "yield_per"}
+)  # fmt: skip
 
 
 def loaded_names(expr: cst.CSTNode) -> set[str]:
@@ -39,23 +44,27 @@ def loaded_names(expr: cst.CSTNode) -> set[str]:
 
 
 def statement_reads(expr: cst.CSTNode) -> tuple[set[str], set[str]]:
-    """Names ``expr`` reads, and those it reads in the arguments of a batching call."""
+    """Names ``expr`` reads, and those it reads only in the arguments of a batching call
+    (``in_(ids)``), not in another clause (``A.id == row.id``) too."""
     found: set[str] = set()
-    batched: set[str] = set()
-    stack: list[cst.CSTNode] = [expr]
+    inside: set[str] = set()
+    stack: list[tuple[cst.CSTNode, bool]] = [(expr, False)]
+    outside: set[str] = set()
     while stack:
-        node = stack.pop()
+        node, batching = stack.pop()
         if isinstance(node, cst.Name):
-            found.add(node.value)
+            (inside if batching else outside).add(node.value)
         elif isinstance(node, cst.Attribute):
-            stack.append(node.value)  # ``x.name`` reads ``x``, not ``name``
+            stack.append((node.value, batching))  # ``x.name`` reads ``x``, not ``name``
         elif isinstance(node, cst.Arg):
-            stack.append(node.value)  # ``f(name=x)`` reads ``x``
+            stack.append((node.value, batching))  # ``f(name=x)`` reads ``x``
+        elif isinstance(node, cst.Call) and _method(node) in _BATCHING_METHODS:
+            stack.append((node.func, batching))
+            stack.extend((arg, True) for arg in node.args)
         else:
-            if isinstance(node, cst.Call) and _method(node) in _BATCHING_METHODS:
-                batched.update(*(loaded_names(arg) for arg in node.args))
-            stack.extend(children(node))
-    return found, batched
+            stack.extend((child, batching) for child in children(node))
+    found = inside | outside
+    return found, inside - outside
 
 
 def _method(call: cst.Call) -> str | None:
@@ -80,10 +89,13 @@ def _bindings(node: cst.CSTNode) -> Iterator[tuple[cst.BaseExpression, cst.CSTNo
 
 @dataclass(slots=True)
 class _Region:
-    """The calls run on every iteration and the bindings made there."""
+    """The calls run on every iteration, the bindings made there, and the names whose
+    query runs there (``rows.all()``, ``for row in rows``)."""
 
     calls: set[int] = field(default_factory=set)
     bindings: list[tuple[set[str], cst.CSTNode]] = field(default_factory=list)
+    consumed: set[str] = field(default_factory=set)
+    iterables: set[int] = field(default_factory=set)
 
 
 def _scan(roots: Iterable[cst.CSTNode]) -> _Region:
@@ -95,12 +107,27 @@ def _scan(roots: Iterable[cst.CSTNode]) -> _Region:
         if node_class in _NESTED_SCOPES:
             continue  # defined here, but its body runs when called
         if node_class is cst.Call:
-            region.calls.add(id(node))
+            assert isinstance(node, cst.Call)
+            _note_call(region, node)
         elif node_class in _BINDERS:
-            for target, value in _bindings(node):
-                region.bindings.append((set(assigned_names(target)), value))
+            _note_binder(region, node)
         stack.extend(children(node))
     return region
+
+
+def _note_call(region: _Region, node: cst.Call) -> None:
+    region.calls.add(id(node))
+    func = node.func
+    if isinstance(func, cst.Attribute) and func.attr.value in TERMINAL_METHODS:
+        region.consumed.update(assigned_names(func.value))
+
+
+def _note_binder(region: _Region, node: cst.CSTNode) -> None:
+    for target, value in _bindings(node):
+        region.bindings.append((set(assigned_names(target)), value))
+    if isinstance(node, (cst.For, cst.CompFor)):
+        region.consumed.update(loaded_names(node.iter))
+        region.iterables.add(id(node.iter))
 
 
 def _taken_one(value: cst.CSTNode) -> bool:
@@ -127,19 +154,33 @@ def _comprehension_parts(node: Comprehension) -> tuple[list[cst.CSTNode], list[s
 
 
 def _is_batching(node: cst.For) -> bool:
-    """``for batch in chunked(ids, 100)``: each iteration already covers many rows."""
+    """``for batch in chunked(ids, 100)``, ``for segment in segments``,
+    ``for start in range(0, n, CHUNK)``: each iteration already covers many rows."""
     words = [*assigned_names(node.target)]
     if isinstance(node.iter, cst.Call):
         words.append(dotted_name(node.iter.func) or "")
+        if dotted_name(node.iter.func) == "range" and len(node.iter.args) == 3:
+            return True  # a stride: each step starts a slice of rows
     return any(word in name.lower() for name in words for word in _BATCH_WORDS)
 
 
+def _is_fixed_collection(expr: cst.BaseExpression) -> bool:
+    """A literal, an UPPER_CASE constant or a class (an ``Enum``): a few known items."""
+    if isinstance(expr, _LITERALS):
+        return True
+    name = expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", None)
+    if not isinstance(expr, cst.Name | cst.Attribute) or not isinstance(name, str):
+        return False
+    stripped = name.lstrip("_")
+    return stripped.isupper() or (stripped[:1].isupper() and not stripped.isupper())
+
+
 def iterates_items(node: Loop) -> bool:
-    """False for loops over a literal collection or over batches: not one query per row."""
+    """False for loops over a fixed collection or over batches: not one query per row."""
     if isinstance(node, cst.While):
         return True
     first_iter = node.iter if isinstance(node, cst.For) else node.for_in.iter
-    if isinstance(first_iter, _LITERALS):
+    if _is_fixed_collection(first_iter):
         return False
     return not (isinstance(node, cst.For) and _is_batching(node))
 
@@ -198,15 +239,33 @@ class LoopFrame:
         """True when a statement reading ``reads`` covers many rows per iteration.
 
         It does when the iteration reaches it only through ``in_()``/``offset()``/...
-        (``batched``), or through a name the loop assigned such a statement to.
+        (``batched``), or through a name the loop assigned such a statement to. One
+        clause keyed by the iteration outside them (``.where(A.id == row.id)`` beside
+        ``B.id.in_(row.ids)``) keeps it one query per row.
         """
         taint = self.tainted()
-        if batched & taint:
+        keyed = reads & taint
+        if keyed and keyed <= batched:
             return True
-        for names, value in self.region().bindings:
-            if names & reads and statement_reads(value)[1] & taint:
-                return True
-        return False
+        statements = [value for names, value in self.region().bindings if names & keyed]
+        if not statements:
+            return False
+        return all(self._batched_value(value, taint) for value in statements)
+
+    @staticmethod
+    def _batched_value(value: cst.CSTNode, taint: set[str]) -> bool:
+        found, batched = statement_reads(value)
+        keyed = found & taint
+        return bool(keyed) and keyed <= batched
+
+    def runs_query(self, built: cst.BaseExpression) -> bool:
+        """Whether the loop runs a query it only builds at ``built``: iterating it, or
+        binding it to a name it then runs (``rows.all()``, ``for row in rows``)."""
+        region = self.region()
+        if id(built) in region.iterables:
+            return True
+        names = {name for bound, value in region.bindings if value is built for name in bound}
+        return bool(names & region.consumed)
 
     def values_of(self, names: set[str]) -> list[cst.CSTNode]:
         """What the loop body assigns to any of ``names``."""

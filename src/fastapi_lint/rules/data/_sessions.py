@@ -10,7 +10,8 @@ session usually arrives untyped (``async with get_db_context() as session``,
   and for ``self.session`` what the class's methods assign to it; a known class that
   is not a session (``aiohttp.ClientSession``, ``lnbits.db.Database``) rules it out;
 * otherwise the name: ``session``, ``db``, ``db_session``... or ``self.session``,
-  accepted only in a module that imports ``sqlalchemy`` or ``sqlmodel``.
+  accepted in a module that imports ``sqlalchemy`` or ``sqlmodel``, or anywhere in a
+  project that declares SQLAlchemy (the session then comes from a project helper).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import libcst as cst
 from fastapi_lint.analysis.aliased_names import AliasedNames, Resolve
 from fastapi_lint.analysis.async_scope import receiver_types
 from fastapi_lint.analysis.session_calls import session_factory_class
+from fastapi_lint.context.versions import Origin
 from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.fastapi_model.names import BoundValue, Lookup
 from fastapi_lint.fastapi_model.syntax import child_statements, keyword_arg
@@ -146,6 +148,15 @@ def _self_assignments(
                 stack.extend(child_statements(node))
 
 
+def _project_uses_sqlalchemy(context: FileContext) -> bool:
+    """The project declares SQLAlchemy (or it is locked, configured, seen in the code):
+    a ``db_session`` from the project's own helper is then a session in any module."""
+    project = context.project
+    if project is None:
+        return False
+    return project.targets["sqlalchemy"].origin is not Origin.ASSUMED
+
+
 def _type_verdict(types: Sequence[str], classes: frozenset[str]) -> bool | None:
     """True/False when the receiver's types decide; None when they say nothing."""
     if any(name in classes for name in types):
@@ -238,7 +249,9 @@ class SessionFinder:
         if name is None or name.lstrip("_").lower() not in SESSION_NAMES:
             return False
         if self._orm_module is None:
-            self._orm_module = imports_from(self._context.model, _ORM_PACKAGES)
+            self._orm_module = imports_from(self._context.model, _ORM_PACKAGES) or (
+                _project_uses_sqlalchemy(self._context)
+            )
         return self._orm_module
 
     def uses_sqlmodel(self) -> bool:

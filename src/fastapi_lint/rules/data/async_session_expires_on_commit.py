@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.syntax import keyword_arg, positional_args
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.data._sessions import ASYNC_SESSIONMAKERS, ASYNC_SESSIONS
@@ -75,6 +76,7 @@ class AsyncSessionExpiresOnCommit(Rule):
     code = "FAPI703"
     name = "async-session-expires-on-commit"
     family = "data"
+    roles = frozenset({Role.APP, Role.SCRIPT})
     severity = "warning"
     message = (
         "Async sessions from `{callee}(...)` expire every object on commit; pass "

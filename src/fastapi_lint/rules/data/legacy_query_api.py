@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.data._sessions import ASYNC_SESSIONS, SYNC_SESSIONS, SessionFinder
 
@@ -66,13 +68,17 @@ class LegacyQueryApi(Rule):
     session (an HTTP client session, the project's own `Database`) rules it out. Without a
     type, the receiver must be named like a session (`session`, `db`, `db_session`,
     `sess`..., or `self.session`, `self.db`) in a module that imports `sqlalchemy` or
-    `sqlmodel`: an untyped `db` in a module that imports neither is not flagged.
+    `sqlmodel`, or in any module of a project that declares SQLAlchemy (a `db_session`
+    from the project's own helper): an untyped `db` in a module that imports neither,
+    in a project that does not declare it, is not flagged.
     Flask-SQLAlchemy's `Model.query` attribute is not flagged.
     """
 
     code = "FAPI701"
     name = "legacy-query-api"
     family = "data"
+    roles = frozenset({Role.APP, Role.SCRIPT})
+    requires = MappingProxyType({"sqlalchemy": ">=1.4"})
     severity = "warning"
     message = (
         "`{call}()` is SQLAlchemy's legacy Query API; build a `select()` statement and run "

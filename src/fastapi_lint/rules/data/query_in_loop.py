@@ -6,9 +6,16 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.syntax import dotted_name, string_value
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
-from fastapi_lint.rules.data._loops import Loop, LoopFrame, iterates_items, statement_reads
+from fastapi_lint.rules.data._loops import (
+    TERMINAL_METHODS,
+    Loop,
+    LoopFrame,
+    iterates_items,
+    statement_reads,
+)
 from fastapi_lint.rules.data._sessions import (
     ASYNC_SESSIONS,
     CONNECTIONS,
@@ -55,16 +62,43 @@ def _chain(call: cst.Call) -> list[cst.Call]:
     return calls
 
 
+def _builds_only(chain: list[cst.Call]) -> bool:
+    """``db.query(User).filter(...)``: a Query built, not run, until a terminal method."""
+    root, outer = chain[-1].func, chain[0].func
+    if not isinstance(root, cst.Attribute) or root.attr.value != "query":
+        return False
+    return not (isinstance(outer, cst.Attribute) and outer.attr.value in TERMINAL_METHODS)
+
+
+_STATEMENT_RUNNERS = frozenset({"execute", "exec", "exec_driver_sql", "scalar", "scalars"})
+
+
+def _runs_the_loop_variable(call: cst.Call, frame: LoopFrame) -> bool:
+    """The statement run is the loop variable itself, or built from it alone
+    (``table.delete()``, ``text(statement)``): a list of statements, not of rows."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in _STATEMENT_RUNNERS:
+        return False
+    argument = next((arg.value for arg in call.args if arg.keyword is None), None)
+    if isinstance(argument, cst.Call) and (dotted_name(argument.func) or "").endswith("text"):
+        argument = next((arg.value for arg in argument.args if arg.keyword is None), None)
+    while isinstance(argument, cst.Call | cst.Attribute):
+        argument = argument.func if isinstance(argument, cst.Call) else argument.value
+    return isinstance(argument, cst.Name) and argument.value in frame.seeds()
+
+
 def _statement_reads(chain: list[cst.Call]) -> tuple[set[str], set[str]]:
     """Names the arguments of the call and of the calls chained on it read (all, batching)."""
     reads: set[str] = set()
     batched: set[str] = set()
+    unbatched: set[str] = set()  # read outside a batching call somewhere in the chain
     for call in chain:
         for arg in call.args:
             found, batching = statement_reads(arg)
             reads |= found
             batched |= batching
-    return reads, batched
+            unbatched |= found - batching
+    return reads, batched - unbatched
 
 
 def _writes(nodes: list[cst.CSTNode]) -> bool:
@@ -127,20 +161,30 @@ class QueryInLoop(Rule):
     ## Known limitations
     The receiver must be known to be a session or a SQLAlchemy connection, as for
     FAPI701 (`legacy-query-api`): by its type, or by a session-like name in a module that
-    imports `sqlalchemy` or `sqlmodel`. Only direct calls count: a loop calling the
-    project's own CRUD helper (`await crud.get_user(db, user_id)`) is not followed into
-    the helper. Loops over a literal collection (`for role in ("admin", "user")`) and
-    over batches (a loop variable or iterable named like `batch`/`chunk`) are skipped,
-    and so are loop variables used only inside `in_()`, `offset()`, `limit()` or `slice()`:
-    each iteration then covers many rows. A `while` loop counts as iterating over items
-    only when its body takes them one by one (`queue.pop()`, `popleft()`, `next(...)`).
-    Lazy-loaded relationships read in a loop (`post.author.name`) are not seen: they
-    make no call.
+    imports `sqlalchemy` or `sqlmodel` (or anywhere in a project that declares
+    SQLAlchemy). Only direct calls count: a loop calling the project's own CRUD helper
+    (`await crud.get_user(db, user_id)`) is not followed into the helper. Not one query
+    per row, so skipped:
+    - loops over a fixed collection: a literal (`for role in ("admin", "user")`), an
+      UPPER_CASE constant or a class such as an `Enum` (`for status in OrderStatus`);
+    - loops over batches: a loop variable or iterable named like `batch`, `chunk`,
+      `segment` or `page`, a `range()` with a step (`range(0, n, CHUNK)`), and loop
+      variables read only inside `in_()`, `offset()`, `limit()` or `slice()` (a clause
+      keyed by the row beside them, `A.id == row.id`, keeps it one query per row);
+    - loops whose variable is the statement run (`for statement in statements:
+      db.execute(text(statement))`, `for table in tables: db.execute(table.delete())`);
+    - `db.query(...)` chains only built in the loop (no `.all()`, `.first()`...) and run
+      elsewhere; one built there and run there (`query.first()`) is reported.
+    One finding per loop, at its first query. A `while` loop counts as iterating over
+    items only when its body takes them one by one (`queue.pop()`, `popleft()`,
+    `next(...)`). Lazy-loaded relationships read in a loop (`post.author.name`) are not
+    seen: they make no call.
     """
 
     code = "FAPI702"
     name = "query-in-loop"
     family = "data"
+    roles = frozenset({Role.APP, Role.SCRIPT})
     severity = "warning"
     message = "`{call}()` runs once per `{variable}` in the loop: N+1 queries; {advice}"
     VALID: ClassVar[tuple[Valid, ...]] = (
@@ -210,6 +254,7 @@ class QueryInLoop(Rule):
         self._frames: list[LoopFrame | None] = []
         self._sessions = SessionFinder(context)
         self._chained: set[int] = set()
+        self._reported_loops: set[int] = set()
 
     def _enter(self, node: Loop) -> None:
         # A loop over a literal or over batches is pushed as None: nothing in it is N+1
@@ -270,7 +315,8 @@ class QueryInLoop(Rule):
         if not finder.is_session(func.value, _RECEIVERS, finder.lookup()):
             return
         found = self._feeding_loop(chain)
-        if found is not None:
+        if found is not None and id(found[0].node) not in self._reported_loops:
+            self._reported_loops.add(id(found[0].node))  # one N+1 finding per loop
             self._report(chain, *found)
 
     def _feeding_loop(self, chain: list[cst.Call]) -> tuple[LoopFrame, set[str]] | None:
@@ -279,6 +325,10 @@ class QueryInLoop(Rule):
         for frame in reversed(self._frames):
             if frame is None or not frame.runs_each_iteration(chain[-1]):
                 continue
+            if _builds_only(chain) and not frame.runs_query(chain[0]):
+                continue  # `db.query(...).filter(...)` built here, run elsewhere
+            if _runs_the_loop_variable(chain[-1], frame):
+                continue  # `for statement in statements: session.execute(statement)`
             reads = reads or _statement_reads(chain)
             if reads[0] & frame.tainted() and not frame.batches(*reads):
                 return frame, reads[0]

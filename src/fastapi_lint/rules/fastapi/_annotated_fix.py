@@ -42,6 +42,7 @@ _ANNOTATED_ALIAS = cst.ImportAlias(name=cst.Name("Annotated"))
 _IMPORT = cst.SimpleStatementLine(
     body=[cst.ImportFrom(module=cst.Name("typing"), names=[_ANNOTATED_ALIAS])]
 )
+NEEDS_NOTHING: dict[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,5 +338,24 @@ def annotated_fix(
         return None  # a comment inside the default argument would go
     if not _evaluates_alike(module, model, (param.annotation.annotation, metadata), target):
         return None
-    fix = replace(param, new, f"Declare `{param.name.value}` with `Annotated`", unsafe=True)
+    message = f"Declare `{param.name.value}` with `Annotated`"
+    needs = None if _brings_typing_annotated(spelled, lookup) else NEEDS_NOTHING
+    fix = replace(param, new, message, unsafe=True, requires=needs)
     return fix if spelled[1] is None else fix.plus(spelled[1])
+
+
+def _brings_typing_annotated(
+    spelled: tuple[cst.BaseExpression | None, NodeEdit | None], lookup: Lookup
+) -> bool:
+    """The fix writes ``typing.Annotated`` where the module did not use it: Python 3.9+.
+
+    Reusing an ``Annotated`` the module imports already, or ``typing_extensions``'s,
+    needs nothing the code does not have.
+    """
+    spelling, import_edit = spelled
+    if import_edit is not None:
+        return True  # ``from typing import Annotated`` is added
+    if isinstance(spelling, cst.Attribute) and isinstance(spelling.value, cst.Name):
+        module = lookup(spelling.value.value)
+        return module is not None and module.qualified == "typing"
+    return False

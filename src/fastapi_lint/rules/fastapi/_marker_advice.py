@@ -27,6 +27,8 @@ DEPENDENCY_MARKER_NAMES = frozenset({"Depends", "Security"})
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 # Longer annotations and calls are abbreviated in the message.
 _MAX_SHOWN = 60
+# What an abbreviated value reads as: ``...`` would mean "required" to FastAPI.
+ELIDED = "<value>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +60,22 @@ def default_argument(call: cst.Call) -> cst.Arg | None:
 def _argument_text(module: cst.Module, arg: cst.Arg, elide: bool) -> str:
     keyword = f"{arg.keyword.value}=" if arg.keyword is not None else ""
     star = arg.star if isinstance(arg.star, str) else ""
-    value = "..." if elide else one_line_code(module, arg.value, "\n")
+    value = _elided(module, arg.value) if elide else one_line_code(module, arg.value, "\n")
     return star + keyword + value
 
 
-def _call_text(module: cst.Module, call: cst.Call, args: Sequence[cst.Arg], name: str) -> str:
-    """``Query(max_length=50)`` on one line, else ``Query(title=..., alias=...)``.
+def _elided(module: cst.Module, value: cst.BaseExpression) -> str:
+    """A value abbreviated: a call keeps what it calls (``Limiter(<arguments>)``)."""
+    if isinstance(value, cst.Call) and dotted_name(value.func) is not None:
+        return f"{one_line_code(module, value.func, 'f')}(<arguments>)"
+    return ELIDED
 
-    Values are elided before names: ``Query(...)`` alone would read as a required parameter.
+
+def _call_text(module: cst.Module, call: cst.Call, args: Sequence[cst.Arg], name: str) -> str:
+    """``Query(max_length=50)`` on one line, else ``Query(title=<value>, alias=<value>)``.
+
+    Values are elided before names, and never as ``...``: ``Query(...)`` reads as a
+    required parameter in FastAPI.
     """
     spelling = one_line_code(module, call.func, name)
     for elide in (False, True):

@@ -50,6 +50,77 @@ _LIBRARIES = frozenset(sys.stdlib_module_names) | {
 }
 
 
+# Where a handler or dependency receives the request from: ``request: Request``.
+_REQUEST_TYPES = frozenset({"Request", "HTTPConnection"})
+_REQUEST_NAMES = frozenset({"request", "req"})
+
+
+@dataclass(slots=True)
+class RequestReads:
+    """``request.path_params["x"]``/``.get("x")`` read ``x``; anything else may read any."""
+
+    names: set[str] = field(default_factory=set)
+    # The request (or its ``path_params``) is handed on, kept or iterated: any name may be read.
+    open: bool = False
+
+
+class _RequestUses(cst.CSTVisitor):
+    """How a function body uses the names holding the request."""
+
+    def __init__(self, names: frozenset[str], found: RequestReads) -> None:
+        self.names = names
+        self.found = found
+        self._read: set[int] = set()  # ``request`` nodes read as ``request.attribute``
+        self._path_params: set[int] = set()  # ``request.path_params`` nodes read by key
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        key = self._key(node.value, subscript_args(node)[:1])
+        if key is not None:
+            self.found.names.add(key)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "get":
+            key = self._key(func.value, positional_args(node)[:1])
+            if key is not None:
+                self.found.names.add(key)
+
+    def _key(self, owner: cst.BaseExpression, args: list[cst.BaseExpression]) -> str | None:
+        """``x`` of ``request.path_params["x"]``, marking the attribute as read by key."""
+        if not self._is_path_params(owner):
+            return None
+        key = string_value(args[0]) if args else None
+        if key is not None:
+            self._path_params.add(id(owner))
+        return key
+
+    def _is_path_params(self, node: cst.BaseExpression) -> bool:
+        return (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == "path_params"
+            and isinstance(node.value, cst.Name)
+            and node.value.value in self.names
+        )
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._read.add(id(node.attr))  # ``self.request`` is an attribute, not the name
+        if isinstance(node.value, cst.Name) and node.value.value in self.names:
+            self._read.add(id(node.value))
+        if self._is_path_params(node) and id(node) not in self._path_params:
+            self.found.open = True  # ``dict(request.path_params)``, ``**request.path_params``
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.names and id(node) not in self._read:
+            self.found.open = True  # handed on: ``TemplateResponse(request, ...)``
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._read.add(id(node.keyword))  # ``f(request=...)`` names a parameter
+
+    def visit_Param(self, node: cst.Param) -> bool:
+        return False  # a nested function's parameter of the same name is another value
+
+
 # A ``dependencies=`` argument as written (None when absent).
 ListedDeps = cst.BaseExpression | None
 
@@ -108,6 +179,19 @@ class Readers:
     declared: list[tuple[str, cst.Param]] = field(default_factory=list)
     # A dependency this file cannot see into may read any name.
     open: bool = False
+    # Functions holding the ``Request``, by the names they hold it under: they may read
+    # ``request.path_params`` themselves or hand the request on.
+    request_holders: list[tuple[cst.FunctionDef, frozenset[str]]] = field(default_factory=list)
+    _through_request: RequestReads | None = None
+
+    def through_request(self) -> RequestReads:
+        """What the functions holding the request read from ``path_params`` (walked once)."""
+        if self._through_request is None:
+            found = RequestReads()
+            for func, names in self.request_holders:
+                func.body.visit(_RequestUses(names, found))
+            self._through_request = found
+        return self._through_request
 
     def excuses(self, name: str) -> bool:
         """An opaque parameter named like ``name`` (``example_id`` for ``{exampleId}``,
@@ -127,6 +211,7 @@ class PathReaders:
     def of_handler(self, func: cst.FunctionDef, dependency_lists: list[ListedDeps]) -> Readers:
         readers = Readers()
         self._seen = {id(func)}
+        self._hold_request(func, readers)
         for param in func.params.posonly_params:
             readers.positional_only.add(param.name.value)
         for param in (*func.params.params, *func.params.kwonly_params):
@@ -258,7 +343,22 @@ class PathReaders:
         if id(func) in self._seen:
             return
         self._seen.add(id(func))
+        self._hold_request(func, readers)
         self._read_parameters(func.params, readers, skip_first=skip_first)
+
+    def _hold_request(self, func: cst.FunctionDef, readers: Readers) -> None:
+        """Note ``func`` when a parameter of it receives the ``Request``."""
+        params = [*func.params.posonly_params, *func.params.params, *func.params.kwonly_params]
+        names = frozenset(p.name.value for p in params if self.is_request(p))
+        if names:
+            readers.request_holders.append((func, names))
+
+    def is_request(self, param: cst.Param) -> bool:
+        """Typed ``Request`` (or ``HTTPConnection``), or an untyped ``request``."""
+        if param.annotation is None:
+            return param.name.value in _REQUEST_NAMES
+        qualified = self.model.qualified_name(param.annotation.annotation) or ""
+        return qualified.rpartition(".")[2] in _REQUEST_TYPES
 
     def _read_parameters(
         self, params: cst.Parameters, readers: Readers, *, skip_first: bool

@@ -78,6 +78,8 @@ UPLOAD_FILES = frozenset(
     }
 )
 _RESPONSE_LIBRARIES = ("fastapi.", "starlette.", "sse_starlette.")
+# What a server-rendered page answers with: Starlette's class and Jinja2Templates' method.
+_HTML_RESPONSES = frozenset({"HTMLResponse", "TemplateResponse", "_TemplateResponse"})
 # Return annotations promising no value at all.
 _NO_VALUE = frozenset({"typing.NoReturn", "typing.Never", "typing_extensions.Never"})
 
@@ -310,17 +312,43 @@ class _Returns(cst.CSTVisitor):
                 self.assigned.setdefault(target.target.value, []).append(node.value)
 
 
+def returned_calls(func: cst.FunctionDef) -> list[cst.Call]:
+    """The calls a ``return`` of ``func`` hands back, directly or through a local name.
+
+    ``response = RedirectResponse(...)`` then ``return response`` counts.
+    """
+    found = _Returns()
+    func.body.visit(found)
+    calls: list[cst.Call] = []
+    for value in found.returned:
+        held = found.assigned.get(value.value, []) if isinstance(value, cst.Name) else []
+        calls.extend(node for node in (value, *held) if isinstance(node, cst.Call))
+    return calls
+
+
 def returns_response_object(func: cst.FunctionDef, responses: ResponseClasses) -> bool:
     """A ``return`` hands back a ``*Response(...)`` built in the function.
 
     FastAPI sends such an object as it is: its status, not the decorator's, is the one
-    the client gets. ``response = RedirectResponse(...)`` then ``return response`` counts.
+    the client gets.
     """
-    found = _Returns()
-    func.body.visit(found)
-    for value in found.returned:
-        held = found.assigned.get(value.value, []) if isinstance(value, cst.Name) else []
-        calls = [node for node in (value, *held) if isinstance(node, cst.Call)]
-        if any(responses.kind(call.func) is True for call in calls):
-            return True
-    return False
+    return any(responses.kind(call.func) is True for call in returned_calls(func))
+
+
+def answers_html(func: cst.FunctionDef, routes: tuple[RouteInfo, ...]) -> bool:
+    """The handler renders a page: ``response_class=HTMLResponse``, ``-> HTMLResponse``,
+    or a ``return`` of ``templates.TemplateResponse(...)``/``HTMLResponse(...)``.
+
+    Names are matched by their last part: a project's own ``HTMLResponse`` subclass or a
+    ``Jinja2Templates`` instance made in another module answer HTML just the same.
+    """
+    declared = [route.keyword("response_class") for route in routes]
+    if func.returns is not None:
+        declared.append(func.returns.annotation)
+    if any(_last_name(node) in _HTML_RESPONSES for node in declared):
+        return True
+    return any(_last_name(call.func) in _HTML_RESPONSES for call in returned_calls(func))
+
+
+def _last_name(node: cst.BaseExpression | None) -> str:
+    return (dotted_name(node) or "").rpartition(".")[2] if node is not None else ""

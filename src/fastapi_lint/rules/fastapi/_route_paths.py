@@ -73,6 +73,11 @@ def parameters(path: str) -> list[str]:
     return list(dict.fromkeys(match.group(1) for match in PATH_PARAMETER.finditer(path)))
 
 
+def catch_all_parameters(path: str) -> list[str]:
+    """The ``{rest:path}`` parameters of ``path``: they match whatever follows."""
+    return [m.group(1) for m in PATH_PARAMETER.finditer(path) if m.group(2) == "path"]
+
+
 def part_holding(parts: list[PathPart], name: str) -> cst.SimpleString:
     """The literal that spells ``{name}``; the first one if the name is split across two."""
     for part in parts:

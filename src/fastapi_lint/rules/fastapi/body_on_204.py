@@ -9,6 +9,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.mappings import Resolve, api_routes
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._route_bodies import ResponseClasses, declares_no_body, shown
@@ -79,6 +80,11 @@ class BodyOn204(Rule):
 
     ## Example
     ```python
+    from fastapi import status
+
+    from app.schemas import Item
+
+
     @router.delete("/items/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
     async def delete_item(item_id: int) -> Item:
         return await items.delete(item_id)
@@ -104,6 +110,7 @@ class BodyOn204(Rule):
     code = "FAPI511"
     name = "body-on-204"
     family = "fastapi"
+    roles = frozenset({Role.APP})
     severity = "error"
     message = (
         "Route `{function}` answers {status} {phrase}, a status without a body, but declares "

@@ -7,6 +7,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.mappings import api_routes
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._route_bodies import (
@@ -20,18 +21,29 @@ _BODILESS = ("GET", "HEAD")
 
 
 def _bodiless_method(routes: tuple[RouteInfo, ...]) -> str | None:
-    """``GET`` or ``HEAD`` if one of the routes answers it."""
-    methods = {method for route in routes for method in known_methods(route)}
-    return next((method for method in _BODILESS if method in methods), None)
+    """``GET`` (or ``HEAD``) when every method the function answers is GET or HEAD.
+
+    A function that also answers POST (``methods=["GET", "POST"]``, or a second
+    decorator) reads its body on the POST: the GET renders the form it submits.
+    """
+    per_route = [known_methods(route) for route in routes]
+    if not per_route or not all(per_route):
+        return None  # no route, or a ``methods=`` this rule cannot read
+    methods = {method for found in per_route for method in found}
+    if not methods <= set(_BODILESS):
+        return None
+    return next(method for method in _BODILESS if method in methods)
 
 
 class BodyOnGet(Rule):
     """
     ## What it does
     Flags a parameter of a GET or HEAD route (`@router.get`, `@router.head`,
-    `api_route`/`add_api_route` whose `methods=` include them, or leave them out) that
-    FastAPI reads from the request body. FastAPI decides that per parameter, and so does
-    this rule:
+    `api_route`/`add_api_route` whose `methods=` list only them, or leave them out) that
+    FastAPI reads from the request body. A handler that also answers another method
+    (`methods=["GET", "POST"]`, or a second route decorator) is left alone: the body is
+    for that method, as in a server-rendered form whose GET shows the form and whose POST
+    submits it. FastAPI decides the source per parameter, and so does this rule:
 
     - declared with `Body()`, `Form()` or `File()`: a body;
     - declared with `Depends()`, `Security()`, `Query()`, `Path()`, `Header()` or
@@ -83,12 +95,13 @@ class BodyOnGet(Rule):
     Classes imported from other modules of the project are not judged: a parameter typed
     with one is a body if it is a model and a query parameter if it is an enum, and the
     rule reads one file at a time. Type aliases are not followed. A route whose
-    `methods=` is not a literal list is not checked.
+    `methods=` is not a literal list is not checked, nor is a handler with such a route.
     """
 
     code = "FAPI506"
     name = "body-on-get"
     family = "fastapi"
+    roles = frozenset({Role.APP})
     severity = "warning"
     message = (
         "{method} route `{function}` reads `{parameter}` from the request body ({reason}), "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.project_model.project import Project
 from fastapi_lint.project_model.routes import (
     UNKNOWN_PATH,
@@ -55,6 +56,16 @@ class DuplicateRoute(ProjectRule):
 
     ## Example
     ```python
+    # app/main.py
+    from fastapi import FastAPI
+
+    from app.routers import items, legacy
+
+    app = FastAPI()
+    app.include_router(items.router, prefix="/items")
+    app.include_router(legacy.router, prefix="/items")
+
+
     # app/routers/items.py
     @router.get("/{item_id}")
     async def read_item(item_id: int) -> Item: ...
@@ -78,17 +89,25 @@ class DuplicateRoute(ProjectRule):
     registered in different branches of one `if` (`if limit: ... else: ...`) are never
     both registered; other conditions (`try`, `match`, a function called or not) are
     taken as met. A router included twice at the same prefix is not reported route by
-    route. Paths that
-    are not string literals are not compared.
+    route. Paths that are not string literals are not compared. When one function carries
+    two decorators registering the same route on the same router, the finding says so:
+    decorators apply bottom-up, so the lower one registers first and the upper one is
+    the dead registration, though the finding is on the one written second.
     """
 
     code = "FAPI510"
     name = "duplicate-route"
     family = "fastapi"
+    roles = frozenset({Role.APP})
     severity = "error"
     message = (
         "Route `{method} {path}` is already registered by `{first}` at {where}; "
         "`{handler}` can never be reached"
+    )
+    _TWICE = (
+        "`{handler}` registers route `{method} {path}` twice on `{router}` (also at line "
+        "{line}): one registration is dead; remove it, or give it the router or path it "
+        "was meant for"
     )
 
     VALID: ClassVar[tuple[Valid, ...]] = (
@@ -138,11 +157,24 @@ class DuplicateRoute(ProjectRule):
     @classmethod
     def _finding(cls, method: str, entry: RouteEntry, first: RouteEntry) -> ProjectFinding:
         route = entry.route
-        message = cls.message.format(
+        template = cls._TWICE if _same_function(entry, first) else cls.message
+        message = template.format(
             method=method,
             path=first.path,
             first=first.route.handler,
             where=f"{first.file}:{first.route.line}",
             handler=route.handler,
+            router=route.router,
+            line=first.route.line,
         )
         return ProjectFinding(entry.file, route.line, route.column, route.end_column, message)
+
+
+def _same_function(entry: RouteEntry, first: RouteEntry) -> bool:
+    """Two decorators of one ``def`` register the same route on the same router."""
+    mine, theirs = entry.route, first.route
+    return (
+        entry.file == first.file
+        and mine.handler_line == theirs.handler_line
+        and (mine.router, mine.scope) == (theirs.router, theirs.scope)
+    )

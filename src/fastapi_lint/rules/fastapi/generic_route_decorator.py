@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.fastapi_model.syntax import string_value
 from fastapi_lint.rule import Invalid, Rule, Valid
@@ -73,6 +74,7 @@ class GenericRouteDecorator(Rule):
     code = "FAPI508"
     name = "generic-route-decorator"
     family = "fastapi"
+    roles = frozenset({Role.APP})
     severity = "warning"
     message = "`@{registrar}(...)` {what}; use {instead}"
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import ClassVar, cast
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.fastapi_model.names import BoundValue
 from fastapi_lint.fastapi_model.syntax import dotted_name
@@ -20,6 +22,7 @@ from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._annotated_fix import Target, annotated_fix
 from fastapi_lint.rules.fastapi._marker_advice import (
     DEPENDENCY_MARKER_NAMES,
+    ELIDED,
     MARKERS,
     Advice,
     advice,
@@ -88,8 +91,93 @@ def _with_edit(finding: _Finding, edit: NodeEdit) -> _Finding:
     """``finding`` whose fix makes ``edit`` instead of its own first one."""
     fix = finding.fix
     assert fix is not None
-    joined = PendingFix(fix.message, (edit, *fix.edits[1:]), fix.applicability)
+    joined = PendingFix(fix.message, (edit, *fix.edits[1:]), fix.applicability, fix.requires)
     return replace(finding, fix=joined)
+
+
+# Registrars of these packages hand FastAPI the function: it resolves its markers.
+_FASTAPI_PACKAGES = frozenset({"fastapi", "starlette"})
+
+
+def _depended_names(dependencies: frozenset[str]) -> frozenset[str]:
+    """``deps.get_db`` and ``Service.check`` name ``get_db`` and ``check``."""
+    return frozenset(name.rpartition(".")[2] for name in dependencies)
+
+
+def _parameter_list(params: cst.Parameters) -> list[cst.Param]:
+    return [*params.posonly_params, *params.params, *params.kwonly_params]
+
+
+def direct_calls(module: cst.Module) -> dict[str, list[cst.Call]]:
+    """Calls in the module by the name called: ``indexer(...)``, ``self.index(...)``."""
+    found: dict[str, list[cst.Call]] = {}
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Call):
+            name = dotted_name(node.func)
+            if name is not None:
+                found.setdefault(name, []).append(node)
+        stack.extend(node.children)
+    return found
+
+
+def _decorator_name(decorator: cst.Decorator) -> str:
+    target = decorator.decorator
+    return dotted_name(target.func if isinstance(target, cst.Call) else target) or ""
+
+
+def returned_markers(module: cst.Module) -> dict[str, cst.Call]:
+    """Module-level functions whose whole body returns a call: ``def CurrentUser():
+    return Depends(get_user)``, by name (a docstring before the return is allowed)."""
+    found: dict[str, cst.Call] = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.FunctionDef) or statement.params.params:
+            continue
+        returned = _only_returned_call(statement)
+        if returned is not None:
+            found[statement.name.value] = returned
+    return found
+
+
+def _only_returned_call(function: cst.FunctionDef) -> cst.Call | None:
+    """The call ``function`` returns when returning it is all its body does."""
+    body = list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else []
+    if body and _is_docstring(body[0]):
+        body = body[1:]
+    line = body[0] if len(body) == 1 else None
+    small = line.body[0] if isinstance(line, cst.SimpleStatementLine) else None
+    if isinstance(small, cst.Return) and isinstance(small.value, cst.Call):
+        return small.value
+    return None
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    first = statement.body[0]
+    return isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString)
+
+
+def _spellings(name: str, owner: cst.ClassDef | None) -> tuple[str, ...]:
+    """How the module calls a function: by its name, or a method on its class or ``self``."""
+    if owner is None:
+        return (name,)
+    return (f"self.{name}", f"cls.{name}", f"{owner.name.value}.{name}")
+
+
+def passes_all(call: cst.Call, params: list[cst.Param], found: list[_Finding]) -> bool:
+    """``call`` gives an argument to every parameter with a marker default: none is used."""
+    if any(arg.star for arg in call.args):
+        return True  # ``f(*args)``: the call fills the parameters itself
+    positional = sum(arg.keyword is None for arg in call.args)
+    keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+    index = {id(param): position for position, param in enumerate(params)}
+    return all(
+        index[id(f.param)] < positional or f.param.name.value in keywords
+        for f in found
+        if id(f.param) in index
+    )
 
 
 class NonAnnotatedDependency(Rule):
@@ -100,7 +188,9 @@ class NonAnnotatedDependency(Rule):
     `fastapi.params` or `fastapi.param_functions`, under any alias), instead of declaring
     the marker in the annotation: `param: Annotated[T, Depends(get_db)]`. A default that is
     a variable holding a marker (`current_user = Depends(get_user)`, then
-    `user: User = current_user`) is the same thing to FastAPI and is flagged too.
+    `user: User = current_user`), or a call of a function of the module whose body returns
+    a dependency marker (`def CurrentUser(): return Depends(get_user)`, then
+    `user: User = CurrentUser()`), is the same thing to FastAPI and is flagged too.
 
     ## Why is this bad?
     FastAPI recommends `Annotated` since version 0.95. With the marker as the default, the
@@ -112,9 +202,16 @@ class NonAnnotatedDependency(Rule):
     Depends(get_db)]`) be reused across endpoints, and places no ordering constraint on
     parameters that have no real default.
 
-    Every function is checked, not only route handlers: FastAPI reads the parameters of
-    dependencies, of classes used as dependencies (their `__init__`) and of sub-dependencies
-    the same way, and they usually live in another module than the routes.
+    Route handlers are checked, and so is every other function FastAPI may resolve: FastAPI
+    reads the parameters of dependencies, of classes used as dependencies (their
+    `__init__`) and of sub-dependencies the same way, and they usually live in another
+    module than the routes. Left alone are functions FastAPI never resolves, where the
+    marker is an inert default and `Annotated` the wrong advice: a function registered with
+    another framework by a decorator on one of its objects (`@server.call_tool()` of an MCP
+    server, `@celery_app.task`), and a plain helper the module calls directly, passing
+    every parameter that has a marker default (`await indexer(request, files, agent)`), when
+    the module names it in no `Depends(...)`. Every route handler ruff's `FAST002` flags is
+    flagged.
 
     ## Example
     ```python
@@ -170,7 +267,8 @@ class NonAnnotatedDependency(Rule):
     Annotated[str, Query()] = None`, which they reject).
 
     There is no fix when the parameter has no annotation (its type is unknown), when the
-    marker comes through a variable or is not called (`= Depends`), when a `Query` (or
+    marker comes through a variable or a function of the module, or is not called
+    (`= Depends`), when a `Query` (or
     `Body`...) call unpacks `*args` or `**kwargs`, when the parameter would lose its default
     after one that keeps a default, plain or without a fix (the parameters would have to be
     reordered), when the annotation is a string (FastAPI evaluates a string annotation, not
@@ -182,15 +280,17 @@ class NonAnnotatedDependency(Rule):
     names bound before the function (an import under `if TYPE_CHECKING:` does not count).
 
     ## Known limitations
-    Markers reached through a wrapper of the project (`def CurrentUser(): return
-    Depends(...)`) or re-exported by a project module are not recognised, nor variables of
-    another module (`from .deps import current_user`); variables are looked up in the
-    module and in the enclosing function. Lambdas are not checked (they cannot carry
+    Markers reached through a wrapper of another module (`from .deps import CurrentUser`),
+    a wrapper taking arguments, or a re-export by a project module are not recognised, nor
+    variables of another module (`from .deps import current_user`); variables are looked
+    up in the module and in the enclosing function. A dependency used only from other
+    modules and also called directly in its own, with every marker parameter passed, is
+    taken for a plain helper. Lambdas are not checked (they cannot carry
     annotations), nor signatures built at run time (`inspect.Parameter(default=Depends(...))`),
     nor fields of Pydantic models and dataclasses (`q: str = Query(None)` in a class body).
     When a variable holding a marker is not bound by a plain assignment in its scope, the
-    message suggests the variable itself as the `Annotated` metadata. Projects still on
-    FastAPI older than 0.95 cannot use `Annotated` for these and should disable the rule.
+    message suggests the variable itself as the `Annotated` metadata. The rule is off for
+    projects targeting FastAPI older than 0.95, which cannot use `Annotated` for these.
     A parameter whose annotation already holds a marker in `Annotated` and whose default is
     another one gets a message of its own: FastAPI rejects that signature at startup.
     """
@@ -198,6 +298,9 @@ class NonAnnotatedDependency(Rule):
     code = "FAPI501"
     name = "non-annotated-dependency"
     family = "fastapi"
+    roles = frozenset({Role.APP})
+    requires = MappingProxyType({"fastapi": ">=0.95"})
+    fix_requires = MappingProxyType({"python": ">=3.9"})
     severity = "warning"
     fixable = True
     message = (
@@ -291,10 +394,54 @@ class NonAnnotatedDependency(Rule):
         if all(param.default is None for param in every):
             return
         positional = self._classify([*params.posonly_params, *params.params])
-        for finding in _joined(params, self._findings(positional, ordered=True)):
-            self._report(finding)
-        for finding in self._findings(self._classify(params.kwonly_params), ordered=False):
-            self._report(finding)
+        keywords = self._classify(params.kwonly_params)
+        found = [
+            *_joined(params, self._findings(positional, ordered=True)),
+            *self._findings(keywords, ordered=False),
+        ]
+        if found and self._resolved_by_fastapi(node, found):
+            for finding in found:
+                self._report(finding)
+
+    def _resolved_by_fastapi(self, node: cst.FunctionDef, found: list[_Finding]) -> bool:
+        """Whether FastAPI may fill ``node``'s parameters (see "Known limitations").
+
+        Not when another framework registers it (``@server.call_tool()`` on an instance
+        of a class from elsewhere than FastAPI), nor when the module calls it directly,
+        passing the marker parameters, and never names it in a ``Depends``: the defaults
+        are then inert, and the advice to move them into ``Annotated`` is wrong.
+        """
+        model = self.context.model
+        if model.is_route(node):
+            return True
+        if any(self._foreign_registrar(decorator) for decorator in node.decorators):
+            return False
+        if node.name.value in _depended_names(model.dependencies):
+            return True
+        scopes = self.context.scopes
+        owner = scopes[-2] if len(scopes) > 1 and isinstance(scopes[-2], cst.ClassDef) else None
+        calls = self.context.shared(direct_calls)
+        params = _parameter_list(node.params)
+        static = any(_decorator_name(d) == "staticmethod" for d in node.decorators)
+        if owner is not None and params and not static:
+            params = params[1:]  # ``self``/``cls`` is not passed by the call
+        return not any(
+            passes_all(call, params, found)
+            for spelled in _spellings(node.name.value, owner)
+            for call in calls.get(spelled, [])
+        )
+
+    def _foreign_registrar(self, decorator: cst.Decorator) -> bool:
+        """``@server.call_tool()`` where ``server`` is an instance of a non-FastAPI class."""
+        target = decorator.decorator
+        target = target.func if isinstance(target, cst.Call) else target
+        root = (dotted_name(target) or "").partition(".")[0]
+        if not isinstance(target, cst.Attribute) or not root:
+            return False
+        value = self.context.model.module_value(root)
+        if value is None or not value.is_instance or not value.known:
+            return False
+        return value.qualified.partition(".")[0] not in _FASTAPI_PACKAGES
 
     def _classify(self, params: Sequence[cst.Param]) -> list[_Param]:
         found: list[_Param] = []
@@ -309,7 +456,25 @@ class NonAnnotatedDependency(Rule):
         marker = marker_of(self.context.model, default)
         if marker is not None:
             return advice(self.context.module, marker, default)
+        if isinstance(default, cst.Call):
+            return self._made_advice(default)
         return self._held_advice(default.value) if isinstance(default, cst.Name) else None
+
+    def _made_advice(self, default: cst.Call) -> Advice | None:
+        """``limit: int = LimitBody()`` where ``def LimitBody(): return Depends(...)``.
+
+        Only dependency markers: ``Annotated[T, LimitBody()]`` then means the same, where
+        a ``Query(...)`` made that way would carry its default into ``Annotated``.
+        """
+        if default.args or not isinstance(default.func, cst.Name):
+            return None
+        made = self.context.shared(returned_markers).get(default.func.value)
+        marker = marker_of(self.context.model, made) if made is not None else None
+        if marker not in DEPENDENCY_MARKER_NAMES:
+            return None
+        assert marker is not None
+        called = f"{default.func.value}()"
+        return Advice(marker, called, None, via=called)
 
     def _held_advice(self, name: str) -> Advice | None:
         """``user: User = current_user`` where ``current_user = Depends(...)`` is in scope."""
@@ -392,6 +557,8 @@ class NonAnnotatedDependency(Rule):
         parts = annotated_parts(self.context.model, param)
         if not isinstance(call, cst.Call) or _marker_twice(self.context.model, parts):
             return None  # through a variable, a bare ``= Depends``, or FastAPI rejects it
+        if advised.via is not None:
+            return None  # a function of the project returns the marker
         moved = None
         if advised.marker not in DEPENDENCY_MARKER_NAMES:
             if any(arg.star for arg in call.args):
@@ -417,5 +584,8 @@ class NonAnnotatedDependency(Rule):
             return f"Annotated[{one_line_code(module, annotation, 'T')}, {metadata}]"
         assert isinstance(annotation, cst.Subscript)  # annotated_parts checked it
         spelling = dotted_name(annotation.value) or "Annotated"
-        shown = [one_line_code(module, part, "...") for part in parts]
+        shown = [
+            one_line_code(module, part, "T" if index == 0 else ELIDED)
+            for index, part in enumerate(parts)
+        ]
         return f"{spelling}[{', '.join([*shown, metadata])}]"

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model.syntax import positional_args, string_value
+from fastapi_lint.context.roles import Role
+from fastapi_lint.fastapi_model.syntax import keyword_arg, positional_args, string_value
 from fastapi_lint.rule import Invalid, Rule, Valid
 
 _EVENT_REGISTRARS = frozenset({"on_event", "add_event_handler"})
 _EVENTS = frozenset({"startup", "shutdown"})
 _EVENT_KEYWORDS = frozenset({"on_startup", "on_shutdown"})
+# The keyword the event may be passed by: Starlette's ``add_event_handler(event_type, func)``.
+_EVENT_TYPE_KEYWORDS = {"on_event": "event_type", "add_event_handler": "event_type"}
+# A longer call is named by its registrar alone in the message.
+_MAX_SHOWN = 70
 
 
 class OnEventHandler(Rule):
@@ -19,7 +25,8 @@ class OnEventHandler(Rule):
     ## What it does
     Flags startup and shutdown handlers registered the deprecated way: the
     `@app.on_event("startup")` / `@router.on_event("shutdown")` decorators,
-    `app.add_event_handler("startup", handler)` calls, and the `on_startup=[...]` /
+    `app.add_event_handler("startup", handler)` calls (the event passed by position or as
+    `event_type=`), and the `on_startup=[...]` /
     `on_shutdown=[...]` arguments of `FastAPI(...)` and `APIRouter(...)`. The event must be
     the literal `"startup"` or `"shutdown"`, the only events Starlette knows, so other
     libraries' `on_event` methods are left alone.
@@ -73,11 +80,13 @@ class OnEventHandler(Rule):
     code = "FAPI509"
     name = "on-event-handler"
     family = "fastapi"
+    roles = frozenset({Role.APP})
+    requires = MappingProxyType({"fastapi": ">=0.93"})
     severity = "warning"
     message = (
         "`{call}` registers a {event} handler with the deprecated event API (ignored once a "
         "`lifespan` is set); move it into a `lifespan` async context manager "
-        "(`FastAPI(lifespan=...)`)"
+        "(`FastAPI(lifespan=lifespan)`)"
     )
 
     VALID: ClassVar[tuple[Valid, ...]] = (
@@ -128,11 +137,18 @@ class OnEventHandler(Rule):
 
     def _check_registrar(self, node: cst.Call, func: cst.Attribute) -> None:
         args = positional_args(node)
-        event = string_value(args[0]) if args else None
+        keyword = _EVENT_TYPE_KEYWORDS.get(func.attr.value, "")
+        event = string_value(args[0] if args else keyword_arg(node, keyword))
         if event in _EVENTS:
-            shown = self.context.module.code_for_node(func).strip()
-            more = ", ..." if func.attr.value == "add_event_handler" else ""
-            self.report(node, call=f'{shown}("{event}"{more})', event=event)
+            self.report(node, call=self._shown(node, func), event=event)
+
+    def _shown(self, node: cst.Call, func: cst.Attribute) -> str:
+        """The call as written when it fits on a line, else the registrar's name alone."""
+        code = " ".join(self.context.module.code_for_node(node).split())
+        code = code.replace("( ", "(").replace(", )", ")").replace(",)", ")")
+        if len(code) <= _MAX_SHOWN:
+            return code
+        return self.context.module.code_for_node(func).strip()
 
     def _check_constructor(self, node: cst.Call) -> None:
         if self.context.model.router_kind(node.func) is None:

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._path_readers import (
@@ -15,9 +16,11 @@ from fastapi_lint.rules.fastapi._path_readers import (
     module_index,
     router_setups,
 )
+from fastapi_lint.rules.fastapi._route_bodies import answers_html
 from fastapi_lint.rules.fastapi._route_paths import (
     STARLETTE_REGISTRARS,
     PathPart,
+    catch_all_parameters,
     is_fastapi_route,
     parameters,
     part_holding,
@@ -34,6 +37,16 @@ class PathParameterMismatch(Rule):
     does not have. The path includes the `prefix=` of an `APIRouter(...)` made in the same
     file. A parameter counts by its `Path(alias=...)` when it has one; `{name:path}` and other
     converters count by their name.
+
+    Not reported, since the value is read or dropped on purpose: a name the handler or a
+    same-file dependency reads from the request (`request.path_params["x"]`,
+    `request.path_params.get("x")`), every name of a route whose `Request` is handed on to
+    another call (`templates.TemplateResponse(request, ...)`, a permission helper), which
+    may read it; a page (`response_class=HTMLResponse`, `-> HTMLResponse`, a returned
+    `TemplateResponse`), whose front end reads the URL itself; and a `{rest:path}`
+    catch-all of a handler taking nothing but the request (a single-page app's fallback).
+    A positional-only or `Path()` mismatch is reported on pages too: it breaks every
+    request.
 
     Parameters are also read by dependencies: `Depends(f)`/`Security(f)` in a default, in
     `Annotated[...]` metadata, in a module-level `X = Annotated[T, Depends(f)]` alias or a
@@ -74,7 +87,9 @@ class PathParameterMismatch(Rule):
     ```
 
     ## Options
-    None.
+    `strict = ["FAPI502"]` keeps ruff's `FAST003` semantics for the path's own names: a
+    name counts as read only by a parameter of the handler or of a dependency, so pages,
+    catch-all fallbacks and `request.path_params` are reported as ruff reports them.
 
     ## Known limitations
     Only literal paths are checked. Prefixes added by `include_router(prefix=...)` are not
@@ -92,6 +107,7 @@ class PathParameterMismatch(Rule):
     code = "FAPI502"
     name = "path-parameter-mismatch"
     family = "fastapi"
+    roles = frozenset({Role.APP})
     severity = "error"
     message = "Path parameter `{{{parameter}}}` {problem}"
 
@@ -178,25 +194,49 @@ class PathParameterMismatch(Rule):
         listed = [route.keyword("dependencies"), setup.dependencies if setup else None]
         readers = self._path_readers().of_handler(func, listed)
         prefix = setup.prefix if setup is not None else None
-        self._check_path(func, parts, prefix or "", readers)
+        # A page whose front end reads the URL itself: its path names are the browser's.
+        page = not self._strict and answers_html(func, (route,))
+        self._check_path(func, parts, prefix or "", readers, page=page)
         if prefix is not None:
             self._check_declared(func, prefix + path, readers, reported)
 
     def _check_path(
-        self, func: cst.FunctionDef, parts: list[PathPart], prefix: str, readers: Readers
+        self,
+        func: cst.FunctionDef,
+        parts: list[PathPart],
+        prefix: str,
+        readers: Readers,
+        *,
+        page: bool,
     ) -> None:
         own = parameters("".join(part.text for part in parts))
         shown = prefix + "".join(part.text for part in parts)
+        fallback = not self._strict and self._takes_nothing(func)
+        # Parameters a catch-all fallback route may leave unread on purpose.
+        unread_ok = set(catch_all_parameters(shown)) if fallback else set()
         for name in dict.fromkeys([*own, *parameters(prefix)]):
-            problem = _problem(name, func.name.value, readers)
-            if problem is None:
+            problem = _problem(name, func.name.value, readers, through_request=not self._strict)
+            if problem is None or (problem == _DROPPED and (page or name in unread_ok)):
                 continue
-            origin = "" if name in own else " (from the router prefix)"
-            self.report(
-                part_holding(parts, name) if name in own else parts[0].node,
-                parameter=name,
-                problem=f"of `{shown}`{origin} {problem}",
-            )
+            self._report_parameter(func, parts, shown, name, problem, own=name in own)
+
+    def _report_parameter(
+        self,
+        func: cst.FunctionDef,
+        parts: list[PathPart],
+        shown: str,
+        name: str,
+        problem: str,
+        *,
+        own: bool,
+    ) -> None:
+        origin = "" if own else " (from the router prefix)"
+        said = _dropped(name, func.name.value) if problem == _DROPPED else problem
+        self.report(
+            part_holding(parts, name) if own else parts[0].node,
+            parameter=name,
+            problem=f"of `{shown}`{origin} {said}",
+        )
 
     def _check_declared(
         self, func: cst.FunctionDef, path: str, readers: Readers, reported: set[int]
@@ -214,6 +254,16 @@ class PathParameterMismatch(Rule):
                 "422",
             )
 
+    @property
+    def _strict(self) -> bool:
+        """ruff's FAST003: a name is read by a parameter or a dependency, nothing else."""
+        return self.options.is_strict(self.code)
+
+    def _takes_nothing(self, func: cst.FunctionDef) -> bool:
+        """Only the request, if anything: a fallback that ignores the rest of the path."""
+        params = [*func.params.posonly_params, *func.params.params, *func.params.kwonly_params]
+        return all(self._path_readers().is_request(param) for param in params)
+
     def _router_setups(self) -> dict[str, RouterSetup]:
         if self._setups is None:
             self._setups = router_setups(self.context.model, self.context.shared(module_index))
@@ -226,7 +276,12 @@ class PathParameterMismatch(Rule):
         return self._readers
 
 
-def _problem(name: str, handler: str, readers: Readers) -> str | None:
+# The problem of a name nothing reads, worded by ``_dropped``: a page or a catch-all
+# route may mean to drop it.
+_DROPPED = "dropped"
+
+
+def _problem(name: str, handler: str, readers: Readers, *, through_request: bool) -> str | None:
     """Why ``{name}`` is not read, or None when it is (or may be)."""
     if name in readers.names:
         return None
@@ -237,6 +292,14 @@ def _problem(name: str, handler: str, readers: Readers) -> str | None:
         )
     if readers.open or readers.excuses(name):
         return None
+    if through_request:
+        through = readers.through_request()
+        if through.open or name in through.names:
+            return None
+    return _DROPPED
+
+
+def _dropped(name: str, handler: str) -> str:
     return (
         f"matches no parameter of `{handler}` or of its dependencies: its value is dropped; "
         f"add `{name}` to the signature or fix the name"

@@ -7,6 +7,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.mappings import api_routes, is_json_response_class, members
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._route_bodies import (
@@ -97,6 +98,7 @@ class PostWithoutStatusCode(Rule):
     code = "FAPI507"
     name = "post-without-status-code"
     family = "fastapi"
+    roles = frozenset({Role.APP})
     severity = "warning"
     default_enabled = False
     message = (

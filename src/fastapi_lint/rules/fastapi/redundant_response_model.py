@@ -5,11 +5,13 @@ from __future__ import annotations
 import ast
 import builtins
 from collections.abc import Callable, Sequence
+from types import MappingProxyType
 from typing import ClassVar
 
 import libcst as cst
 
 from fastapi_lint.analysis.mappings import api_routes
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.fastapi_model.syntax import dotted_name
@@ -237,7 +239,9 @@ class RedundantResponseModel(Rule):
     `Union[X, None]`, `typing.Sequence` is `collections.abc.Sequence`), because FastAPI
     builds the same response model from both. The order of union members counts (it
     orders the OpenAPI schema), and `Annotated` metadata must be identical.
-    `response_model=None` with `-> None` is redundant too.
+    `response_model=None` is left alone, whatever the annotation: it is how FastAPI is
+    told to build no response model at all, an explicit opt-out that reads the same on
+    every route of a project that writes it.
 
     Every finding of ruff's `FAST001` is also reported. The finding is on the
     `response_model=` argument.
@@ -289,6 +293,8 @@ class RedundantResponseModel(Rule):
     code = "FAPI503"
     name = "redundant-response-model"
     family = "fastapi"
+    roles = frozenset({Role.APP})
+    requires = MappingProxyType({"fastapi": ">=0.89"})
     severity = "warning"
     fixable = True
     message = (
@@ -347,7 +353,11 @@ class RedundantResponseModel(Rule):
         if node.returns is None:
             return
         routes = api_routes(self.context.model, node)
-        found = [(route, arg) for route in routes if (arg := _response_model_arg(route))]
+        found = [
+            (route, arg)
+            for route in routes
+            if (arg := _response_model_arg(route)) and not _is_none(arg.value)
+        ]
         if not found:
             return
         returns = node.returns.annotation

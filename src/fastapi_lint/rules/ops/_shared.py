@@ -9,10 +9,41 @@ from pathlib import Path
 import libcst as cst
 
 from fastapi_lint.fastapi_model.names import BoundValue
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.files import is_excluded
 from fastapi_lint.rule import FileContext
 
 BUILTIN_EXCEPTIONS = frozenset({"builtins.Exception", "builtins.BaseException"})
+
+
+# Console output libraries: a module importing one at its top writes to a terminal.
+_CONSOLE_MODULES = frozenset({"click", "typer", "rich", "colorama"})
+
+
+def is_console_module(module: cst.Module) -> bool:
+    """Whether the module imports a console library, or an ``echo`` helper, at its top:
+    command-line code (a click or typer command's core, a rich console client)."""
+    for node in module.body:
+        statement = node.body[0] if isinstance(node, cst.SimpleStatementLine) else None
+        if isinstance(statement, (cst.Import, cst.ImportFrom)) and _imports_console(statement):
+            return True
+    return False
+
+
+def _imports_console(statement: cst.Import | cst.ImportFrom) -> bool:
+    if isinstance(statement, cst.Import):
+        roots = [(dotted_name(alias.name) or "").partition(".")[0] for alias in statement.names]
+        return bool(_CONSOLE_MODULES.intersection(roots))
+    if statement.module is None:
+        return False
+    root = (dotted_name(statement.module) or "").partition(".")[0]
+    return root in _CONSOLE_MODULES or _imports_echo(statement)
+
+
+def _imports_echo(statement: cst.ImportFrom) -> bool:
+    if isinstance(statement.names, cst.ImportStar):
+        return False
+    return any("echo" in (dotted_name(alias.name) or "") for alias in statement.names)
 
 
 def path_matches(context: FileContext, patterns: Sequence[str]) -> bool:

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.syntax import dotted_name, subscript_args
 from fastapi_lint.rule import FileContext, Invalid, Rule, Scope, Valid
 from fastapi_lint.rules.ops._shared import path_matches, qualified_name_in_scope
@@ -158,6 +159,7 @@ class BooleanNameWithoutPrefix(Rule):
     code = "FAPI906"
     name = "boolean-name-without-prefix"
     family = "ops"
+    roles = frozenset({Role.APP})
     severity = "warning"
     default_enabled = False
     message = (

@@ -7,17 +7,36 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.module import ModuleModel
-from fastapi_lint.fastapi_model.syntax import child_statements
+from fastapi_lint.fastapi_model.syntax import child_statements, string_value
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
-from fastapi_lint.rules.ops._shared import path_matches, qualified_name_in_scope
+from fastapi_lint.rules.ops._shared import (
+    is_console_module,
+    path_matches,
+    qualified_name_in_scope,
+)
 
-_READ_CALLS = {
-    "os.getenv": "os.getenv()",
-    "os.getenvb": "os.getenvb()",
-    "os.environ.get": "os.environ.get()",
-    "os.environb.get": "os.environb.get()",
-}
+_READ_CALLS = frozenset({"os.getenv", "os.getenvb", "os.environ.get", "os.environb.get"})
+# Variables of the platform and of third-party tools, read by their documented names:
+# runtime detection (`TZ`, `RUNNING_IN_DOCKER`), not the application's configuration.
+_PLATFORM_NAMES = frozenset(
+    {
+        "TZ", "HOME", "USER", "USERNAME", "LOGNAME", "PATH", "HOSTNAME", "LANG", "TERM",
+        "SHELL", "PWD", "TMPDIR", "TEMP", "TMP", "CI", "DISPLAY", "EDITOR", "NO_COLOR",
+        "FORCE_COLOR", "COLUMNS", "VIRTUAL_ENV", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+        "ALL_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE", "CUDA_VISIBLE_DEVICES", "AWS_EXECUTION_ENV", "LAMBDA_TASK_ROOT",
+        "K_SERVICE", "DYNO",
+    }
+)  # fmt: skip
+_PLATFORM_PREFIXES = (
+    "LC_", "DD_", "OTEL_", "AWS_LAMBDA_", "KUBERNETES_SERVICE_", "PYTHON", "CONDA_",
+    "XDG_", "JPY_", "JUPYTER", "COLAB_", "GITHUB_", "GITLAB_", "ECS_CONTAINER_",
+)  # fmt: skip
+_PLATFORM_SUFFIXES = ("_IN_DOCKER", "_IN_CONTAINER")
+# SDK and client code: defaulting to the user's variables is the convention there.
+_CLIENT_FOLDERS = frozenset({"client", "clients", "sdk"})
 _ENVIRON = frozenset({"os.environ", "os.environb"})
 _CALL_NAMES = frozenset({"getenv", "getenvb"})
 _MAPPING_NAMES = frozenset({"environ", "environb"})
@@ -89,7 +108,16 @@ class EnvironOutsideSettings(Rule):
     Flags reads of environment variables (`os.getenv(...)`, `os.environ[...]`,
     `os.environ.get(...)`, also through `from os import getenv, environ`) outside the
     settings module: a file defining a `pydantic-settings` `BaseSettings` class, or matching
-    the `settings-modules` globs. Tests and scripts (`script-modules`) are left alone.
+    the `settings-modules` globs. Tests and scripts (`script-modules`) are left alone, and
+    so are reads that are not the application's configuration:
+    - the platform's and third-party tools' variables, read by their documented names
+      (`TZ`, `HOME`, `CI`, `*_IN_DOCKER`, `DD_*`, `OTEL_*`, `AWS_LAMBDA_*`, proxies,
+      CA bundles);
+    - a variable named by the caller (`os.getenv(name)`): the helper is the loader;
+    - a variable forwarded under its own name (`env["TOKEN"] = os.environ["TOKEN"]`);
+    - SDK and client code (a `client/`, `clients/` or `sdk/` folder, a class or function
+      named `*Client*`), `main()`, and command-line modules (those importing `click`,
+      `typer`, `rich`, `colorama` or an `echo` helper at their top).
 
     ## Why is this bad?
     Configuration read here and there is configuration nobody can list: each `os.getenv`
@@ -141,8 +169,10 @@ class EnvironOutsideSettings(Rule):
     ## Options
     - `settings-modules`: gitignore-style globs, relative to the project root as for
       `per-file-ignores`, of the files where configuration is read. Default:
-      `**/config.py`, `**/settings.py`, `**/env.py`, `**/config/**`, `**/settings/**`.
-      Setting it replaces the default.
+      `**/*config.py`, `**/*settings.py`, `**/*conf.py` (`celeryconfig.py`,
+      `gunicorn_conf.py`), `**/env.py`, `**/config/**`, `**/settings/**` and
+      `**/logging/**` (logging set up before any settings object exists). Setting it
+      replaces the default.
     - `script-modules`: files that are not application code (tests, scripts, command lines,
       migrations); see FAPI901 for the default.
 
@@ -157,6 +187,7 @@ class EnvironOutsideSettings(Rule):
     code = "FAPI902"
     name = "environ-outside-settings"
     family = "ops"
+    roles = frozenset({Role.APP})
     severity = "warning"
     message = (
         "`{read}` reads the environment outside the settings module; declare the variable "
@@ -177,14 +208,14 @@ class EnvironOutsideSettings(Rule):
             "import os\n\nREGION = os.environ.get('REGION', 'eu')\n",
             line=3,
             column=10,
-            message_contains="`os.environ.get()`",
+            message_contains="`os.environ.get('REGION', 'eu')`",
         ),
         Invalid("from os import getenv\n\nkey = getenv('KEY')\n", line=3, column=7),
         Invalid(
             "import os\n\n\ndef url() -> str:\n    return os.environ['DATABASE_URL']\n",
             line=5,
             column=12,
-            message_contains="`os.environ[...]`",
+            message_contains="`os.environ['DATABASE_URL']`",
         ),
     )
 
@@ -193,10 +224,16 @@ class EnvironOutsideSettings(Rule):
         self._exempt: bool | None = None
         # Subscripts written or deleted, not read: ``os.environ["X"] = "1"``.
         self._written: set[int] = set()
+        self._forwarded: dict[int, str] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._written.update(_subscript_targets(target.target))
+        # ``env["TOKEN"] = os.environ["TOKEN"]``: forwarded to a child process or remote run.
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Subscript):
+            key = _subscript_key(node.targets[0].target)
+            if key is not None:
+                self._forwarded[id(node.value)] = key
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._written.update(_subscript_targets(node.target))
@@ -207,21 +244,76 @@ class EnvironOutsideSettings(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not _may_read(node.func):
             return
-        read = _READ_CALLS.get(qualified_name_in_scope(self.context, node.func) or "")
-        if read is not None and not self._is_exempt():
-            self.report(node, read=read)
+        qualified = qualified_name_in_scope(self.context, node.func) or ""
+        if qualified in _READ_CALLS:
+            first = next((arg.value for arg in node.args if arg.keyword is None), None)
+            self._check(node, first)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if id(node) in self._written or not _mentions_environ(node.value):
             return
-        qualified = qualified_name_in_scope(self.context, node.value)
-        if qualified in _ENVIRON and not self._is_exempt():
-            self.report(node, read=f"{qualified}[...]")
+        if qualified_name_in_scope(self.context, node.value) in _ENVIRON:
+            self._check(node, _subscript_index(node))
+
+    def _check(self, node: cst.Call | cst.Subscript, key: cst.BaseExpression | None) -> None:
+        variable = _literal(key)
+        if variable is None:
+            return  # a name the caller chooses: a helper that is itself the config loader
+        if _is_platform(variable) or self._forwarded.get(id(node)) == variable:
+            return
+        if self._in_console_or_client_code() or self._is_exempt():
+            return
+        read = " ".join(self.context.module.code_for_node(node).split())
+        self.report(node, read=read)
+
+    def _in_console_or_client_code(self) -> bool:
+        """`main()`, a client class or factory, or a module of command-line code."""
+        for scope in self.context.scopes:
+            name = scope.name.value if isinstance(scope, cst.FunctionDef | cst.ClassDef) else ""
+            if name == "main" or "client" in name.lower():
+                return True
+        return self.context.shared(is_console_module)
 
     def _is_exempt(self) -> bool:
         if self._exempt is None:
             options, context = self.options, self.context
-            self._exempt = path_matches(
-                context, (*options.settings_modules, *options.script_modules)
-            ) or _holds_settings_class(context.module, context.model)
+            self._exempt = (
+                _is_client_path(context.path)
+                or path_matches(context, (*options.settings_modules, *options.script_modules))
+                or _holds_settings_class(context.module, context.model)
+            )
         return self._exempt
+
+
+def _literal(key: cst.BaseExpression | None) -> str | None:
+    """The variable's name when written as a literal (``"A"`` or ``b"A"``)."""
+    if not isinstance(key, cst.SimpleString):
+        return None
+    value = key.evaluated_value
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+def _is_platform(variable: str) -> bool:
+    name = variable.upper()
+    return (
+        name in _PLATFORM_NAMES
+        or name.startswith(_PLATFORM_PREFIXES)
+        or name.endswith(_PLATFORM_SUFFIXES)
+    )
+
+
+def _is_client_path(path: str) -> bool:
+    """SDK or client code, by its folder."""
+    folders = {part.lower() for part in path.replace("\\", "/").split("/")[:-1]}
+    return bool(folders & _CLIENT_FOLDERS)
+
+
+def _subscript_index(node: cst.Subscript) -> cst.BaseExpression | None:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    return node.slice[0].slice.value
+
+
+def _subscript_key(node: cst.Subscript) -> str | None:
+    index = _subscript_index(node)
+    return string_value(index) if index is not None else None

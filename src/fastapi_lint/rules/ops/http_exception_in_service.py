@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.ops._shared import path_matches, qualified_name_in_scope, raised_name
 
@@ -80,6 +81,7 @@ class HttpExceptionInService(Rule):
     code = "FAPI904"
     name = "http-exception-in-service"
     family = "ops"
+    roles = frozenset({Role.APP})
     severity = "warning"
     default_enabled = False
     message = (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import ClassVar, Literal
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fixes import PendingFix, replace
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.pydantic._config_dict import (
@@ -138,11 +140,13 @@ class PydanticV1Config(Rule):
     code = "FAPI601"
     name = "pydantic-v1-config"
     family = "pydantic"
+    roles = frozenset({Role.APP, Role.SCRIPT})
+    requires = MappingProxyType({"pydantic": ">=2"})
     severity = "warning"
     fixable = True
     message = (
-        "Pydantic v1 `class Config` in model `{model}`; use `model_config = ConfigDict(...)`"
-        "{renames}"
+        "Pydantic v1 `class Config` in {what} `{model}`; move its keys into a `model_config` "
+        "attribute made with `{config}`{renames}"
     )
     VALID: ClassVar[tuple[Valid, ...]] = (
         Valid(
@@ -220,7 +224,14 @@ class PydanticV1Config(Rule):
         config = _config_class(node)
         if config is not None:
             fix = _fix(self.context, node, config, kind)
-            self.report(config.name, model=node.name.value, renames=_renames(config), fix=fix)
+            self.report(
+                config.name,
+                what="settings class" if kind == "settings" else "model",
+                model=node.name.value,
+                config=_WANTED["settings" if kind == "settings" else "model"].name,
+                renames=_renames(config),
+                fix=fix,
+            )
 
 
 def _fix(
@@ -238,7 +249,7 @@ def _fix(
     assert isinstance(model.body, cst.IndentedBlock)
     indent = len(model.body.indent or module.default_indent)
     statement = config_statement(config, translation, found.expression, indent)
-    message = f"Use `model_config = {_WANTED[kind].name}(...)`"
+    message = f"Replace `class Config` with a `model_config` made with `{_WANTED[kind].name}`"
     fix = replace(config, statement, message, unsafe=translation.renamed)
     return fix.plus(found.edit) if found.edit is not None else fix
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model.syntax import string_value
+from fastapi_lint.context.roles import Role
+from fastapi_lint.fastapi_model.syntax import dotted_name, string_value
 from fastapi_lint.fixes import PendingFix, replace
 from fastapi_lint.rule import Invalid, Rule, Valid
 
@@ -25,6 +28,15 @@ _FASTAPI_PARAMS = frozenset(
     for name in ("Query", "Path", "Body", "Header", "Cookie", "Form", "File")
 )
 _FASTAPI_ARGUMENTS = {"regex": "`pattern=`"}
+# Pydantic v1 constraints FastAPI's parameter functions no longer take: under Pydantic v2
+# they land in ``**extra``, which only decorates the JSON schema. Nothing enforces them.
+_FASTAPI_IGNORED = {
+    "min_items": "`min_length=`",
+    "max_items": "`max_length=`",
+    "unique_items": "a `set` type",
+    "const": "a `Literal[...]` type",
+}
+_FIELD_FIX_NEEDS: dict[str, str] = {}
 # The arguments whose v2 name means the same (``allow_mutation`` inverts, the others go).
 _RENAMES = {"regex": "pattern", "min_items": "min_length", "max_items": "max_length"}
 
@@ -34,7 +46,7 @@ def _replacements(qualified: str | None) -> dict[str, str]:
     if qualified in _FIELD:
         return _FIELD_ARGUMENTS
     if qualified in _FASTAPI_PARAMS:
-        return _FASTAPI_ARGUMENTS
+        return {**_FASTAPI_ARGUMENTS, **_FASTAPI_IGNORED}
     return {}
 
 
@@ -42,8 +54,10 @@ class PydanticV1FieldArgument(Rule):
     """
     ## What it does
     Flags Pydantic v1 keyword arguments of `Field(...)` (`regex`, `min_items`, `max_items`,
-    `unique_items`, `const`, `allow_mutation`) and the deprecated `regex=` of FastAPI's
-    `Query`, `Path`, `Body`, `Header`, `Cookie`, `Form` and `File`.
+    `unique_items`, `const`, `allow_mutation`), the deprecated `regex=` of FastAPI's
+    `Query`, `Path`, `Body`, `Header`, `Cookie`, `Form` and `File`, and the v1 constraints
+    those FastAPI functions silently ignore under Pydantic v2: `min_items`, `max_items`,
+    `unique_items` and `const`.
 
     ## Why is this bad?
     Pydantic v2 renamed or removed these arguments: `regex` is now `pattern`, `min_items` and
@@ -52,9 +66,16 @@ class PydanticV1FieldArgument(Rule):
     The renamed ones still work with a deprecation warning; the removed ones raise an
     error or are silently ignored. FastAPI deprecated `regex=` in favour of `pattern=` too.
 
+    FastAPI's parameter functions are worse: under Pydantic v2 they take no `min_items`,
+    `max_items`, `unique_items` or `const` at all, and pass unknown keywords into the JSON
+    schema only. `Body(max_items=200)` documents a cap of 200 items that nothing enforces:
+    a request with ten thousand items is accepted.
+
     ## Example
     ```python
-    from fastapi import Query
+    from typing import Annotated
+
+    from fastapi import Body, Query
     from pydantic import BaseModel, Field
 
 
@@ -63,12 +84,17 @@ class PydanticV1FieldArgument(Rule):
         items: list[int] = Field(min_items=1)
 
 
-    async def search(q: str = Query(regex="^[a-z]+$")) -> list[str]: ...
+    async def search(
+        q: Annotated[str, Query(regex="^[a-z]+$")],
+        ids: Annotated[list[int], Body(max_items=200)],
+    ) -> list[str]: ...
     ```
 
     ## Use instead
     ```python
-    from fastapi import Query
+    from typing import Annotated
+
+    from fastapi import Body, Query
     from pydantic import BaseModel, Field
 
 
@@ -77,7 +103,10 @@ class PydanticV1FieldArgument(Rule):
         items: list[int] = Field(min_length=1)
 
 
-    async def search(q: str = Query(pattern="^[a-z]+$")) -> list[str]: ...
+    async def search(
+        q: Annotated[str, Query(pattern="^[a-z]+$")],
+        ids: Annotated[list[int], Body(max_length=200)],
+    ) -> list[str]: ...
     ```
 
     ## Options
@@ -86,13 +115,20 @@ class PydanticV1FieldArgument(Rule):
     ## Known limitations
     Only calls whose name resolves through the module's imports to `pydantic.Field` or to
     FastAPI's parameter functions are checked; `pydantic.v1.Field` is left alone, and
-    arguments passed through `**kwargs` are not seen.
+    arguments passed through `**kwargs` are not seen. In a project that targets a FastAPI
+    older than 0.100 (with Pydantic 2 set on purpose as an upgrade target), the message
+    on FastAPI's functions says their v2 spelling needs FastAPI 0.100, and the fix, which
+    writes it, is not offered.
 
     ## Fix safety
     The fix renames `regex=` to `pattern=`, `min_items=` to `min_length=` and `max_items=`
     to `max_length=`, keeping the value. Pydantic v2's `Field` reads a given `min_items` or
     `max_items` as `min_length` or `max_length` (with a warning), and FastAPI's `Query`,
     `Path`... read `regex` as `pattern`: those renames change nothing.
+
+    On FastAPI's functions, `min_items=` and `max_items=` are ignored today: renamed, the
+    limit starts being enforced, and requests that passed are answered 422. That is what
+    the code asked for, but it changes what runs, so that fix is unsafe.
 
     `Field(regex=...)` raises an error in Pydantic v2 when the class is created, so the fix
     is measured against v1, which checked `regex` with `re.match` (from the start of the
@@ -113,11 +149,18 @@ class PydanticV1FieldArgument(Rule):
     code = "FAPI604"
     name = "pydantic-v1-field-argument"
     family = "pydantic"
+    roles = frozenset({Role.APP, Role.SCRIPT})
+    requires = MappingProxyType({"pydantic": ">=2"})
+    fix_requires = MappingProxyType({"fastapi": ">=0.100"})
     severity = "warning"
     fixable = True
     message = (
         "`{argument}=` of `{callee}` is Pydantic v1 style, deprecated or removed in v2; "
         "use {replacement}"
+    )
+    _IGNORED = (
+        "`{argument}=` of `{callee}` is ignored under Pydantic v2: FastAPI only copies it "
+        "into the JSON schema, and nothing enforces it; use {replacement}"
     )
     VALID: ClassVar[tuple[Valid, ...]] = (
         Valid(
@@ -162,27 +205,58 @@ class PydanticV1FieldArgument(Rule):
         replacements = _replacements(qualified)
         if not replacements:
             return
-        callee = (qualified or "").rpartition(".")[2]
+        field = qualified in _FIELD
+        callee = dotted_name(node.func) or (qualified or "").rpartition(".")[2]
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value in replacements:
-                self.report(
-                    arg.keyword,
-                    argument=arg.keyword.value,
-                    callee=callee,
-                    replacement=replacements[arg.keyword.value],
-                    fix=_rename_fix(node, arg, qualified in _FIELD),
-                )
+                self._report_argument(node, arg, callee, replacements, field=field)
+
+    def _report_argument(
+        self,
+        node: cst.Call,
+        arg: cst.Arg,
+        callee: str,
+        replacements: Mapping[str, str],
+        *,
+        field: bool,
+    ) -> None:
+        assert arg.keyword is not None
+        name = arg.keyword.value
+        ignored = not field and name in _FASTAPI_IGNORED
+        template = self._IGNORED if ignored else self.message
+        replacement = replacements[name] + ("" if field else self._from_fastapi_0_100())
+        said = template.format(argument=name, callee=callee, replacement=replacement)
+        self.report(arg.keyword, said, fix=_rename_fix(node, arg, field, ignored=ignored))
+
+    def _from_fastapi_0_100(self) -> str:
+        """A project targeting an older FastAPI (an upgrade to Pydantic 2 under way) is
+        told when FastAPI's parameters take the v2 spelling."""
+        project = self.context.project
+        if project is None or project.targets.satisfies("fastapi", ">=0.100"):
+            return ""
+        return " (FastAPI 0.100 and later)"
 
 
-def _rename_fix(call: cst.Call, arg: cst.Arg, field: bool) -> PendingFix | None:
-    """``regex=`` -> ``pattern=``, unless the call already passes (or may pass) ``pattern``."""
+def _rename_fix(
+    call: cst.Call, arg: cst.Arg, field: bool, *, ignored: bool = False
+) -> PendingFix | None:
+    """``regex=`` -> ``pattern=``, unless the call already passes (or may pass) ``pattern``.
+
+    A constraint FastAPI ignored starts being enforced once renamed: that fix is unsafe.
+    """
     assert arg.keyword is not None
     rename = _RENAMES.get(arg.keyword.value)
     if rename is None or not _free_keyword(call, rename):
         return None
+    if ignored:
+        message = f"Use `{rename}=`, which FastAPI enforces"
+        return replace(arg.keyword, cst.Name(rename), message, unsafe=True)
     if field and rename == "pattern" and not anchored_at_start(string_value(arg.value) or ""):
         return None  # v1 matched at the start only, v2 searches anywhere: it would accept more
-    return replace(arg.keyword, cst.Name(rename), f"Use `{rename}=`")
+    # Pydantic's ``Field`` needs only the rule's Pydantic 2; FastAPI's parameters take
+    # ``pattern=`` from FastAPI 0.100 (the rule's ``fix_requires``).
+    needs = _FIELD_FIX_NEEDS if field else None
+    return replace(arg.keyword, cst.Name(rename), f"Use `{rename}=`", requires=needs)
 
 
 def _free_keyword(call: cst.Call, name: str) -> bool:

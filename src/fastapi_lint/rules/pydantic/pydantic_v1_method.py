@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import MappingProxyType
 from typing import ClassVar
 
 import libcst as cst
@@ -11,6 +12,7 @@ from fastapi_lint.analysis.pydantic_models.calls import Checked, v1_attribute, v
 from fastapi_lint.analysis.pydantic_models.fixes import rename_fix
 from fastapi_lint.analysis.pydantic_models.receivers import Classifier, InFile
 from fastapi_lint.analysis.pydantic_models.v1_names import MODEL_BASES, V1_NAMES
+from fastapi_lint.context.roles import Role
 from fastapi_lint.models import Edit, Fix
 from fastapi_lint.project_model.project import (
     ClassRef,
@@ -24,9 +26,17 @@ from fastapi_lint.project_model.project import (
 from fastapi_lint.rule import FileContext, Invalid, ProjectFinding, ProjectRule, Valid
 from fastapi_lint.summary.records import ModelMethodCall
 
+# A receiver longer than this is not quoted in the message.
+_MAX_SHOWN = 40
+
 
 def _shown(name: str) -> str:
     return f"`.{name}`" if name.startswith("__") else f"`.{name}()`"
+
+
+def _advice(method: str, model: str) -> str:
+    """What to call instead, with the model's name where the advice spells a class."""
+    return V1_NAMES[method].advice.replace("Model.", f"{model}.")
 
 
 def _fixes(name: str, fixable: bool, is_class: bool) -> bool:
@@ -118,16 +128,16 @@ class PydanticV1Method(ProjectRule):
         name: str
 
 
-    def save(payload: dict) -> dict:
-        user = User.parse_obj(payload)
-        return user.dict(exclude_none=True)
+    def save(payload: str) -> str:
+        user = User.parse_raw(payload)
+        return user.json(exclude_none=True)
     ```
 
     ## Use instead
     ```python
-    def save(payload: dict) -> dict:
-        user = User.model_validate(payload)
-        return user.model_dump(exclude_none=True)
+    def save(payload: str) -> str:
+        user = User.model_validate_json(payload)
+        return user.model_dump_json(exclude_none=True)
     ```
 
     ## Options
@@ -166,9 +176,11 @@ class PydanticV1Method(ProjectRule):
     code = "FAPI603"
     name = "pydantic-v1-method"
     family = "pydantic"
+    roles = frozenset({Role.APP, Role.SCRIPT})
+    requires = MappingProxyType({"pydantic": ">=2"})
     severity = "warning"
     fixable = True
-    message = "{shown} is Pydantic v1 API, deprecated on model `{model}`; use {advice}"
+    message = "{shown} is Pydantic v1 API, deprecated on {receiver}; use {advice}"
 
     VALID: ClassVar[tuple[Valid, ...]] = (
         Valid(
@@ -256,10 +268,18 @@ class PydanticV1Method(ProjectRule):
         self.report(
             checked.name,
             shown=_shown(method),
-            model=decided.model,
-            advice=V1_NAMES[method].advice,
+            receiver=self._receiver(checked.receiver, decided),
+            advice=_advice(method, decided.model),
             fix=rename_fix(checked) if fixed else None,
         )
+
+    def _receiver(self, node: cst.BaseExpression, decided: InFile) -> str:
+        """``model `User```; for Pydantic's own base, the receiver as written."""
+        if not decided.generic:
+            return f"model `{decided.model}`"
+        kind = "a Pydantic model class" if decided.is_class else "a Pydantic model"
+        code = " ".join(self.context.module.code_for_node(node).split())
+        return f"`{code}`, {kind}" if len(code) <= _MAX_SHOWN else kind
 
     @classmethod
     def check_project(cls, project: Project) -> Iterator[ProjectFinding]:
@@ -281,7 +301,9 @@ class PydanticV1Method(ProjectRule):
         if models.project.member(model, site.method) is not None:
             return None  # the project's class defines its own ``dict``...
         message = cls.message.format(
-            shown=_shown(site.method), model=model.name, advice=V1_NAMES[site.method].advice
+            shown=_shown(site.method),
+            receiver=f"model `{model.name}`",
+            advice=_advice(site.method, model.name),
         )
         named_class = isinstance(found, ClassRef) and not (site.is_type or site.attributes)
         is_class = site.is_class or named_class

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import Invalid, Rule, Valid
 
 _REPLACEMENTS = {
@@ -71,6 +73,8 @@ class PydanticV1Validator(Rule):
     code = "FAPI602"
     name = "pydantic-v1-validator"
     family = "pydantic"
+    roles = frozenset({Role.APP, Role.SCRIPT})
+    requires = MappingProxyType({"pydantic": ">=2"})
     severity = "warning"
     message = "Pydantic v1 `@{old}` is deprecated; use `@{new}`"
     VALID: ClassVar[tuple[Valid, ...]] = (

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.security._values import call_names, callee_name, is_true
 
@@ -63,6 +64,7 @@ class DebugEnabled(Rule):
     code = "FAPI805"
     name = "debug-enabled"
     family = "security"
+    roles = frozenset({Role.APP})
     severity = "error"
     message = (
         "Debug mode is hardcoded on: tracebacks are sent to clients; "

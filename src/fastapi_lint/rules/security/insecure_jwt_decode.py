@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.syntax import keyword_arg, positional_args, string_value
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.security._values import (
@@ -40,7 +41,11 @@ class InsecureJwtDecode(Rule):
 
     An unverified decode is left alone when the same function also decodes the same token
     with verification on: reading the issuer or key id first to pick the key is the
-    documented way to verify tokens from several issuers.
+    documented way to verify tokens from several issuers. So is one of an OpenID Connect
+    ID token read from the provider's token response (`token["id_token"]`, a local
+    `id_token` taken from it): received from the token endpoint over TLS, its signature
+    need not be checked (OpenID Connect Core 3.1.3.7). An `id_token` parameter, sent by
+    a client, is still flagged.
 
     ## Why is this bad?
     A JWT says in its own header which algorithm signed it. Without an explicit list the
@@ -90,6 +95,7 @@ class InsecureJwtDecode(Rule):
     code = "FAPI803"
     name = "insecure-jwt-decode"
     family = "security"
+    roles = frozenset({Role.APP})
     severity = "error"
     message = "JWT decoded insecurely: {problem}; {advice}"
     VALID: ClassVar[tuple[Valid, ...]] = (
@@ -156,7 +162,7 @@ class InsecureJwtDecode(Rule):
             return
         unverified = self._verification_off(node)
         if unverified is not None:
-            if not self._verified_elsewhere(node):
+            if not self._verified_elsewhere(node) and not self._id_token(node):
                 self.report(unverified, problem=_UNVERIFIED, advice=_VERIFY_ADVICE)
             return
         self._check_algorithms(node, library)
@@ -185,6 +191,23 @@ class InsecureJwtDecode(Rule):
             return expr
         scope = current_scope(self.context)
         return None if scope is None else self._values.single(scope, expr.value)
+
+    def _id_token(self, node: cst.Call) -> bool:
+        """An OpenID Connect ID token read from the provider's token response
+        (``token["id_token"]``): received from the token endpoint over TLS, it needs no
+        signature check to be read (OIDC Core 3.1.3.7). One a client sends in (a
+        parameter named ``id_token``) must be verified."""
+        tokens = positional_args(node)[:1]
+        if not tokens or "id_token" not in self.context.module.code_for_node(tokens[0]):
+            return False
+        function = self.context.enclosing_function()
+        if not isinstance(tokens[0], cst.Name) or function is None:
+            return True
+        params = function.params
+        names = {
+            p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+        }
+        return tokens[0].value not in names
 
     def _verified_elsewhere(self, node: cst.Call) -> bool:
         """Whether the enclosing function also decodes the same token with verification."""

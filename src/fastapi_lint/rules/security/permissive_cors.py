@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.syntax import keyword_arg, positional_args, string_value
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.security._values import (
@@ -96,6 +97,7 @@ class PermissiveCors(Rule):
     code = "FAPI801"
     name = "permissive-cors"
     family = "security"
+    roles = frozenset({Role.APP})
     severity = "error"
     message = _WITH_CREDENTIALS
     VALID: ClassVar[tuple[Valid, ...]] = (

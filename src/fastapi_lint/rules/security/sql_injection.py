@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.syntax import keyword_arg, positional_args
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
+from fastapi_lint.rules.security._sql_sources import ENVIRONMENT, FILE, Source, SqlSources
 from fastapi_lint.rules.security._values import (
     ScopeValues,
     call_names,
@@ -56,6 +59,27 @@ _CONSTANT = re.compile(r"_*[A-Z][A-Z0-9_]*")
 _BIND_NAME = re.compile(r"(?<!:):(\w*_)?$")
 _EMPTY = cst.Module(body=[])  # renders any node back to code
 _QUERY_KEYWORDS = ("statement", "query", "sql", "operation")
+# Text right before an interpolation that makes it an identifier, which no driver binds.
+_IDENTIFIER_BEFORE = re.compile(
+    r"(\b(from|join|into|update|table|exists|schema|database|index|view|truncate|attach"
+    r"|as|by|column|on)\s*|[\"`\[.])$",
+    re.IGNORECASE,
+)
+# SQL clauses anywhere in a string's text, for strings that start with a value.
+_SQL_CLAUSE = re.compile(
+    r"\b(select\b[\s\S]*\bfrom|insert\s+into|update\b[\s\S]*\bset|delete\s+from|where"
+    r"|order\s+by|group\s+by|limit)\b",
+    re.IGNORECASE,
+)
+_PRAGMA = re.compile(r"\s*pragma\b", re.IGNORECASE)
+_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
+_PERCENT_FIELD = re.compile(r"%(\(\w+\))?[-#0 +]*\d*(\.\d+)?[sdifr]")
+_VALUE_ADVICE = "use bound parameters"
+_IDENTIFIER_ADVICE = (
+    "an identifier cannot be bound: check it against a fixed list of names, or quote it "
+    "with the dialect's identifier quoting"
+)
+_PRAGMA_ADVICE = "PRAGMA takes no bound parameters: check it against a fixed list, or escape it"
 _SQL_START = re.compile(
     r"\s*\(?\s*(select|insert|update|delete|with|create|drop|alter|truncate|replace|merge"
     r"|pragma|attach|detach|set|grant|revoke|vacuum|analyze|explain|copy|call|exec|show"
@@ -68,20 +92,40 @@ _SQL_START = re.compile(
 class SqlInjection(Rule):
     """
     ## What it does
-    Flags SQL built from strings at the place it is run: an f-string with placeholders,
-    a `"..." % value`, a `"...".format(...)` or a `+` concatenation of a string with a
-    non-literal, passed to
+    Flags SQL built from a value that can come from outside the program, at the place
+    the SQL is run. Outside means a client or the machine chooses it: a parameter of a
+    route or of a dependency (what FastAPI fills from the request), a `Request`, a
+    parameter of a function that this module calls with such a value (three calls deep
+    at most), the environment (`os.environ`, `os.getenv`) or a file (`.read()`,
+    `json.load()`), followed through the function's assignments, loops, attribute and
+    item reads, string methods and formatting. The SQL is an f-string, a
+    `"..." % value`, a `"...".format(...)` or a `+` concatenation, passed to
     - SQLAlchemy's or SQLModel's `text()` (resolved through imports), or
     - a method that runs SQL: `execute`, `executemany`, `executescript`,
       `exec_driver_sql` (sessions, connections, DB-API cursors of sqlite3, psycopg,
       aiosqlite), `fetch`, `fetchrow`, `fetchval` (asyncpg), `fetch_all`, `fetch_one`,
       `fetch_val`, `execute_many` (databases), `fetchone`, `fetchall` (wrappers that
       take the query, as lnbits' `Connection`). The receiver's type is rarely known, so
-      there the string must also start like SQL (`SELECT`, `UPDATE`, `PRAGMA`, a clause
-      keyword...).
+      there the string must also look like SQL: start with a keyword (`SELECT`,
+      `UPDATE`, `PRAGMA`, a clause keyword), or start with a value and hold a clause
+      further on (`f"  {columns} FROM {table} WHERE ..."`).
 
     The string may be written in the call or assigned to a name in the same function
     (`query = f"..."`, `query += f"..."`) and passed by that name.
+
+    Not outside: literals, UPPER_CASE constants, module-level names, numbers (`int()`,
+    `len()`, parameters typed `int`, `UUID`, `datetime`, an enum of this module, which
+    FastAPI converts), enum members (`Status.ACTIVE.value`), bound parameters' names
+    (`:{name}`), generated placeholders (`IN ({placeholders})`), values that went
+    through a sanitiser (a call whose name says it quotes, escapes, validates or checks)
+    and values returned by the code's own functions.
+
+    The advice follows where the value sits: a value is bound; an identifier (after
+    `FROM`, `JOIN`, `INTO`, `TABLE`, `ORDER BY`, inside `"..."`) cannot be, so it is
+    checked against a fixed list or quoted; a `PRAGMA` takes no parameters, so its
+    value is checked or escaped. Values from the environment or files are the
+    operator's own configuration: they are reported only where a bound parameter would
+    do.
 
     ## Why is this bad?
     A value formatted into SQL becomes SQL: a name like `x' OR '1'='1` or
@@ -91,38 +135,61 @@ class SqlInjection(Rule):
 
     ## Example
     ```python
+    from typing import Annotated
+
+    from fastapi import APIRouter, Depends
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from app.db import get_session
 
-    async def find_user(session: AsyncSession, email: str) -> object:
-        result = await session.execute(text(f"SELECT * FROM users WHERE email = '{email}'"))
-        return result.first()
+    router = APIRouter()
+
+
+    @router.get("/users/search")
+    async def find_user(
+        email: str, session: Annotated[AsyncSession, Depends(get_session)]
+    ) -> int | None:
+        result = await session.execute(text(f"SELECT id FROM users WHERE email = '{email}'"))
+        return result.scalar()
     ```
 
     ## Use instead
     ```python
+    from typing import Annotated
+
+    from fastapi import APIRouter, Depends
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from app.db import get_session
 
-    async def find_user(session: AsyncSession, email: str) -> object:
-        query = text("SELECT * FROM users WHERE email = :email")
+    router = APIRouter()
+
+
+    @router.get("/users/search")
+    async def find_user(
+        email: str, session: Annotated[AsyncSession, Depends(get_session)]
+    ) -> int | None:
+        query = text("SELECT id FROM users WHERE email = :email")
         result = await session.execute(query, {"email": email})
-        return result.first()
+        return result.scalar()
     ```
     Better still, build the query with `select()`. Identifiers (table or column names)
     cannot be bound: check them against a fixed list, or quote them with the dialect's
     `identifier_preparer`.
 
     ## Options
-    None.
+    `strict = ["FAPI804"]`: every interpolation that is not a literal, a number, an
+    UPPER_CASE constant or a placeholder counts, wherever it comes from, as ruff's S608
+    does at the sinks it reaches (every S608 finding that reaches a sink is one of ours).
 
     ## Known limitations
-    Every interpolation counts, including ones the code controls (a table name from a
-    constant, placeholders made by `", ".join("?" * n)`): suppress those with
-    `# noqa: FAPI804` after checking them. Strings built in another function, in a
-    module constant, with `" ".join(...)` or passed through several names are not
+    Values are followed inside one module: a helper in another module that receives
+    request data is checked only as far as its own routes, dependencies and callers in
+    its module show. The code's own functions are trusted to return safe text (a
+    function that returns its argument unchanged hides it). Strings built in another
+    function, in a module constant, or with `" ".join(...)` of fragments are not
     followed. ORM-level APIs (`select().where(text(...))`) are checked only through
     their `text()` call.
     """
@@ -130,6 +197,7 @@ class SqlInjection(Rule):
     code = "FAPI804"
     name = "sql-injection"
     family = "security"
+    roles = frozenset({Role.APP})
     severity = "error"
     message = "SQL built from {how} is passed to `{sink}()`{via}; use bound parameters"
     VALID: ClassVar[tuple[Valid, ...]] = (
@@ -148,28 +216,43 @@ class SqlInjection(Rule):
         Valid(
             "from sqlalchemy import text\n\nQUERY = text(f'SELECT 1')\n"
         ),
+        Valid(
+            "def drop(conn, table: str) -> None:\n"
+            "    conn.execute(f'DROP TABLE {table}')  # the code's own table names\n"
+        ),
     )  # fmt: skip
     INVALID: ClassVar[tuple[Invalid, ...]] = (
         Invalid(
-            "from sqlalchemy import text\n\n\ndef find(session, email: str) -> object:\n"
+            "from fastapi import FastAPI\nfrom sqlalchemy import text\n\napp = FastAPI()\n\n\n"
+            "@app.get('/users')\ndef find(session, email: str) -> object:\n"
             "    return session.execute(text(f\"SELECT * FROM users WHERE email = '{email}'\"))\n",
-            line=5,
+            line=9,
             column=33,
-            message_contains="an f-string is passed to `text()`",
+            message_contains="an f-string with `email` (a parameter of route `find`)",
         ),
         Invalid(
-            "def find(cursor, name: str) -> None:\n"
+            "from fastapi import Request\n\n\n"
+            "async def find(request: Request, cursor) -> None:\n"
+            "    name = request.query_params['name']\n"
             "    query = \"SELECT * FROM t WHERE name = '%s'\" % name\n"
             "    cursor.execute(query)\n",
-            line=3,
+            line=7,
             column=20,
-            message_contains="through `query`",
+            message_contains="through `query`; use bound parameters",
         ),
         Invalid(
-            "async def drop(conn, table: str) -> None:\n"
-            "    await conn.execute('DROP TABLE ' + table)\n",
-            line=2,
+            "import os\n\n\nasync def drop(conn) -> None:\n"
+            "    await conn.execute('SELECT * FROM t WHERE owner = ' + os.environ['OWNER'])\n",
+            line=5,
             column=24,
+        ),
+        Invalid(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+            "@app.get('/rows')\ndef rows(conn, sort: str) -> object:\n"
+            "    return conn.execute(f'SELECT * FROM t ORDER BY {sort}')\n",
+            line=8,
+            column=25,
+            message_contains="an identifier cannot be bound",
         ),
     )
 
@@ -178,6 +261,7 @@ class SqlInjection(Rule):
         self._values = ScopeValues()
         self._skipped = is_test_path(context.path) or is_migration_path(context.path)
         self._text_names: frozenset[str] | None = None
+        self._sources: SqlSources | None = None
 
     def visit_Call(self, node: cst.Call) -> None:
         if self._skipped:
@@ -208,9 +292,45 @@ class SqlInjection(Rule):
         if built is None:
             return
         how, start = built
-        if needs_sql and not _SQL_START.match(start):
+        if needs_sql and not _looks_like_sql(start, query, self._values_of(query)):
             return
-        self.report(query, how=how, sink=sink, via=via)
+        if self.context.options.is_strict(self.code):
+            self.report(query, how=how, sink=sink, via=via)
+            return
+        found = self._outside(query, start)
+        if found is not None:
+            source, advice = found
+            self.report(
+                query,
+                f"SQL built from {how} with `{source.code}` ({source.where}) is passed to "
+                f"`{sink}()`{via}; {advice}",
+            )
+
+    def _values_of(self, query: cst.BaseExpression) -> list[cst.BaseExpression]:
+        """The strings a query is: itself, or what its name is assigned in the function."""
+        scope = current_scope(self.context)
+        if not isinstance(query, cst.Name) or not isinstance(scope, cst.FunctionDef):
+            return [query]
+        return [v for v in self._values.assigned(scope, query.value) if v is not None]
+
+    def _outside(self, query: cst.BaseExpression, start: str) -> tuple[Source, str] | None:
+        """The first interpolated value that comes from outside, with the advice it needs."""
+        scope = current_scope(self.context)
+        if not isinstance(scope, cst.FunctionDef):
+            return None
+        if self._sources is None:
+            self._sources = SqlSources(self.context.module, self.context.model)
+        for string in self._values_of(query):
+            for part, before in interpolations(string):
+                source = self._sources.source(part, scope)
+                if source is None:
+                    continue
+                advice = _advice(before, start)
+                operator_config = source.kind in {ENVIRONMENT, FILE}
+                if advice == _VALUE_ADVICE or not operator_config:
+                    shown = " ".join(self.context.module.code_for_node(part).split())
+                    return Source(source.kind, shown, source.where), advice
+        return None
 
     def _built_local(self, name: str) -> tuple[str, str] | None:
         """How a local name's string was built, and the text it starts with.
@@ -301,7 +421,10 @@ def _fixed(
     """Interpolations that cannot carry SQL: numbers, constants, bound parameters."""
     if isinstance(previous, cst.FormattedStringText) and _BIND_NAME.search(previous.value):
         return True  # `:{name}`, `:tag_{index}` name a bound parameter
-    value = part.expression
+    return _fixed_value(part.expression)
+
+
+def _fixed_value(value: cst.BaseExpression) -> bool:
     if "placeholder" in _EMPTY.code_for_node(value).lower():
         return True  # `IN ({placeholders})`: generated `?`/`%s`/`:name` markers
     if isinstance(value, cst.Integer | cst.Float | cst.SimpleString):
@@ -323,3 +446,108 @@ def _leading_text(expr: cst.BaseExpression) -> str:
         first = expr.parts[0] if expr.parts else None
         return first.value if isinstance(first, cst.FormattedStringText) else ""
     return ""
+
+
+def _looks_like_sql(
+    start: str, query: cst.BaseExpression, strings: list[cst.BaseExpression]
+) -> bool:
+    """Whether the string starts like SQL; when it starts with a value (`f"  {select}
+    FROM {table}"`), whether its text holds a clause further on."""
+    if _SQL_START.match(start):
+        return True
+    if start.strip():
+        return False
+    texts = (_literal_text(string) for string in [query, *strings])
+    return any(_SQL_CLAUSE.search(text) for text in texts)
+
+
+def _literal_text(expr: cst.BaseExpression) -> str:
+    """Every literal piece of a built string, joined."""
+    if isinstance(expr, cst.FormattedString):
+        return " ".join(p.value for p in expr.parts if isinstance(p, cst.FormattedStringText))
+    if isinstance(expr, cst.ConcatenatedString):
+        return _literal_text(expr.left) + " " + _literal_text(expr.right)
+    if isinstance(expr, cst.BinaryOperation):
+        return _literal_text(expr.left) + " " + _literal_text(expr.right)
+    if isinstance(expr, cst.SimpleString):
+        return _leading_text(expr)
+    return ""
+
+
+def _advice(before: str, start: str) -> str:
+    """What to do instead, where the value sits: bind a value, check an identifier."""
+    if _PRAGMA.match(start):
+        return _PRAGMA_ADVICE
+    if _IDENTIFIER_BEFORE.search(before.rstrip() if not before.endswith(('"', "`")) else before):
+        return _IDENTIFIER_ADVICE
+    return _VALUE_ADVICE
+
+
+def interpolations(expr: cst.BaseExpression) -> Iterator[tuple[cst.BaseExpression, str]]:
+    """Each value formatted into a string, with the literal text right before it.
+
+    Values that cannot carry SQL are left out (numbers, UPPER_CASE constants, bound
+    parameters' names, generated placeholders).
+    """
+    if isinstance(expr, cst.FormattedString):
+        yield from _formatted(expr)
+    elif isinstance(expr, cst.ConcatenatedString):
+        yield from interpolations(expr.left)
+        yield from interpolations(expr.right)
+    elif isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Modulo):
+        yield from _percent_formatted(expr)
+    elif isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        yield from _concatenated(_added(expr))
+    elif isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+        yield from _format_called(expr, expr.func)
+
+
+def _percent_formatted(expr: cst.BinaryOperation) -> Iterator[tuple[cst.BaseExpression, str]]:
+    """``"... %s" % value`` and ``"... %s %s" % (a, b)``."""
+    if _is_literal(expr.left):
+        right = expr.right
+        values = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
+        yield from _fields(_PERCENT_FIELD, _leading_text(expr.left), values)
+
+
+def _format_called(expr: cst.Call, func: cst.Attribute) -> Iterator[tuple[cst.BaseExpression, str]]:
+    """``"... {}".format(value)``."""
+    if func.attr.value == "format" and _is_literal(func.value):
+        values = [arg.value for arg in expr.args]
+        yield from _fields(_FORMAT_FIELD, _leading_text(func.value), values)
+
+
+def _formatted(expr: cst.FormattedString) -> Iterator[tuple[cst.BaseExpression, str]]:
+    text = ""
+    previous: cst.BaseFormattedStringContent | None = None
+    for part in expr.parts:
+        if isinstance(part, cst.FormattedStringText):
+            text += part.value
+        elif isinstance(part, cst.FormattedStringExpression) and not _fixed(part, previous):
+            yield part.expression, text
+        previous = part
+
+
+def _fields(
+    field: re.Pattern[str], text: str, values: list[cst.BaseExpression]
+) -> Iterator[tuple[cst.BaseExpression, str]]:
+    """Values of `%`/`.format()` formatting, each with the text before its field."""
+    befores = [text[: match.start()] for match in field.finditer(text)]
+    for index, value in enumerate(values):
+        if not _fixed_value(value):
+            yield value, befores[index] if index < len(befores) else ""
+
+
+def _concatenated(
+    parts: list[cst.BaseExpression],
+) -> Iterator[tuple[cst.BaseExpression, str]]:
+    text = ""
+    for part in parts:
+        if isinstance(part, cst.SimpleString):
+            text += _leading_text(part)
+        elif isinstance(part, cst.FormattedString | cst.ConcatenatedString):
+            yield from interpolations(part)
+            text = ""
+        elif not _fixed_value(part):
+            yield part, text
+            text = ""

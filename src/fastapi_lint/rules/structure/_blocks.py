@@ -25,6 +25,13 @@ def exit_keyword(statement: Statement) -> str | None:
     return _EXIT_KEYWORDS.get(type(statement))
 
 
+def is_block(statement: Statement) -> bool:
+    """A statement with a block of its own (`if`, a loop, `try`, `with`, `match`), not a `def`."""
+    return isinstance(statement, cst.BaseCompoundStatement) and not isinstance(
+        statement, (cst.FunctionDef, cst.ClassDef)
+    )
+
+
 class ElifTracker:
     """Tells `elif` clauses apart: LibCST stores `elif` as an `If` in the `orelse` of another."""
 

@@ -7,18 +7,14 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.statements import statements
-from fastapi_lint.fixes import (
-    PendingFix,
-    enclosing_block,
-    replace_statement,
-    suite_footer,
-    suite_statements,
-)
+from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
-from fastapi_lint.rules.structure._blocks import ElifTracker, exit_keyword
-from fastapi_lint.rules.structure._negation import negated
+from fastapi_lint.rules.structure._blocks import ElifTracker, exit_keyword, is_block
+from fastapi_lint.rules.structure._guards import guard_fix
 
 _EXITS = frozenset({"return", "raise"})
+# Statements (no block among them) from which an `if` branch is the main path.
+_MAIN_PATH_STATEMENTS = 5
 
 
 def _lone_exit(clause: cst.Else) -> str | None:
@@ -31,42 +27,24 @@ def _lone_exit(clause: cst.Else) -> str | None:
 
 
 def _holds_main_path(body: cst.BaseSuite) -> bool:
-    """Two or more statements that fall through: the happy path sits inside the `if`."""
+    """Statements that fall through and amount to a main path: a block, or five or more.
+
+    A short branch (`value = compute(); log(value)`) right above its `else: raise` reads
+    as two alternatives; inverting them gains nothing.
+    """
     inside = statements(body)
-    return len(inside) >= 2 and exit_keyword(inside[-1]) is None
-
-
-def _guard(node: cst.If, clause: cst.Else) -> cst.If:
-    """``if not <test>: <the else branch>``, keeping the `else:` line's comment."""
-    space = node.whitespace_before_test
-    if isinstance(space, cst.SimpleWhitespace) and not space.value:
-        space = cst.SimpleWhitespace(" ")  # `if(x):` would become `ifnot (x):`
-    return node.with_changes(
-        test=negated(node.test), body=clause.body, orelse=None, whitespace_before_test=space
-    )
-
-
-def guard_fix(context: FileContext, node: cst.If, exit_: str) -> PendingFix | None:
-    """Invert the condition, exit first, and dedent the main path after the guard."""
-    clause = node.orelse
-    assert isinstance(clause, cst.Else)
-    within = context.statement[0] if context.statement else None
-    block = enclosing_block(context.module, node, within)
-    if block is None:
-        return None
-    # Comments closing the `if` branch, or above `else:`, close the main path.
-    trailing = (*suite_footer(node.body), *clause.leading_lines)
-    replacement = [_guard(node, clause), *suite_statements(node.body)]
-    edit = replace_statement(block, node, replacement, trailing)
-    return PendingFix(f"Invert the condition and `{exit_}` first", (edit,))
+    if not inside or exit_keyword(inside[-1]) is not None:
+        return False
+    return len(inside) >= _MAIN_PATH_STATEMENTS or any(map(is_block, inside))
 
 
 class ExitInElseBranch(Rule):
     """
     ## What it does
-    Flags an `if`/`else` whose `else` only returns or raises while the `if` branch holds
-    the main path. The `else` branch is a single `return` or `raise` statement and the
-    `if` branch has two or more statements that do not end in an exit: the condition
+    Flags an `if`/`else` inside a function whose `else` only returns or raises while the
+    `if` branch holds the main path. The `else` branch is a single `return` or `raise`
+    statement, and the `if` branch does not end in an exit and holds a block of its own
+    (a loop, an `if`, a `try`, a `with`...) or five statements or more: the condition
     should be inverted so the exit comes first, as a guard clause.
 
     ## Why is this bad?
@@ -80,7 +58,8 @@ class ExitInElseBranch(Rule):
     async def update_item(item_id: int, patch: ItemPatch, db: Db) -> Item:
         item = await db.get(Item, item_id)
         if item is not None:
-            item.name = patch.name
+            for field, value in patch.model_dump(exclude_unset=True).items():
+                setattr(item, field, value)
             await db.commit()
         else:
             raise HTTPException(status_code=404, detail="Item not found")
@@ -94,7 +73,8 @@ class ExitInElseBranch(Rule):
         item = await db.get(Item, item_id)
         if item is None:
             raise HTTPException(status_code=404, detail="Item not found")
-        item.name = patch.name
+        for field, value in patch.model_dump(exclude_unset=True).items():
+            setattr(item, field, value)
         await db.commit()
         return item
     ```
@@ -117,13 +97,16 @@ class ExitInElseBranch(Rule):
     `elif` chains are left alone, both the `if` that starts one and an `if` inside one:
     inverting one condition of a chain changes the others, so there is no simple rewrite.
     Statements are counted as Python counts them (`a; b` is two). An `if` branch that
-    ends in `return`, `raise`, `continue` or `break` is FAPI401's case instead. The rule
-    applies at module level too, where only `raise` can occur.
+    ends in `return`, `raise`, `continue` or `break` is FAPI401's case instead. A short
+    `if` branch (fewer than five statements, no block) is left alone: next to its `else`
+    the two read as alternatives, and inverting them is cosmetic. Code at module or
+    class level is not checked.
     """
 
     code = "FAPI402"
     name = "exit-in-else-branch"
     family = "structure"
+    roles = frozenset({Role.APP, Role.SCRIPT})
     severity = "warning"
     fixable = True
     message = (
@@ -169,7 +152,8 @@ class ExitInElseBranch(Rule):
             "async def update_item(item_id: int, name: str) -> dict:\n"
             "    item = await find_item(item_id)\n"
             "    if item is not None:\n"
-            "        item.name = name\n"
+            "        if item.name != name:\n"
+            "            item.name = name\n"
             "        await save(item)\n"
             "    else:\n"
             "        raise HTTPException(status_code=404)\n"
@@ -187,6 +171,8 @@ class ExitInElseBranch(Rule):
     def visit_If(self, node: cst.If) -> None:
         if self._elifs.note(node) or not isinstance(node.orelse, cst.Else):
             return
+        if self.context.enclosing_function() is None:
+            return  # import-time code has no main path to flatten
         exit_ = _lone_exit(node.orelse)
         if exit_ is not None and _holds_main_path(node.body):
             self.report(node, exit=exit_, length=2, fix=guard_fix(self.context, node, exit_))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import tokenize
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
-from fastapi_lint.rules.structure._blocks import Frames
+from fastapi_lint.context.roles import Role
+from fastapi_lint.rule import Invalid, Rule, Valid
 
 # Tokens that do not make a line count: a line holding only these is blank or a comment.
 _LAYOUT = frozenset(
@@ -88,21 +87,60 @@ def _body_text(module: cst.Module, body: cst.BaseSuite) -> str:
     return ""
 
 
-@dataclass(slots=True)
-class _Lines:
-    """Code lines seen so far in a `def` or `class`: in its header, then in its body."""
+def _clauses(statement: cst.BaseCompoundStatement) -> Iterator[cst.CSTNode]:
+    """The statement and its other clauses (`elif`, `else`, `except`, `finally`, `case`)."""
+    if isinstance(statement, cst.Match):
+        yield from statement.cases
+        return
+    yield statement
+    orelse = getattr(statement, "orelse", None)
+    while isinstance(orelse, cst.If):  # an `elif`
+        yield orelse
+        orelse = orelse.orelse
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        yield from statement.handlers
+    if orelse is not None:
+        yield orelse
+    if isinstance(statement, (cst.Try, cst.TryStar)) and statement.finalbody is not None:
+        yield statement.finalbody
 
-    header: int = 0
-    body: int = 0
+
+def _statement_lines(statement: cst.BaseStatement) -> int:
+    """Logical lines of one statement of a body; a nested `def` or `class` is its header."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        return 1
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return 1 + len(statement.decorators)
+    if not isinstance(statement, cst.BaseCompoundStatement):
+        return 1
+    header = 1 if isinstance(statement, cst.Match) else 0  # `match x:` has no body of its own
+    bodies = (getattr(clause, "body", None) for clause in _clauses(statement))
+    return header + sum(1 + logical_lines(body) for body in bodies if body is not None)
+
+
+def logical_lines(suite: cst.BaseSuite) -> int:
+    """Logical lines of a block, as Python's tokenizer ends them (one per statement line).
+
+    A statement wrapped over several lines by brackets is one; so is each clause header
+    (`if`, `elif`, `else`, `try`, `except`...). A body written on its header's line adds
+    none, and a nested function or class counts its `def`/`class` line and decorators
+    only: its body is measured on its own.
+    """
+    if not isinstance(suite, cst.IndentedBlock):
+        return 0
+    return sum(_statement_lines(statement) for statement in suite.body)
 
 
 class FunctionTooLong(Rule):
     """
     ## What it does
-    Flags a function whose body has more lines of code than the limit. The count runs
-    from the first statement after the docstring to the function's last line and leaves
-    out blank lines and comment-only lines; every line of a multi-line string or of a
-    statement spread over several lines counts.
+    Flags a function whose body has more logical lines than the limit: what the function
+    says, not how it is wrapped. A statement spread over several lines by brackets (a
+    call with one argument per line, a long query chain) is one line, as are each clause
+    header (`if`, `elif`, `else`, `for`, `try`, `except`, `with`...) and each statement
+    line; the docstring, comments and blank lines do not count. A nested function or
+    class counts as its `def`/`class` line (and decorators): its body is measured on its
+    own, so one block of code is never reported twice.
 
     ## Why is this bad?
     A long endpoint or dependency does several things at once: parsing, validation,
@@ -113,33 +151,58 @@ class FunctionTooLong(Rule):
     ```python
     @router.post("/signup")
     async def signup(form: SignupForm, db: Db) -> User:
-        # ... 40 lines of validation, hashing, inserts and e-mails
+        if await db.scalar(select(User).where(User.email == form.email)):
+            raise HTTPException(status.HTTP_409_CONFLICT, "email already registered")
+        if len(form.password) < 12:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "password too short")
+        if form.password.lower() == form.password:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "add a capital letter")
+        salt = secrets.token_bytes(16)
+        digest = hashlib.scrypt(form.password.encode(), salt=salt, n=2**14, r=8, p=1)
+        user = User(email=form.email, password_hash=salt + digest)
+        db.add(user)
+        await db.flush()
+        profile = Profile(user_id=user.id, display_name=form.name)
+        db.add(profile)
+        token = secrets.token_urlsafe(32)
+        db.add(EmailToken(user_id=user.id, token=token))
+        await db.commit()
+        link = f"{settings.base_url}/verify?token={token}"
+        body = templates.get_template("welcome.txt").render(name=form.name, link=link)
+        await mailer.send(to=form.email, subject="Welcome", body=body)
+        logger.info("user signed up", extra={"user_id": user.id})
+        return user
     ```
 
     ## Use instead
     ```python
     @router.post("/signup")
     async def signup(form: SignupForm, db: Db) -> User:
-        validate_signup(form)
+        await check_signup(db, form)
         user = await create_user(db, form)
         await send_welcome_email(user)
         return user
     ```
 
     ## Options
-    `max-function-lines` (default 20): the most lines of code a body may have.
+    `max-function-lines` (default 20): the most logical lines a body may have.
+    `count-physical-lines` (default false): count physical lines of code instead, as
+    before: every line of a wrapped statement or multi-line string counts, and a nested
+    function's lines count toward the function around it too.
 
     ## Known limitations
-    A nested function's lines count toward the function around it, and the nested
-    function is also checked on its own. As in Python, a docstring is a plain string
-    literal (not bytes, not an f-string) that is the first statement of the body.
+    A function wrapped around a few long statements (a big literal, a query with many
+    clauses on one logical line) passes however many physical lines it takes. As in
+    Python, a docstring is a plain string literal (not bytes, not an f-string) that is
+    the first statement of the body.
     """
 
     code = "FAPI404"
     name = "function-too-long"
     family = "structure"
+    roles = frozenset({Role.APP, Role.SCRIPT})
     severity = "warning"
-    message = "Function `{function}` has {count} lines of body (limit {limit})"
+    message = "Function `{function}` has {count} {unit} of body (limit {limit})"
     VALID: ClassVar[tuple[Valid, ...]] = (
         Valid(
             "from fastapi import APIRouter, HTTPException\n\n"
@@ -154,6 +217,13 @@ class FunctionTooLong(Rule):
             '    return {"id": user.id}\n'
         ),
         Valid("def ping() -> str: return 'pong'\n"),
+        # One statement wrapped over many lines by the formatter is one line.
+        Valid(
+            "def spec(settings: Settings) -> ClientSpec:\n"
+            "    return ClientSpec(\n"
+            + "".join(f"        option_{n}=settings.option_{n},\n" for n in range(30))
+            + "    )\n"
+        ),
     )
     INVALID: ClassVar[tuple[Invalid, ...]] = (
         Invalid(
@@ -162,106 +232,32 @@ class FunctionTooLong(Rule):
             + "    return line_0\n",
             line=1,
             column=5,
-            message_contains="Function `report` has 21 lines of body (limit 20)",
+            message_contains="Function `report` has 21 logical lines of body (limit 20)",
         ),
     )
 
-    def __init__(self, context: FileContext) -> None:
-        super().__init__(context)
-        self._frames: Frames[_Lines] = Frames()
-        # A backslash continuation hides a line break in whitespace, which the walk does
-        # not visit: such (rare) files are measured from the code of each function instead.
-        self._by_text = "\\\n" in context.source or "\\\r" in context.source
-        self._in_fstring = 0
-
-    # Lines are counted during the walk, without generating code: every line break is a
-    # `Newline` node or sits inside a string, and every blank or comment-only line is an
-    # `EmptyLine` holding one `Newline`. So code lines = Newlines - EmptyLines + string breaks.
-
-    def _add(self, lines: int) -> None:
-        frame = self._frames.innermost()
-        if frame is None:
-            return
-        if frame.in_body:
-            frame.data.body += lines
-        else:
-            frame.data.header += lines
-
-    def visit_Newline(self, node: cst.Newline) -> None:
-        self._add(1)
-
-    def visit_EmptyLine(self, node: cst.EmptyLine) -> None:
-        # A blank line in the braces of a triple-quoted f-string is still string content.
-        if not self._in_fstring:
-            self._add(-1)
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        self._in_fstring += 1
-
-    def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
-        self._in_fstring -= 1
-
-    def visit_TemplatedString(self, node: cst.TemplatedString) -> None:
-        self._in_fstring += 1
-
-    def leave_TemplatedString(self, original_node: cst.TemplatedString) -> None:
-        self._in_fstring -= 1
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self._add(_breaks(node.value))
-
-    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
-        self._add(_breaks(node.value))
-
-    def visit_TemplatedStringText(self, node: cst.TemplatedStringText) -> None:
-        self._add(_breaks(node.value))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._frames.push(node, _Lines())
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._frames.push(node, _Lines())
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._frames.enter_block(node)
-
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
-        self._frames.enter_block(node)
-
-    def _pop(self) -> int:
-        """Close a `def` or `class`: its lines, header included, belong to the enclosing one."""
-        lines = self._frames.pop().data
-        self._add(lines.header + lines.body)
-        return lines.body
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._pop()
-
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        count = self._count(original_node, self._pop())
         limit = self.options.max_function_lines
+        if self.options.count_physical_lines:
+            count, unit = self._physical(original_node.body), "lines"
+        else:
+            count, unit = self._logical(original_node.body), "logical lines"
         if count > limit:
             name = original_node.name
-            self.report(name, function=name.value, count=count, limit=limit)
+            self.report(name, function=name.value, count=count, unit=unit, limit=limit)
 
-    def _count(self, node: cst.FunctionDef, body_lines: int) -> int:
-        body = node.body
-        if self._by_text:
-            return self._count_text(body)
-        if isinstance(body, cst.SimpleStatementSuite):
-            return 0 if _is_docstring(body.body) else body_lines
-        if not isinstance(body, cst.IndentedBlock):
-            return 0
-        count = body_lines - 1  # the line break that ends the `def ...:` line
-        docstring = _docstring(body)
-        # Measuring the docstring costs code generation: only done when it may matter.
-        if docstring is None or count <= self.options.max_function_lines:
-            return count
-        return count - code_lines(self.context.module.code_for_node(docstring))
+    @staticmethod
+    def _logical(body: cst.BaseSuite) -> int:
+        count = logical_lines(body)
+        if isinstance(body, cst.IndentedBlock) and _docstring(body) is not None:
+            count -= 1
+        if isinstance(body, cst.SimpleStatementSuite) and not _is_docstring(body.body):
+            count = 1  # `def f(): return x`: the body is on the header's line
+        return count
 
-    def _count_text(self, body: cst.BaseSuite) -> int:
+    def _physical(self, body: cst.BaseSuite) -> int:
         text = _body_text(self.context.module, body)
         # Physical lines bound the code lines: most functions need no tokenizing.
-        if text.count("\n") <= self.options.max_function_lines:
+        if text.count("\n") + 1 <= self.options.max_function_lines:
             return 0
         return code_lines(text)

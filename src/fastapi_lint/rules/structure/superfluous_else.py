@@ -8,6 +8,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.statements import statements
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fixes import (
     PendingFix,
     enclosing_block,
@@ -17,7 +18,8 @@ from fastapi_lint.fixes import (
     with_leading,
 )
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
-from fastapi_lint.rules.structure._blocks import ElifTracker, Frames, exit_keyword
+from fastapi_lint.rules.structure._blocks import ElifTracker, Frames, exit_keyword, is_block
+from fastapi_lint.rules.structure._guards import guard_fix
 
 _ADVICE = {
     "else": "drop the `else` and dedent its body",
@@ -29,6 +31,16 @@ _FIX = {
     "else": "Drop the `else` and dedent its body",
     "elif": "Turn the `elif` into an `if`",
 }
+_CHAIN_ADVICE = (
+    "every branch above exits: make the `elif`s `if`s, drop the `else` and dedent its body"
+)
+_CHAIN_FIX = "Make the `elif`s `if`s, drop the `else` and dedent its body"
+_INVERT = (
+    "The `else` branch only does `raise` after an `if` branch that holds the main path; "
+    "invert the condition and raise first"
+)
+# Statements from which an `else` that ends in an exit is the main path, not an alternative.
+_LONG_ELSE = 3
 
 
 @dataclass(slots=True)
@@ -64,7 +76,7 @@ def _moved(clause: cst.If | cst.Else) -> tuple[list[cst.BaseStatement], tuple[cs
     return [*moved, *lines], suite_footer(current.body)
 
 
-def dedent_fix(context: FileContext, statement: cst.If, keyword: str) -> PendingFix | None:
+def dedent_fix(context: FileContext, statement: cst.If, message: str) -> PendingFix | None:
     """Drop the `else` (or turn `elif` into `if`): its code follows the `if` one level up."""
     assert statement.orelse is not None
     within = context.statement[0] if context.statement else None
@@ -74,15 +86,68 @@ def dedent_fix(context: FileContext, statement: cst.If, keyword: str) -> Pending
     moved, trailing = _moved(statement.orelse)
     kept = statement.with_changes(orelse=None)
     edit = replace_statement(block, statement, [kept, *moved], trailing)
-    return PendingFix(_FIX[keyword], (edit,))
+    return PendingFix(message, (edit,))
+
+
+def _is_guard(body: cst.BaseSuite) -> bool:
+    """A short branch that only leaves: one or two plain statements, the last an exit."""
+    inside = statements(body)
+    return (
+        len(inside) <= 2 and exit_keyword(inside[-1]) is not None and not any(map(is_block, inside))
+    )
+
+
+def _holds_main_path(body: cst.BaseSuite, after_guard: bool) -> bool:
+    """Whether dropping the `else` would dedent the main path, not one of two alternatives.
+
+    The `else` goes on with the function (its last statement is no exit), or it is long
+    (three statements or more), or the `if` above it is a mere guard: then it is the code
+    that matters. Two short branches that both leave (`return a` / `return b`, a two-line
+    fallback each) are alternatives, and reviewers leave them as they are.
+    """
+    inside = statements(body)
+    if len(inside) == 1 and exit_keyword(inside[0]) is not None:
+        return False
+    return after_guard or exit_keyword(inside[-1]) is None or len(inside) >= _LONG_ELSE
+
+
+def _is_bare_exit(statement: cst.BaseSmallStatement | None) -> bool:
+    """`else: return` (no value) or `else: continue`: a clause that only says "go on"."""
+    if isinstance(statement, cst.Return):
+        return statement.value is None
+    return isinstance(statement, cst.Continue)
+
+
+def _lone_exit(clause: cst.Else) -> cst.BaseSmallStatement | None:
+    inside = statements(clause.body)
+    if len(inside) == 1 and exit_keyword(inside[0]) is not None:
+        only = inside[0]
+        assert isinstance(only, cst.BaseSmallStatement)
+        return only
+    return None
+
+
+def _chain(statement: cst.If) -> tuple[list[cst.If], cst.Else | None]:
+    """The `if` and its `elif`s, and the final `else` (None when the chain has none)."""
+    branches = [statement]
+    clause = statement.orelse
+    while isinstance(clause, cst.If):
+        branches.append(clause)
+        clause = clause.orelse
+    return branches, clause
 
 
 class SuperfluousElse(Rule):
     """
     ## What it does
-    Flags an `else` or `elif` after an `if` branch that returns, raises, continues or
-    breaks. Only code inside functions is checked, and the findings are exactly those of
-    ruff's RET505, RET506, RET507 and RET508 with their default settings.
+    Flags an `else` that wraps the main path after an `if` branch that returns, raises,
+    continues or breaks: dropping the `else` would dedent code that matters. That is an
+    `else` whose code goes on with the function, or holds three statements or more, or
+    follows an `if` branch that is a mere guard (one or two plain statements ending in
+    the exit); also an `else` that only says `return` or `continue`, which is noise. After
+    an `if`/`elif` chain whose branches all exit, the final `else` is judged the same way.
+    When the `if` branch holds the main path and the `else` only raises, the advice is to
+    invert the condition and raise first. Only code inside functions is checked.
 
     ## Why is this bad?
     The branch above already leaves the function or the loop, so the `else` only adds a
@@ -91,51 +156,58 @@ class SuperfluousElse(Rule):
 
     ## Example
     ```python
-    @router.get("/items/{item_id}")
-    async def read_item(item_id: int, db: Db) -> Item:
+    @router.post("/items/{item_id}/tags")
+    async def add_tag(item_id: int, tag: str, db: Db) -> Item:
         item = await db.get(Item, item_id)
         if item is None:
             raise HTTPException(status_code=404, detail="Item not found")
         else:
-            return item
+            item.tags.append(tag)
+            await db.commit()
+        return item
     ```
 
     ## Use instead
     ```python
-    @router.get("/items/{item_id}")
-    async def read_item(item_id: int, db: Db) -> Item:
+    @router.post("/items/{item_id}/tags")
+    async def add_tag(item_id: int, tag: str, db: Db) -> Item:
         item = await db.get(Item, item_id)
         if item is None:
             raise HTTPException(status_code=404, detail="Item not found")
+        item.tags.append(tag)
+        await db.commit()
         return item
     ```
 
     ## Options
-    None.
+    `strict` (default `[]`): with `"FAPI401"` listed, the findings are exactly those of
+    ruff's RET505, RET506, RET507 and RET508 with their default settings: every `else`
+    or `elif` right after an exiting `if` branch, symmetric pairs and `elif` ladders
+    included.
 
     ## Fix safety
-    The `else` is dropped and its body dedented after the `if`; an `elif` becomes an `if`.
-    The `if` branch never falls through (one of its own statements returns, raises,
-    continues or breaks), so the moved code runs exactly when it ran before: the fix is
-    safe. Comments keep their place: one on the `else:` line, or just above it, goes
-    above the first moved statement; comments closing the `else` body follow the moved
-    code. In an `elif` chain, the clauses after branches that exit too are unchained by
-    the same fix (`if a: return 1 elif b: return 2 else: x` becomes three statements),
-    as fixing the chain clause by clause would; nested superfluous `else`s are fixed one
-    per round.
+    The `else` is dropped and its body dedented after the `if`; in a chain, the `elif`s
+    become `if`s. The `if` branch never falls through (one of its own statements returns,
+    raises, continues or breaks), so the moved code runs exactly when it ran before: the
+    fix is safe. Comments keep their place: one on the `else:` line, or just above it,
+    goes above the first moved statement; comments closing the `else` body follow the
+    moved code. Where the advice is to raise first, the condition is inverted as FAPI402
+    inverts it (see its page): the `raise` becomes the guard's body and the main path
+    follows one level up.
 
     ## Known limitations
-    The semantics are ruff's, on purpose, so both tools agree: only the first clause
-    after an `if` body is checked (in `if a: return 1 elif b: return 2 else: ...` only
-    the `elif` is reported); the exit may be any statement of the `if` body, not only
-    the last; generators (functions containing `yield`) are skipped entirely; code at
-    module or class level is not checked. A `yield` in a class's base list inside a
-    function makes that function a generator here but not for ruff.
+    Two short branches that both exit (`return a` / `return b`, `elif` ladders of
+    returns) are left alone: they are alternatives, not a main path. The exit may be any
+    statement of the `if` body, not only the last; generators (functions containing
+    `yield`) are skipped entirely; code at module or class level is not checked, as in
+    ruff. A `yield` in a class's base list inside a function makes that function a
+    generator here but not for ruff.
     """
 
     code = "FAPI401"
     name = "superfluous-else"
     family = "structure"
+    roles = frozenset({Role.APP, Role.SCRIPT})
     severity = "warning"
     message = "Unnecessary `{keyword}` after `{exit}` statement; {advice}"
     fixable = True
@@ -167,6 +239,22 @@ class SuperfluousElse(Rule):
             "            yield row\n"
         ),
         Valid("if DEBUG:\n    raise SystemExit(1)\nelse:\n    level = 'info'\n"),
+        # Two short alternatives, and an `elif` ladder of returns: nothing to dedent.
+        Valid(
+            "def read_item(item: dict | None) -> dict:\n"
+            "    if item is None:\n"
+            "        raise KeyError('item')\n"
+            "    else:\n"
+            "        return item\n"
+        ),
+        Valid(
+            "def status(code: int) -> str:\n"
+            "    if code < 400:\n"
+            "        return 'ok'\n"
+            "    elif code < 500:\n"
+            "        return 'client'\n"
+            "    return 'server'\n"
+        ),
     )
     INVALID: ClassVar[tuple[Invalid, ...]] = (
         Invalid(
@@ -174,7 +262,8 @@ class SuperfluousElse(Rule):
             "    if item is None:\n"
             "        raise KeyError('item')\n"
             "    else:\n"
-            "        return item\n",
+            "        item['seen'] = True\n"
+            "    return item\n",
             line=4,
             column=5,
             message_contains="`else` after `raise`",
@@ -184,11 +273,13 @@ class SuperfluousElse(Rule):
             "    if code < 400:\n"
             "        return 'ok'\n"
             "    elif code < 500:\n"
-            "        return 'client'\n"
+            "        raise ValueError(code)\n"
+            "    else:\n"
+            "        log(code)\n"
             "    return 'server'\n",
-            line=4,
+            line=6,
             column=5,
-            message_contains="`elif` after `return`",
+            message_contains="every branch above exits",
         ),
         Invalid(
             "async def first_active(users: list) -> None:\n"
@@ -241,10 +332,42 @@ class SuperfluousElse(Rule):
         findings = self._frames.pop().data
         if findings.generator:
             return
+        strict = self.options.is_strict(self.code)
         for statement, exit_ in findings.clauses:
-            clause = statement.orelse
-            assert clause is not None  # only `if`s with a clause are kept
-            keyword = "elif" if isinstance(clause, cst.If) else "else"
-            fix = dedent_fix(self.context, statement, keyword)
-            advice = _ADVICE[keyword]
-            self.report(clause, keyword=keyword, exit=exit_, advice=advice, length=4, fix=fix)
+            if strict:
+                self._report_like_ruff(statement, exit_)
+            elif isinstance(statement.orelse, cst.Else):
+                self._review_else(statement, statement.orelse, exit_)
+            else:
+                self._review_chain(statement, exit_)
+
+    def _report_like_ruff(self, statement: cst.If, exit_: str) -> None:
+        clause = statement.orelse
+        assert clause is not None  # only `if`s with a clause are kept
+        keyword = "elif" if isinstance(clause, cst.If) else "else"
+        fix = dedent_fix(self.context, statement, _FIX[keyword])
+        advice = _ADVICE[keyword]
+        self.report(clause, keyword=keyword, exit=exit_, advice=advice, length=4, fix=fix)
+
+    def _review_else(self, statement: cst.If, clause: cst.Else, exit_: str) -> None:
+        """`if ...: <exits> else: ...`: the `else` wraps the main path, or is noise."""
+        guard = _is_guard(statement.body)
+        lone = _lone_exit(clause)
+        if _holds_main_path(clause.body, guard) or _is_bare_exit(lone):
+            fix = dedent_fix(self.context, statement, _FIX["else"])
+            self.report(
+                clause, keyword="else", exit=exit_, advice=_ADVICE["else"], length=4, fix=fix
+            )
+        elif isinstance(lone, cst.Raise) and not guard:
+            fix = guard_fix(self.context, statement, "raise")
+            self.report(clause, _INVERT, length=4, fix=fix)
+
+    def _review_chain(self, statement: cst.If, exit_: str) -> None:
+        """`if/elif/.../else`: only an `else` holding the main path after exits is flagged."""
+        branches, clause = _chain(statement)
+        if clause is None or any(_first_exit(branch.body) is None for branch in branches):
+            return
+        guards = all(_is_guard(branch.body) for branch in branches)
+        if _holds_main_path(clause.body, guards):
+            fix = dedent_fix(self.context, statement, _CHAIN_FIX)
+            self.report(clause, keyword="else", exit=exit_, advice=_CHAIN_ADVICE, length=4, fix=fix)

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.structure._blocks import ElifTracker, Frames
 
@@ -30,6 +31,10 @@ class _Depth:
     muted_by: cst.CSTNode | None = None  # the reported statement, whose inner levels stay quiet
 
 
+_ADVICE = "return early or move the inner block into a function"
+_ELIF_ADVICE = "the `else:` around it holds only this `if`: make it an `elif`"
+
+
 def _keyword(node: Compound) -> str:
     keyword = _KEYWORDS[type(node)]
     if isinstance(node, (cst.For, cst.With)) and node.asynchronous is not None:
@@ -40,8 +45,11 @@ def _keyword(node: Compound) -> str:
 class TooDeeplyNested(Rule):
     """
     ## What it does
-    Flags an `if`, `for`, `while`, `with`, `try` or `match` statement (async forms
-    included) nested more levels deep inside a function than the limit allows.
+    Flags control flow nested more levels deep inside a function than the limit allows:
+    an `if`, `for`, `while`, `try` or `match` statement (async forms included) inside as
+    many others, counted as SonarSource's S134 counts them. A `with` block adds no level
+    (it holds a resource, not a decision), unless `nesting-counts-with` is set. When the
+    extra level is an `else:` holding a lone `if`, the message says to use `elif`.
 
     ## Why is this bad?
     Each level adds a condition the reader has to keep in mind, and pushes the code that
@@ -53,28 +61,35 @@ class TooDeeplyNested(Rule):
     ```python
     @router.post("/orders/{order_id}/ship")
     async def ship(order_id: int, db: Db) -> Order:
-        async with db.begin():
-            order = await db.get(Order, order_id)
-            if order:
-                for line in order.lines:
-                    if line.in_stock:
+        order = await db.get(Order, order_id)
+        if order:
+            for line in order.lines:
+                if line.in_stock:
+                    try:
                         if line.quantity > 0:  # 5 levels deep
                             await reserve(line)
+                    except StockError:
+                        log.warning("not reserved: %s", line.sku)
         return order
     ```
 
     ## Use instead
     ```python
     @router.post("/orders/{order_id}/ship")
-    async def ship(order: Order = Depends(existing_order), db: Db) -> Order:
-        async with db.begin():
-            await reserve_lines(order.lines)
+    async def ship(order_id: int, db: Db) -> Order:
+        order = await db.get(Order, order_id)
+        if order is None:
+            raise HTTPException(status_code=404, detail="Order not found")
+        for line in order.lines:
+            if line.in_stock and line.quantity > 0:
+                await reserve_or_log(line)
         return order
     ```
 
     ## Options
     `max-nesting` (default 4): the deepest level allowed; the first compound statement
     of a function body is level 1.
+    `nesting-counts-with` (default false): count `with` blocks as levels too.
 
     ## Known limitations
     `elif`, `else`, `except`, `finally` and `case` clauses are part of their statement and
@@ -86,11 +101,9 @@ class TooDeeplyNested(Rule):
     code = "FAPI403"
     name = "too-deeply-nested"
     family = "structure"
+    roles = frozenset({Role.APP, Role.SCRIPT})
     severity = "warning"
-    message = (
-        "`{keyword}` is nested {depth} levels deep in `{function}` (limit {limit}); "
-        "return early or move the inner block into a function"
-    )
+    message = "`{keyword}` is nested {depth} levels deep in `{function}` (limit {limit}); {advice}"
     VALID: ClassVar[tuple[Valid, ...]] = (
         Valid(
             "from fastapi import APIRouter, HTTPException\n\n"
@@ -127,10 +140,13 @@ class TooDeeplyNested(Rule):
             "        async with source.lock():\n"
             "            if source.enabled:\n"
             "                while source.pending():\n"
-            "                    if source.ready:\n"
-            "                        await source.pull()\n",
-            line=6,
-            column=21,
+            "                    try:\n"
+            "                        if source.ready:\n"
+            "                            await source.pull()\n"
+            "                    except TimeoutError:\n"
+            "                        break\n",
+            line=7,
+            column=25,
             message_contains="`if` is nested 5 levels deep in `sync_all` (limit 4)",
         ),
     )
@@ -139,6 +155,7 @@ class TooDeeplyNested(Rule):
         super().__init__(context)
         self._frames: Frames[_Depth] = Frames()
         self._elifs = ElifTracker()
+        self._alone_in_else: set[cst.If] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._frames.push(node, _Depth(counting=True))
@@ -159,6 +176,8 @@ class TooDeeplyNested(Rule):
             return None
         if isinstance(node, cst.If) and self._elifs.is_elif(node):
             return None
+        if isinstance(node, cst.With) and not self.options.nesting_counts_with:
+            return None
         return frame.data
 
     def _enter(self, node: Compound) -> None:
@@ -172,14 +191,24 @@ class TooDeeplyNested(Rule):
 
     def _report(self, node: Compound, depth: int) -> None:
         keyword = _keyword(node)
+        advice = _ELIF_ADVICE if node in self._alone_in_else else _ADVICE
         self.report(
             node,
             keyword=keyword,
             depth=depth,
             function=self._frames.stack[-1].node.name.value,
             limit=self.options.max_nesting,
+            advice=advice,
             length=len(keyword),
         )
+
+    def visit_Else(self, node: cst.Else) -> None:
+        # `else:` around a lone `if` is a level that `elif` does without.
+        body = node.body
+        if isinstance(body, cst.IndentedBlock) and len(body.body) == 1:
+            only = body.body[0]
+            if isinstance(only, cst.If):
+                self._alone_in_else.add(only)
 
     def _leave(self, node: Compound) -> None:
         level = self._level(node)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from fastapi_lint.models import Diagnostic
-from fastapi_lint.rule import Invalid, Rule, Valid
+from fastapi_lint.rule import EVERY_ROLE, Invalid, Rule, Valid
 
 
 class SyntaxErrorRule(Rule):
@@ -44,6 +44,7 @@ class SyntaxErrorRule(Rule):
     code = "FAPI000"
     name = "syntax-error"
     family = "syntax"
+    roles = EVERY_ROLE
     message = "{message}"
     VALID: ClassVar[tuple[Valid, ...]] = (Valid("x = (1 + 2)\n"),)
     INVALID: ClassVar[tuple[Invalid, ...]] = (Invalid("def broken(:\n    pass\n", line=1),)

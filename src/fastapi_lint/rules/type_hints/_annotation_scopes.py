@@ -286,9 +286,39 @@ def analyse_definitions(module: cst.Module) -> dict[cst.FunctionDef, DefInfo]:
     return infos
 
 
+NO_TYPE_CHECK = frozenset({"typing.no_type_check", "typing_extensions.no_type_check"})
+
+
 class DefinitionRule(Rule):
     """Base of the typing rules: asks, once per file, which definitions ruff would check."""
 
+    @classmethod
+    def target_packages(cls) -> frozenset[str]:
+        # The advice in the messages depends on the FastAPI version the project targets.
+        return frozenset({*super().target_packages(), "fastapi"})
+
     def checked_definition(self, node: cst.FunctionDef) -> DefInfo | None:
         info = self.context.shared(analyse_definitions).get(node)
-        return info if info is not None and info.checked else None
+        if info is None or not info.checked:
+            return None
+        if self.options.peer_noqa and self._not_type_checked(node):
+            return None  # the project opted out of typing here
+        return info
+
+    def _not_type_checked(self, node: cst.FunctionDef) -> bool:
+        """``@typing.no_type_check`` on the function or on a class or function around it."""
+        if "no_type_check" not in self.context.source:
+            return False
+        scopes = [scope for scope in self.context.scopes if scope is not node]
+        decorators = [
+            decorator.decorator
+            for scope in [node, *scopes]
+            if not isinstance(scope, cst.Lambda)
+            for decorator in scope.decorators
+        ]
+        return any(self.context.model.qualified_name(expr) in NO_TYPE_CHECK for expr in decorators)
+
+    def fastapi_targets(self, specifier: str) -> bool:
+        """Whether the FastAPI the project targets is in ``specifier`` (unknown: the latest)."""
+        project = self.context.project
+        return project is None or project.targets.satisfies("fastapi", specifier)

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.dependencies import DEPENDENCY_MARKERS
 from fastapi_lint.rule import Invalid, Valid
 from fastapi_lint.rules.type_hints._annotation_scopes import DefinitionRule
@@ -17,6 +18,11 @@ INJECTING_REGISTRARS = frozenset(
         *("api_route", "add_api_route", "websocket", "add_api_websocket_route"),
     }
 )
+
+
+def _is_dummy(param: cst.Param) -> bool:
+    """``_``, ``*_``, ``**_``: a parameter named to say it is unused."""
+    return not param.name.value.strip("_")
 
 
 def _star_length(param: cst.Param) -> int | None:
@@ -32,9 +38,12 @@ class MissingParameterAnnotation(DefinitionRule):
     """
     ## What it does
     Flags function parameters, including `*args` and `**kwargs`, that have no type
-    annotation. It reports exactly what ruff's `ANN001`, `ANN002` and `ANN003` report with
-    their default settings, and counts every parameter they check towards the type
-    coverage shown in the summary.
+    annotation, and counts every parameter it checks towards the type coverage shown in
+    the summary. Parameters named only with underscores (`_`, `*_`, `**_`) say they are
+    unused and are left alone, and a function the project opted out of type checking
+    (`@typing.no_type_check` on it or its class, a `# type: ignore` on its line or atop
+    the file, `# noqa: ANN001`) is not checked. Otherwise the findings are exactly ruff's
+    `ANN001`, `ANN002` and `ANN003` with `suppress-dummy-args` on (for those names).
 
     ## Why is this bad?
     FastAPI reads parameter annotations to decide where a value comes from (path, query,
@@ -57,19 +66,25 @@ class MissingParameterAnnotation(DefinitionRule):
     ```
 
     ## Options
-    None. Like ruff's defaults, dummy names such as `_` are reported too.
+    `strict` (default `[]`): with `"FAPI201"` listed, the findings are exactly those of
+    ruff's `ANN001`-`ANN003` with their default settings (dummy names reported too).
 
     ## Known limitations
     The first parameter of a method (`self`, `cls`) is exempt unless the method is a
     `@staticmethod`, even when it has another name; lambdas are exempt; the
     implementation that follows `@overload` variants is skipped. This follows ruff,
     including its quirks: a method with only keyword-only parameters has its first one
-    exempted, and a shadowed `staticmethod` is only detected at module level.
+    exempted, and a shadowed `staticmethod` is only detected at module level. A
+    `# type: ignore` (or `# noqa: ANN001`) covers the parameters on its own line: in a
+    signature wrapped over several lines, each line needs its own. On a dependency
+    parameter, the advice names `Annotated[T, Depends(...)]` only when the project
+    targets FastAPI 0.95 or later.
     """
 
     code = "FAPI201"
     name = "missing-parameter-annotation"
     family = "typing"
+    roles = frozenset({Role.APP, Role.SCRIPT})
     severity = "warning"
     message = "Missing type annotation for parameter `{param}` of `{function}`{hint}"
 
@@ -144,8 +159,10 @@ class MissingParameterAnnotation(DefinitionRule):
         if info.skips_first_parameter:
             positional = positional[1:]
         stars = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+        strict = self.options.is_strict(self.code)
         for param in [*positional, *stars]:
-            self._count(node, param)
+            if strict or not _is_dummy(param):
+                self._count(node, param)
 
     def _count(self, function: cst.FunctionDef, param: cst.Param) -> None:
         self.context.annotations_expected += 1
@@ -175,5 +192,7 @@ class MissingParameterAnnotation(DefinitionRule):
             and model.qualified_name(default.func) in DEPENDENCY_MARKERS
         ):
             # FastAPI resolves it without the annotation; only readers and type checkers lose.
-            return "; declare what the dependency returns with `Annotated[T, Depends(...)]`"
+            if self.fastapi_targets(">=0.95"):
+                return "; declare what the dependency returns with `Annotated[T, Depends(...)]`"
+            return "; declare the type the dependency returns"
         return "; FastAPI can neither validate nor document it"

@@ -7,6 +7,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.statements import statements
+from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.fixes import PendingFix, replace
@@ -48,6 +49,28 @@ def _returns_value_or_yields(func: cst.FunctionDef) -> bool:
     return False
 
 
+def _init_parameters(func: cst.FunctionDef, info: DefInfo) -> list[cst.Param]:
+    """The parameters of an `__init__` method besides `self` (none for anything else)."""
+    if not (info.is_method and func.name.value == "__init__"):
+        return []
+    params = func.params
+    others = [*params.posonly_params, *params.params, *params.kwonly_params][1:]
+    return others + [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+
+
+def _returns_response(func: cst.FunctionDef) -> bool:
+    """A `return SomethingResponse(...)` (or `templates.TemplateResponse(...)`) of its own."""
+    stack = list(children(func.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Return) and isinstance(node.value, cst.Call):
+            name = dotted_name(node.value.func) or ""
+            if name.rpartition(".")[2].endswith("Response"):
+                return True
+        stack.extend(_header(node) if isinstance(node, _NESTED_SCOPES) else children(node))
+    return False
+
+
 def _is_stub(func: cst.FunctionDef) -> bool:
     """Only a docstring and ``...``, or raising ``NotImplementedError``: meant to be overridden."""
     body = statements(func.body)
@@ -81,17 +104,21 @@ def none_annotation_fix(func: cst.FunctionDef) -> PendingFix | None:
 class MissingReturnAnnotation(DefinitionRule):
     """
     ## What it does
-    Flags functions and methods, sync or async, that have no return type annotation. It
-    reports exactly what ruff's `ANN201`, `ANN202`, `ANN204`, `ANN205` and `ANN206` report
-    with their default settings (so `__init__` needs `-> None`), and counts every function
-    they check towards the type coverage shown in the summary.
+    Flags functions and methods, sync or async, that have no return type annotation, and
+    counts every function it checks towards the type coverage shown in the summary. As
+    mypy reads them, an `__init__` with a typed parameter needs no `-> None` (one without
+    any typed parameter is left to FAPI201, which asks for the parameters' types; only
+    `def __init__(self):` is reported). A function the project opted out of type checking
+    (`@typing.no_type_check` on it or its class, a `# type: ignore` on its line or atop
+    the file, `# noqa: ANN201`) is not checked. Otherwise the findings are exactly ruff's
+    `ANN201`, `ANN202`, `ANN204`, `ANN205` and `ANN206` with `mypy-init-return` on.
 
     ## Why is this bad?
-    On a FastAPI route the return annotation is the response model: FastAPI uses it to
-    validate and filter the response (a `UserOut` return type never leaks a password
-    field) and to document the response in the OpenAPI schema. Without it the response
-    is serialised as-is and documented as "any". Elsewhere, it lets a type checker verify
-    every caller.
+    On a FastAPI route (0.89 and later) the return annotation is the response model:
+    FastAPI uses it to validate and filter the response (a `UserOut` return type never
+    leaks a password field) and to document the response in the OpenAPI schema. Without
+    it the response is serialised as-is and documented as "any". Elsewhere, it lets a
+    type checker verify every caller.
 
     ## Example
     ```python
@@ -108,8 +135,9 @@ class MissingReturnAnnotation(DefinitionRule):
     ```
 
     ## Options
-    None. Like ruff's defaults, functions that only return `None` are reported too, and
-    `__init__` is reported even when its parameters are annotated.
+    `strict` (default `[]`): with `"FAPI202"` listed, the findings are exactly those of
+    ruff's `ANN201`-`ANN206` with their default settings, every `__init__` included.
+    Functions that only return `None` are reported in both modes.
 
     ## Fix safety
     The fix adds `-> None`, and only where that is certain: no `return` with a value, no
@@ -123,12 +151,16 @@ class MissingReturnAnnotation(DefinitionRule):
     ## Known limitations
     Lambdas are exempt, and the implementation that follows `@overload` variants is
     skipped, as in ruff. A route whose decorator passes `response_model=` is still
-    reported: the annotation helps type checkers even then.
+    reported: the annotation helps type checkers even then. The message calls the return
+    annotation the response model only where it is one: a route that sets no
+    `response_model=`, returns no `...Response(...)` of its own, in a project that
+    targets FastAPI 0.89 or later.
     """
 
     code = "FAPI202"
     name = "missing-return-annotation"
     family = "typing"
+    roles = frozenset({Role.APP, Role.SCRIPT})
     severity = "warning"
     message = "Missing return type annotation for `{function}`{hint}"
     fixable = True
@@ -172,8 +204,8 @@ class MissingReturnAnnotation(DefinitionRule):
         ),
         Invalid(
             "class UserService:\n"
-            "    def __init__(self, repository: UserRepository):\n"
-            "        self.repository = repository\n",
+            "    def __init__(self):\n"
+            "        self.repository = UserRepository()\n",
             line=2,
             column=9,
             message_contains="add `-> None`",
@@ -193,6 +225,12 @@ class MissingReturnAnnotation(DefinitionRule):
         if node.returns is not None:
             self.context.annotations_present += 1
             return
+        init = _init_parameters(node, info)
+        if init and not self.options.is_strict(self.code):
+            # mypy reads `-> None` into an `__init__` once a parameter is typed; while
+            # none is, FAPI201 asks for their types, which is the comment to leave.
+            self.context.annotations_present += any(p.annotation is not None for p in init)
+            return
         self.report(
             node.name,
             function=node.name.value,
@@ -204,6 +242,12 @@ class MissingReturnAnnotation(DefinitionRule):
         if info.is_method and node.name.value == "__init__":
             return "; add `-> None`"
         routes = self.context.model.routes_for(node)
-        if any(_declares_response_model(route) for route in routes):
+        # Older FastAPI ignores the annotation; a route that builds its own `Response`
+        # returns it as it is, whatever it is annotated with.
+        if (
+            any(_declares_response_model(route) for route in routes)
+            and not _returns_response(node)
+            and self.fastapi_targets(">=0.89")
+        ):
             return "; on a route it is the response model"
         return ""
