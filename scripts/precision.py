@@ -29,6 +29,7 @@ import gzip
 import hashlib
 import io
 import json
+import math
 import random
 import subprocess
 import sys
@@ -565,6 +566,31 @@ def _save(runs: Mapping[str, MemberRun], codes: Sequence[str], folder: Path) -> 
     (folder / "TABLE.md").write_text(text)
 
 
+def meets_target(row: RuleRow) -> bool:
+    """The rule is at the target: precise, keeping its true positives, labelled enough."""
+    return (
+        (row.precision is None or row.precision >= MIN_PRECISION)
+        and (row.tp_kept is None or row.tp_kept >= MIN_TP_KEPT)
+        and row.labelled_places >= row.labels_needed
+    )
+
+
+def _floor(value: float | None, default: float) -> str:
+    """A measured ratio rounded down to three places (the target itself when unmeasured)."""
+    return f"{math.floor((default if value is None else value) * 1000) / 1000:.3f}"
+
+
+def progress_csv(rows: Sequence[RuleRow]) -> str:
+    """tests/precision/progress.csv: the measured state of every rule below the target."""
+    lines = ["code,precision,tp_kept,labelled"]
+    for row in rows:
+        if not meets_target(row):
+            precision = _floor(row.precision, MIN_PRECISION)
+            tp_kept = _floor(row.tp_kept, MIN_TP_KEPT)
+            lines.append(f"{row.code},{precision},{tp_kept},{row.labelled_places}")
+    return "\n".join(lines) + "\n"
+
+
 def report(args: argparse.Namespace) -> int:
     codes = _codes(args.rules)
     runs = _runs(args)
@@ -572,6 +598,8 @@ def report(args: argparse.Namespace) -> int:
     errors = internal_errors(runs)
     if args.save:
         _save(runs, codes, args.save)
+    if args.progress:
+        args.progress.write_text(progress_csv(rows))
     if args.json:
         print(
             json.dumps(
@@ -649,6 +677,9 @@ def _parser() -> argparse.ArgumentParser:
     shown.add_argument("--members", action="store_true", help="findings per member too")
     shown.add_argument("--json", action="store_true")
     shown.add_argument("--save", type=Path, help="write each member's report and TABLE.md here")
+    shown.add_argument(
+        "--progress", type=Path, help="write the rows of the rules below the target here"
+    )
     drawn = commands.add_parser("sample", parents=[common], help="draw findings to judge")
     drawn.add_argument("--rule", help="the rule to sample")
     drawn.add_argument("--all", action="store_true", help="every default-on rule")

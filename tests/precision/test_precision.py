@@ -2,13 +2,21 @@
 
 The labels (tests/precision/labels/<CODE>.csv, see the README beside this file) say
 for judged findings whether a senior FastAPI reviewer would leave that comment on that
-line. A rule passes when at least 90% of its labelled findings still reported are true
-positives, when it still reports at least 95% of the places labelled true positive,
-and when at least 20 of its current findings (all, if it has fewer) are labelled.
+line. The target for a rule: at least 90% of its labelled findings still reported are
+true positives, it still reports at least 95% of the places labelled true positive, and
+at least 20 of its current findings (all, if it has fewer) are labelled.
+
+A rule that does not meet the target yet has a row in ``progress.csv``: its measured
+state, which the checks hold it to (a change that makes it worse fails), until it meets
+the target; then the row must go, so the file only ever lists the work left.
 The corpus is linted once per session (``corpus_runs``); the checks read the table.
 """
 
 from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +24,30 @@ import precision
 from precision import RuleRow
 
 CODES = precision.default_rules()
+PROGRESS = Path(__file__).resolve().parent / "progress.csv"
+# Floors are written rounded down to three places.
+_SLACK = 0.0005
+
+
+@dataclass(frozen=True, slots=True)
+class Floor:
+    """What a rule below the target measured when its row was written."""
+
+    precision: float
+    tp_kept: float
+    labelled: int
+
+
+def read_progress(file: Path = PROGRESS) -> dict[str, Floor]:
+    with file.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return {
+        row["code"]: Floor(float(row["precision"]), float(row["tp_kept"]), int(row["labelled"]))
+        for row in rows
+    }
+
+
+FLOORS = read_progress()
 
 
 @pytest.fixture(scope="module")
@@ -33,21 +65,35 @@ def _seen(row: RuleRow) -> str:
     )
 
 
+def test_progress_lists_only_default_rules() -> None:
+    assert set(FLOORS) <= set(CODES), "progress.csv names a rule that is not on by default"
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_labelled_precision_is_at_least_90_percent(code: str, rows: dict[str, RuleRow]) -> None:
-    row = rows[code]
-    assert row.precision is None or row.precision >= precision.MIN_PRECISION, _seen(row)
+    row, floor = rows[code], FLOORS.get(code)
+    needed = precision.MIN_PRECISION if floor is None else floor.precision - _SLACK
+    assert row.precision is None or row.precision >= needed, _seen(row)
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_at_least_95_percent_of_labelled_true_positives_are_kept(
     code: str, rows: dict[str, RuleRow]
 ) -> None:
-    row = rows[code]
-    assert row.tp_kept is None or row.tp_kept >= precision.MIN_TP_KEPT, _seen(row)
+    row, floor = rows[code], FLOORS.get(code)
+    needed = precision.MIN_TP_KEPT if floor is None else floor.tp_kept - _SLACK
+    assert row.tp_kept is None or row.tp_kept >= needed, _seen(row)
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_at_least_20_current_findings_are_labelled(code: str, rows: dict[str, RuleRow]) -> None:
-    row = rows[code]
-    assert row.labelled_places >= row.labels_needed, _seen(row)
+    row, floor = rows[code], FLOORS.get(code)
+    needed = row.labels_needed if floor is None else min(floor.labelled, row.labels_needed)
+    assert row.labelled_places >= needed, _seen(row)
+
+
+@pytest.mark.parametrize("code", sorted(FLOORS))
+def test_a_rule_that_meets_the_target_leaves_progress_csv(
+    code: str, rows: dict[str, RuleRow]
+) -> None:
+    assert not precision.meets_target(rows[code]), f"{code} meets the target: remove its row"

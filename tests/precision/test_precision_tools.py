@@ -139,6 +139,17 @@ def test_a_rule_without_findings_or_labels_has_no_ratios() -> None:
     assert (row.precision, row.tp_kept, row.labels_needed, row.unlabelled) == (None, None, 0, 0)
 
 
+def test_progress_lists_rules_below_the_target_with_floors_rounded_down() -> None:
+    findings, labels = _scenario()
+    below = precision.rule_row("FAPI404", findings, labels)  # tp kept 0.9, 11 of 14 labelled
+    empty = precision.rule_row("FAPI999", [], [])  # nothing to measure: at the target
+    assert not precision.meets_target(below) and precision.meets_target(empty)
+    written = precision.progress_csv([below, empty]).splitlines()
+    assert written == ["code,precision,tp_kept,labelled", "FAPI404,0.900,0.900,11"]
+    rows = {"FAPI101": precision.rule_row("FAPI101", findings, labels)}  # precision 0.0
+    assert precision.progress_csv(list(rows.values())).splitlines()[1] == "FAPI101,0.000,0.950,1"
+
+
 def test_unlabelled_findings_are_one_per_place_and_skip_every_verdict() -> None:
     findings, labels = _scenario()
     left = precision.unlabelled_findings("FAPI404", findings, labels)
