@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from fastapi_lint.models import Diagnostic
+from fastapi_lint.options import RuleOptions
 from fastapi_lint.rules.api_models.dict_request_body import DictRequestBody
 from fastapi_lint.rules.api_models.dict_response import DictResponse
 from fastapi_lint.rules.api_models.untyped_dict_in_signature import UntypedDictInSignature
@@ -37,8 +38,15 @@ app = FastAPI()
 FIRST = HEADER.count("\n") + 1  # the line of the first statement after HEADER
 
 
-def findings(source: str, code: str | None = None) -> list[Diagnostic]:
-    result = lint_source(HEADER + textwrap.dedent(source), "app.py", RULES)
+# FAPI303 by default reports a mapping the body reads as a record; the tests of which
+# annotations and functions it checks use its strict mode, which reports every one.
+STRICT = RuleOptions(strict=("FAPI303",))
+
+
+def findings(
+    source: str, code: str | None = None, options: RuleOptions = STRICT
+) -> list[Diagnostic]:
+    result = lint_source(HEADER + textwrap.dedent(source), "app.py", RULES, options)
     assert not result.internal_errors, result.internal_errors
     return [d for d in result.diagnostics if code is None or d.code == code]
 
@@ -586,3 +594,87 @@ def test_message_names_the_parameter_and_the_function() -> None:
     assert finding.message.startswith(
         "Parameter `user` of `notify` is annotated `Optional[D]`, an untyped mapping"
     )
+
+
+# -- FAPI303 by default: records, not open mappings ----------------------------------
+
+DEFAULTS = RuleOptions()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'send_mail(user["email"], user["name"])',
+        'send_mail(user.get("email"), user.pop("name", None))',
+        'return Summary(user["email"], user.get("name", ""))',
+    ],
+)
+def test_a_mapping_read_by_two_fixed_keys_is_reported(body: str) -> None:
+    source = f"""
+    def notify(user: dict[str, Any]) -> None:
+        {body}
+    """
+    assert positions_of(source) == [(2, 12)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "client.capture(user)",  # passed along
+        'send_mail(user["email"])',  # one key: as often a lookup in a map
+        'send_mail(user["email"], user[field])',  # a computed key
+        'send_mail(user["email"], user["name"], list(user.items()))',
+        'send_mail(user["email"], user["name"], **user)',
+        'send_mail(user["email"], {**user, "name": user["name"]})',
+        'for key in user:\n            send_mail(user["email"], user["name"], key)',
+        'user.update(extra)\n        send_mail(user["email"], user["name"])',
+    ],
+)
+def test_an_open_mapping_is_quiet(body: str) -> None:
+    source = f"""
+    def notify(user: dict[str, Any], field: str, extra: dict[str, str]) -> None:
+        {body}
+    """
+    assert positions_of(source) == []
+
+
+def test_a_record_built_and_returned_is_reported() -> None:
+    source = """
+    def page(rows: list[Row]) -> dict[str, Any]:
+        if not rows:
+            return {"users": [], "total": 0}
+        return dict(users=rows, total=len(rows))
+    """
+    assert positions_of(source) == [(2, 30)]
+
+
+@pytest.mark.parametrize(
+    "returned",
+    [
+        "return payload",
+        'return {"users": rows}',
+        'return {**base, "total": 1}',
+        "return {row.id: row for row in rows}",
+        'return {key: 1, "total": 2}',
+    ],
+)
+def test_a_return_that_is_not_a_record_is_quiet(returned: str) -> None:
+    source = f"""
+    def page(rows: list[Row], payload: dict[str, Any], base: dict[str, int], key: str) -> dict:
+        {returned}
+    """
+    assert positions_of(source) == []
+
+
+def test_strict_reports_every_untyped_mapping() -> None:
+    source = """
+    def notify(user: dict[str, Any]) -> dict:
+        client.capture(user)
+        return user
+    """
+    assert positions_of(source) == []
+    assert len(findings(source, "FAPI303", STRICT)) == 2
+
+
+def positions_of(source: str) -> list[tuple[int, int]]:
+    return [(d.line - FIRST + 1, d.column) for d in findings(source, "FAPI303", DEFAULTS)]

@@ -10,6 +10,7 @@ from fastapi_lint.analysis.mappings import Resolve, api_routes, find_mapping, sh
 from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.rule import Invalid, Rule, Valid
+from fastapi_lint.rules.api_models._shapes import MIN_KEYS, keys_read, returns_records
 
 OVERRIDE = frozenset({"typing.override", "typing_extensions.override"})
 # Pydantic hooks that receive or return the raw input/output dict by design.
@@ -68,6 +69,14 @@ def is_exempt(func: cst.FunctionDef, resolve: Resolve) -> bool:
     return False
 
 
+def _read_as_record(function: cst.FunctionDef, param: cst.Param) -> bool:
+    """The body reads fixed keys from the parameter and never treats it as an open map."""
+    if param.star:  # ``**kwargs: Any`` is open by definition
+        return False
+    keys = keys_read(function, param.name.value)
+    return keys is not None and len(keys) >= MIN_KEYS
+
+
 class UntypedDictInSignature(Rule):
     """
     ## What it does
@@ -79,6 +88,15 @@ class UntypedDictInSignature(Rule):
     `Annotated[...]` and string annotations; `*args`/`**kwargs` are checked too.
     `dict[str, int]` and `dict[str, Item]` are typed and not reported; neither is
     `**kwargs: Any`.
+
+    The advice is for a dict the code treats as a record, so only such a dict is
+    reported: a parameter whose keys the function reads by name (two keys or more, as
+    `user["email"]`, `user.get("name")`) and never reads as an open mapping (a computed
+    key, `.items()`/`.keys()`/`.values()`, a loop over it, `**user`); a return whose every
+    `return` gives a dict display with constant keys (`{"users": ..., "total": ...}`,
+    `dict(users=..., total=...)`), two keys or more. A dict passed along, filled from
+    a third-party payload, or keyed by data is an open mapping, for which
+    `dict[str, Any]` is the honest type.
 
     Parameters and return annotations of FastAPI routes are left to FAPI301
     (`dict-request-body`) and FAPI302 (`dict-response`), so one annotation is reported
@@ -103,7 +121,7 @@ class UntypedDictInSignature(Rule):
 
 
     def notify(user: dict) -> None:
-        send_mail(user["email"], "Welcome!")
+        send_mail(user["email"], f"Welcome, {user['name']}!")
     ```
 
     ## Use instead
@@ -118,11 +136,12 @@ class UntypedDictInSignature(Rule):
 
 
     def notify(user: UserOut) -> None:
-        send_mail(user.email, "Welcome!")
+        send_mail(user.email, f"Welcome, {user.name}!")
     ```
 
     ## Options
-    None.
+    `strict` (default `[]`): with `"FAPI303"` listed, every untyped mapping in a signature
+    is reported, whatever the body does with it.
 
     ## Known limitations
     Type aliases (`JSON = dict[str, Any]`) are not followed and only the top level of an
@@ -148,6 +167,22 @@ class UntypedDictInSignature(Rule):
 
     VALID: ClassVar[tuple[Valid, ...]] = (
         Valid("def count_words(text: str) -> dict[str, int]:\n    return {}\n"),
+        Valid(
+            "from typing import Any\n\n\n"
+            "def track(event: str, properties: dict[str, Any]) -> None:\n"
+            "    client.capture(event, properties=properties)\n"
+        ),
+        Valid(
+            "def headers(raw: dict) -> dict:\n"
+            '    token = raw["token"]\n'
+            "    return {key.lower(): value for key, value in raw.items() if token}\n"
+        ),
+        Valid(
+            "from typing import Any\n\n\n"
+            "def make_user(fields: dict[str, Any]) -> User:\n"
+            '    fields["email"] = fields["email"].lower()\n'
+            "    return User(**fields)\n"
+        ),
         Valid(
             "from typing import Any\n\n\n"
             "def log_event(name: str, **fields: Any) -> None:\n"
@@ -176,7 +211,7 @@ class UntypedDictInSignature(Rule):
         Invalid(
             "from typing import Any\n\n\n"
             "def get_settings() -> dict[str, Any]:\n"
-            '    return {"debug": False}\n',
+            '    return {"debug": False, "workers": 4}\n',
             line=4,
             column=23,
             message_contains="Return type of `get_settings` is annotated `dict[str, Any]`",
@@ -184,7 +219,7 @@ class UntypedDictInSignature(Rule):
         Invalid(
             "from typing import Dict as D, Optional\n\n\n"
             "def notify(user: Optional[D], subject: str) -> None:\n"
-            '    send_mail(user["email"], subject)\n',
+            '    send_mail(user["email"], subject, name=user.get("name"))\n',
             line=4,
             column=12,
             message_contains="Parameter `user` of `notify`",
@@ -193,7 +228,7 @@ class UntypedDictInSignature(Rule):
             "import collections.abc\n\n\n"
             "class Repository:\n"
             "    def save(self, row: collections.abc.MutableMapping[str, object]) -> int:\n"
-            "        return self.db.insert(row)\n",
+            '        return self.db.insert(row["id"], row["name"])\n',
             line=5,
             column=20,
         ),
@@ -204,13 +239,19 @@ class UntypedDictInSignature(Rule):
         resolve = model.qualified_name
         if api_routes(model, node) or is_exempt(node, resolve) or self._is_library_method(node):
             return
+        strict = self.options.is_strict(self.code)
         for param in _all_params(node.params):
-            if param.annotation is not None:
-                subject = f"Parameter `{param.name.value}` of `{node.name.value}`"
-                self._check(param, param.annotation.annotation, subject, resolve)
-        if node.returns is not None:
+            self._check_parameter(node, param, resolve, strict=strict)
+        if node.returns is not None and (strict or returns_records(node)):
             annotation = node.returns.annotation
             self._check(annotation, annotation, f"Return type of `{node.name.value}`", resolve)
+
+    def _check_parameter(
+        self, node: cst.FunctionDef, param: cst.Param, resolve: Resolve, *, strict: bool
+    ) -> None:
+        if param.annotation is not None and (strict or _read_as_record(node, param)):
+            subject = f"Parameter `{param.name.value}` of `{node.name.value}`"
+            self._check(param, param.annotation.annotation, subject, resolve)
 
     def _is_library_method(self, node: cst.FunctionDef) -> bool:
         scopes = self.context.scopes  # ``node`` itself is the last scope
