@@ -377,7 +377,7 @@ def test_rule_semantics_options_are_read(tmp_path):
 @pytest.mark.parametrize(
     ("table", "expected"),
     [
-        ('strict = ["FAPI999"]', "a list of rule codes among FAPI201, FAPI202, FAPI401, FAPI405"),
+        ('strict = ["FAPI999"]', "a list of rule codes among FAPI101, FAPI201, FAPI202, FAPI303"),
         ('strict = "FAPI401"', "a list of non-empty strings"),
         ("count-physical-lines = 1", "true or false, got 1"),
         ('nesting-counts-with = "yes"', "true or false, got 'yes'"),

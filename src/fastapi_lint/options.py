@@ -59,8 +59,10 @@ DEFAULT_BOOLEAN_PREFIXES = (
 
 # The rules with a `strict` mode, and the peer whose semantics that mode keeps exactly.
 STRICT_RULES = {
+    "FAPI101": "every call of the blocking catalogue, one stat or mkdir included",
     "FAPI201": "ruff ANN001-003 with its defaults",
     "FAPI202": "ruff ANN201-206 with its defaults",
+    "FAPI303": "every untyped mapping in a signature, whatever the body does with it",
     "FAPI401": "ruff RET505-508",
     "FAPI405": "radon cc",
     "FAPI502": "ruff FAST003",

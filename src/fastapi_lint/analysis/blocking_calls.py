@@ -18,6 +18,7 @@ from fastapi_lint.analysis.blocking_catalogue import (
     GENERIC,
     INSTANCE_NAMES,
     is_blocking_method,
+    is_metadata_call,
 )
 from fastapi_lint.analysis.cpu_bound_calls import cpu_bound_call
 from fastapi_lint.analysis.session_calls import may_be_session_call, sync_session_call
@@ -51,14 +52,22 @@ def _matches(extensions: frozenset[str], qualified: str) -> bool:
 
 
 def blocking_api(
-    model: ModuleModel, call: cst.Call, lookup: Lookup, extensions: frozenset[str]
+    model: ModuleModel,
+    call: cst.Call,
+    lookup: Lookup,
+    extensions: frozenset[str],
+    *,
+    metadata: bool = False,
 ) -> tuple[str, str] | None:
-    """``(name to show, advice)`` when FAPI101's catalogue knows ``call`` as blocking."""
+    """``(name to show, advice)`` when FAPI101's catalogue knows ``call`` as blocking;
+    single metadata system calls (``os.path.isfile``) only with ``metadata``."""
     qualified = model.resolve(call.func, lookup)
     if qualified is not None:
+        if not metadata and is_metadata_call(qualified):
+            return None
         return _function_advice(qualified, extensions)
     if isinstance(call.func, cst.Attribute):
-        return _method_advice(model, call.func, lookup, extensions)
+        return _method_advice(model, call.func, lookup, extensions, metadata=metadata)
     return None
 
 
@@ -70,10 +79,17 @@ def _function_advice(qualified: str, extensions: frozenset[str]) -> tuple[str, s
 
 
 def _method_advice(
-    model: ModuleModel, func: cst.Attribute, lookup: Lookup, extensions: frozenset[str]
+    model: ModuleModel,
+    func: cst.Attribute,
+    lookup: Lookup,
+    extensions: frozenset[str],
+    *,
+    metadata: bool,
 ) -> tuple[str, str] | None:
     method = func.attr.value
     for owner in receiver_types(model, func.value, lookup):
+        if not metadata and is_metadata_call(f"{owner}.{method}"):
+            return None
         shown = f"{INSTANCE_NAMES.get(owner, owner)}.{method}"
         entry = BLOCKING_METHODS.get(owner)
         if entry is not None and is_blocking_method(entry[0], method):
@@ -84,10 +100,15 @@ def _method_advice(
 
 
 def find_blocking(
-    model: ModuleModel, call: cst.Call, lookup: Lookup, extensions: frozenset[str]
+    model: ModuleModel,
+    call: cst.Call,
+    lookup: Lookup,
+    extensions: frozenset[str],
+    *,
+    metadata: bool = False,
 ) -> Blocking | None:
     """The first of FAPI101, FAPI103 and FAPI104 whose catalogue knows ``call``."""
-    found = blocking_api(model, call, lookup, extensions)
+    found = blocking_api(model, call, lookup, extensions, metadata=metadata)
     if found is not None:
         return Blocking(BLOCKING_API, found[0], found[1])
     if may_be_session_call(call):

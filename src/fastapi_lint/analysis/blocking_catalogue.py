@@ -114,6 +114,29 @@ _OS_PROCESSES = (
     "waitid",
     "waitpid",
 )
+# One metadata system call on the local disk (a stat, an existence test, creating or
+# removing one entry) takes microseconds: a reviewer does not ask to move one to a thread.
+# FAPI101 and FAPI102 leave them alone unless FAPI101 is strict (``is_metadata_call``).
+_METADATA = frozenset(
+    {
+        *("exists", "lexists", "isfile", "isdir", "islink", "ismount", "isjunction"),
+        *("getsize", "getmtime", "getatime", "getctime", "samefile", "stat", "lstat"),
+        *("is_file", "is_dir", "is_symlink", "is_mount", "is_socket", "is_fifo"),
+        *("is_block_device", "is_char_device", "is_junction", "owner", "group", "readlink"),
+        *("unlink", "remove", "mkdir", "rmdir", "touch", "chmod", "lchmod", "rename", "replace"),
+    }
+)
+_METADATA_OWNERS = frozenset(
+    {"os", "os.path", "pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"}
+)
+
+
+def is_metadata_call(qualified: str) -> bool:
+    """``os.path.isfile``, ``pathlib.Path.exists``, ``os.unlink``: one cheap system call."""
+    owner, _, name = qualified.rpartition(".")
+    return owner in _METADATA_OWNERS and name in _METADATA
+
+
 _SUBPROCESS = ("run", "call", "check_call", "check_output", "Popen", "getoutput", "getstatusoutput")
 _SHUTIL = (
     "copy",

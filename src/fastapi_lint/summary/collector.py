@@ -10,6 +10,10 @@ def whose own execution evaluates it, so a nested def's or lambda's body is not 
 enclosing function's. Blocking calls in plain defs are recognised by the very code of
 FAPI101, FAPI103 and FAPI104 (``analysis.blocking_calls``), with the same name lookups.
 
+One piece, over 400 lines: a single visitor whose hooks share the state of the walk
+(the function stack, the wiring of routers, the current line); split, each part would
+need that same state handed around.
+
 One class on purpose, and the longest module of the package: its hooks share the state of
 one walk (the functions, classes and branches being in), which splitting would scatter;
 the readings of single nodes it needs live in ``syntax``.
@@ -25,7 +29,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.analysis.aliased_names import AliasAwareRule, Resolve
-from fastapi_lint.analysis.blocking_calls import find_blocking
+from fastapi_lint.analysis.blocking_calls import BLOCKING_API, find_blocking
 from fastapi_lint.analysis.pydantic_models.calls import v1_attribute, v1_call
 from fastapi_lint.analysis.pydantic_models.deferred import DeferredCalls
 from fastapi_lint.analysis.session_calls import session_factory_class
@@ -113,6 +117,7 @@ class SummaryCollector(AliasAwareRule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._extensions = frozenset(self.options.extend_blocking_calls)
+        self._metadata = self.options.is_strict(BLOCKING_API)
         self._functions: dict[int, _Function] = {}
         self._classes: dict[int, _Class] = {}
         self._class_names: dict[str, _Class] = {}
@@ -489,7 +494,13 @@ class SummaryCollector(AliasAwareRule):
 
     def _record_call(self, node: cst.Call, function: _Function, index: int, line: int) -> None:
         if not function.is_async:
-            found = find_blocking(self.context.model, node, self._lookup(index), self._extensions)
+            found = find_blocking(
+                self.context.model,
+                node,
+                self._lookup(index),
+                self._extensions,
+                metadata=self._metadata,
+            )
             if found is not None:
                 function.blocking.append(BlockingCall(found.code, found.shown, found.advice, line))
                 return

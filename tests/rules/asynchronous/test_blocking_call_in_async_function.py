@@ -58,10 +58,7 @@ def in_async(imports: str, body: str) -> str:
         ("import codecs", "codecs.open('settings.json', encoding='utf-8')"),
         ("from pathlib import Path", "Path('settings.json').read_text()"),
         ("import pathlib", "pathlib.Path('out').write_bytes(b'')"),
-        ("from pathlib import Path", "(Path('/srv') / 'static').exists()"),
         ("from pathlib import Path", "Path('/srv').parent.iterdir()"),
-        ("import os", "os.path.exists('/tmp/x')"),
-        ("from os import path", "path.getsize('/tmp/x')"),
         ("import os", "os.makedirs('/tmp/x', exist_ok=True)"),
         ("import shutil", "shutil.rmtree('/tmp/x')"),
         ("import shutil", "shutil.copyfile('a', 'b')"),
@@ -175,10 +172,29 @@ def test_path_methods_on_annotated_parameters_and_variables_are_flagged() -> Non
         async def store(base: Path, backup: Optional[Path], name: str) -> None:
             target = base / name
             target.write_text("data")
-            backup.unlink()
+            backup.read_bytes()
             name.strip()
     """
     assert lines(source) == [7, 8]
+
+
+@pytest.mark.parametrize(
+    ("imports", "call"),
+    [
+        ("from pathlib import Path", "(Path('/srv') / 'static').exists()"),
+        ("import os", "os.path.exists('/tmp/x')"),
+        ("from os import path", "path.getsize('/tmp/x')"),
+        ("import os", "os.unlink('/tmp/x')"),
+        ("from pathlib import Path", "Path('/tmp/uploads').mkdir(exist_ok=True)"),
+        ("import os", "os.stat('/tmp/x')"),
+    ],
+)
+def test_one_metadata_system_call_is_left_alone_unless_strict(imports: str, call: str) -> None:
+    source = in_async(imports, call)
+    assert lines(source) == []
+    strict = RuleOptions(strict=("FAPI101",))
+    result = lint_source(source, "app.py", (BlockingCallInAsyncFunction,), strict)
+    assert [d.line for d in result.diagnostics if d.code == "FAPI101"] == [4]
 
 
 def test_module_level_clients_used_in_async_functions_are_flagged() -> None:

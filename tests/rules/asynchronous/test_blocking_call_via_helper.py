@@ -294,3 +294,18 @@ def test_noqa_suppresses_the_finding_at_the_helper_call() -> None:
 
 def test_the_rule_is_a_project_rule_with_no_visitor() -> None:
     assert BlockingCallViaHelper.visitor_methods() == {}
+
+
+def test_a_helper_making_one_metadata_call_is_followed_only_under_strict() -> None:
+    source = """
+        import os
+
+        def has_config(path: str) -> bool:
+            return os.path.isfile(path)
+
+        async def handler(path: str) -> bool:
+            return has_config(path)
+    """
+    assert lines(source) == []
+    strict = findings(source, options=RuleOptions(strict=("FAPI101",)))
+    assert [(d.code, d.line) for d in strict] == [("FAPI102", 8)]

@@ -17,6 +17,9 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     Flags calls to known blocking APIs (`time.sleep`, `requests`, sync `httpx.Client`,
     `urllib`, `subprocess`, `open` and file/`pathlib`/`os.path` I/O, sockets, SMTP,
     sync database and redis drivers...) written directly in the body of an `async def`.
+    One metadata system call on the local disk (`os.path.isfile()`, `Path.exists()`,
+    `os.stat()`, `Path.mkdir()`, `os.unlink()`...) takes microseconds and is left alone;
+    reading, writing, listing or walking files is not.
 
     ## Why is this bad?
     FastAPI runs `async def` endpoints and dependencies on the event loop. A blocking
@@ -60,6 +63,7 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     (not its result) to `await run_in_threadpool(func, ...)`/`asyncio.to_thread`.
 
     ## Options
+    `strict` (default `[]`): with `"FAPI101"` listed, the metadata calls are reported too.
     `extend-blocking-calls`: more qualified names to treat as blocking, such as
     `"mylib.slow_io"`, `"mylib.Client.fetch"` (a method of objects the rule can see
     being created) or `"mylib.legacy.*"` (everything under a module).
@@ -208,7 +212,13 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
         if found_scope is None:
             return
         function, lookup = found_scope
-        found = blocking_api(self.context.model, node, lookup, self._extensions)
+        found = blocking_api(
+            self.context.model,
+            node,
+            lookup,
+            self._extensions,
+            metadata=self.options.is_strict(self.code),
+        )
         if found is None:
             return
         call, advice = found
