@@ -31,7 +31,8 @@ _SCOPED_SESSIONS = frozenset(
     {"sqlalchemy.orm.scoped_session", "sqlalchemy.orm.scoping.scoped_session"}
 )
 # Session methods that talk to the database (or may: get() first looks in the identity
-# map, delete() loads cascaded relationships). add()/add_all() only stage objects.
+# map). add()/add_all() only stage objects, and so does delete() until the flush (it
+# loads relationships only to cascade): the commit after it is where the wait is.
 _SESSION_IO = frozenset(
     {
         "query",
@@ -44,7 +45,6 @@ _SESSION_IO = frozenset(
         "commit",
         "flush",
         "refresh",
-        "delete",
         "merge",
         "rollback",
         "close",

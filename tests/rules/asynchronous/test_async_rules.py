@@ -65,7 +65,6 @@ TYPING = "from typing import Annotated, Optional\nfrom fastapi import Depends"
         (ORM, "db: Session", "db.rollback()"),
         (ORM, "db: Session", "db.close()"),
         (ORM, "db: Session", "db.merge(user)"),
-        (ORM, "db: Session", "db.delete(user)"),
         (ORM, "db: Session", "db.begin()"),
         (SQLMODEL, "session: Session", "session.exec(select(User))"),
         ("import sqlalchemy.orm", "db: sqlalchemy.orm.Session", "db.commit()"),
@@ -110,6 +109,7 @@ def test_synchronous_session_calls_are_flagged(setup: str, params: str, body: st
         ),
         (ORM, "db: Session", "db.add(user)"),
         (ORM, "db: Session", "db.add_all([user])"),
+        (ORM, "db: Session", "db.delete(user)"),  # staged until the flush or commit
         (ORM, "db: Session", "db.expunge(user)"),
         (ORM, "db: Session", "db.expire_all()"),
         (ORM, "db: Session", "db.is_active"),
@@ -143,6 +143,38 @@ def test_plain_def_routes_may_use_a_synchronous_session() -> None:
             return db.query(User).all()
     """
     assert session_lines(source) == []
+
+
+def test_one_finding_per_session_and_function() -> None:
+    source = """
+        from sqlalchemy.orm import Session
+
+        async def publish(db: Session, other: Session, item: Item) -> None:
+            db.add(item)
+            db.commit()
+            db.refresh(item)
+            other.commit()
+
+        async def again(db: Session) -> None:
+            db.commit()
+    """
+    assert session_lines(source) == [6, 8, 11]
+
+
+def test_a_session_the_function_awaits_is_async_whatever_its_annotation() -> None:
+    source = """
+        import sqlalchemy as sa
+
+        async def register(session: sa.orm.Session) -> None:
+            async with session.begin():
+                session.add(Block())
+            session.execute(query)
+            await session.flush()
+
+        async def plain(session: sa.orm.Session) -> None:
+            session.execute(query)
+    """
+    assert session_lines(source) == [11]
 
 
 def test_session_work_handed_to_a_thread_is_not_flagged() -> None:

@@ -12,15 +12,21 @@ from fastapi_lint.analysis.session_calls import (
 )
 from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.names import Lookup
-from fastapi_lint.rule import Invalid, Valid
+from fastapi_lint.rule import FileContext, Invalid, Valid
 from fastapi_lint.rules.asynchronous._async_calls import AsyncCallRule
+from fastapi_lint.tree import children
 
 
 class SyncSessionInAsyncFunction(AsyncCallRule):
     """
     ## What it does
     Flags calls that make a synchronous SQLAlchemy or SQLModel `Session` (or `Engine`,
-    `Connection`) talk to the database, written directly in the body of an `async def`.
+    `Connection`) talk to the database, written directly in the body of an `async def`:
+    the first such call of each session in a function (the comment is that the function
+    uses a synchronous session, not one per commit and refresh that follow). A session
+    the function also awaits a call of (`await session.flush()`, `async with
+    session.begin()`) is an `AsyncSession`, whatever its annotation says, and is left
+    alone.
 
     ## Why is this bad?
     FastAPI runs `async def` endpoints and dependencies on the event loop. A synchronous
@@ -178,6 +184,20 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
         ),
     )
 
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._reported: dict[int, set[str]] = {}
+        self._awaited_by: dict[int, frozenset[str]] = {}
+
+    def _awaited_receivers_of(self, function: cst.FunctionDef) -> frozenset[str]:
+        """Receivers the function awaits a call of (``await db.commit()``, ``async with
+        db.begin()``): an async session, whatever its annotation says."""
+        found = self._awaited_by.get(id(function))
+        if found is None:
+            found = frozenset(_awaited_receivers(self.context.module, function))
+            self._awaited_by[id(function)] = found
+        return found
+
     def factory_class(self, call: cst.Call, resolve: Resolve) -> str | None:
         return session_factory_class(call, resolve)
 
@@ -188,6 +208,13 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
         return sync_session_call(self.context.model, call, lookup)
 
     def report_call(self, call: cst.Call, function: cst.FunctionDef, detail: str) -> None:
+        # One finding per session and function: the reviewer's comment is "this function
+        # uses a sync session", not one per commit, refresh and query that follow.
+        receiver = _receiver_text(self.context.module, call)
+        seen = self._reported.setdefault(id(function), set())
+        if receiver in seen or receiver in self._awaited_receivers_of(function):
+            return
+        seen.add(receiver)
         self.report(
             call,
             call=self.callee_text(call),
@@ -201,3 +228,30 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
         if model.is_route(function):
             return "route"
         return "dependency" if model.is_dependency(function) else "function"
+
+
+def _receiver_text(module: cst.Module, call: cst.Call) -> str:
+    """``db`` for ``db.commit()``, ``self.session`` for ``self.session.get(...)``."""
+    func = call.func
+    return module.code_for_node(func.value) if isinstance(func, cst.Attribute) else ""
+
+
+def _awaited_receivers(module: cst.Module, function: cst.FunctionDef) -> set[str]:
+    found: set[str] = set()
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        awaited = _awaited_call(node)
+        if awaited is not None and isinstance(awaited.func, cst.Attribute):
+            found.add(module.code_for_node(awaited.func.value))
+        stack.extend(children(node))
+    return found
+
+
+def _awaited_call(node: cst.CSTNode) -> cst.Call | None:
+    if isinstance(node, cst.Await) and isinstance(node.expression, cst.Call):
+        return node.expression
+    if isinstance(node, cst.With) and node.asynchronous is not None:
+        first = node.items[0].item
+        return first if isinstance(first, cst.Call) else None
+    return None
