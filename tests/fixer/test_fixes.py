@@ -121,7 +121,8 @@ def test_file_without_final_newline_is_fixed_without_adding_one() -> None:
     rule = registry.rule_by_code("FAPI401")
     assert rule is not None
     source = "def f(x):\n    if x:\n        return 1\n    else:\n        x.close()\n    return 2"
-    assert _fixed_text(source, (rule,)) == "def f(x):\n    if x:\n        return 1\n    x.close()\n    return 2"
+    fixed = "def f(x):\n    if x:\n        return 1\n    x.close()\n    return 2"
+    assert _fixed_text(source, (rule,)) == fixed
 
 
 # -- applying edits ----------------------------------------------------------------------
@@ -423,11 +424,14 @@ class _RenameOld(ProjectRule):
 
 def test_fixes_of_project_rules_are_applied_after_the_files_own(project: Path) -> None:
     source = project / "app.py"
-    source.write_text("def old(x):\n    if x:\n        return 1\n    else:\n        x.close()\n    return 2\n")
+    source.write_text(
+        "def old(x):\n    if x:\n        return 1\n    else:\n        x.close()\n    return 2\n"
+    )
     rules = (_RenameOld, registry.rule_by_code("FAPI401"))
     job = FileJob(source, "app.py", rules, summarise=True)  # type: ignore[arg-type]
     run_ = FixRun(RuleOptions(), 1, ProjectRun(rules, project, RuleOptions()), EVERYTHING)  # type: ignore[arg-type]
     (state,), (result,) = fix_files([job], run_)
-    assert source.read_text() == "def new(x):\n    if x:\n        return 1\n    x.close()\n    return 2\n"
+    fixed = "def new(x):\n    if x:\n        return 1\n    x.close()\n    return 2\n"
+    assert source.read_text() == fixed
     assert [fix.code for fix in state.applied] == ["FAPI401", "FAPI996"]
     assert result.diagnostics == ()

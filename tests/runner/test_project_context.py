@@ -320,14 +320,14 @@ def test_files_outside_the_working_folders_project_take_their_own_targets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     uses_v1_api = V1_MODEL + "\n\ndef dump(item: Item) -> str:\n    return item.json()\n"
-    here = _write(tmp_path / "here", {"pyproject.toml": '[project]\nname = "here"\n'})
-    (here / "pyproject.toml").write_text('[project]\nname = "here"\ndependencies = ["pydantic<2"]\n')
+    pinned = '[project]\nname = "{}"\ndependencies = ["pydantic{}"]\n'
+    here = _write(tmp_path / "here", {"pyproject.toml": pinned.format("here", "<2")})
     there = _write(tmp_path / "there", {"app/models.py": uses_v1_api})
-    (there / "pyproject.toml").write_text('[project]\nname = "there"\ndependencies = ["pydantic>=2"]\n')
+    (there / "pyproject.toml").write_text(pinned.format("there", ">=2"))
     monkeypatch.chdir(here)
     command = ["check", "--no-cache", "--exit-zero", "--output-format", "json", str(there)]
     checked = json.loads(CliRunner().invoke(cli, command, catch_exceptions=False).stdout)
     assert "FAPI603" in {d["code"] for d in checked["diagnostics"]}
-    (there / "pyproject.toml").write_text('[project]\nname = "there"\ndependencies = ["pydantic<2"]\n')
+    (there / "pyproject.toml").write_text(pinned.format("there", "<2"))
     checked = json.loads(CliRunner().invoke(cli, command, catch_exceptions=False).stdout)
     assert "FAPI603" not in {d["code"] for d in checked["diagnostics"]}

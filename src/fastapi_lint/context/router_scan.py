@@ -15,6 +15,9 @@ a router class, at any depth; a function annotated ``-> APIRouter`` (or returnin
 factory; one returning a router class (``-> type[APIRouter]``, ``return VersionedRouter``,
 a class it defines) a router class factory; ``X = get_router_class()`` at module level
 is a router class. Apps (``FastAPI``) and routes (``APIRoute``) likewise.
+
+One piece: the rounds of finding and the resolution across modules share the table of
+definitions each round fills.
 """
 
 from __future__ import annotations

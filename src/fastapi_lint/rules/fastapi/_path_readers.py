@@ -5,6 +5,9 @@ depends on in the same file: ``Depends(f)``, ``Annotated`` aliases, a class's
 ``__init__`` or fields, a callable instance's ``__call__``, a router's
 ``dependencies=[...]``. Security schemes and Starlette objects read no path; a
 dependency this file cannot see into may read any name.
+
+One piece: each kind of dependency is read by a function that calls back into the
+others (a class's fields may be ``Depends`` of functions, and so on).
 """
 
 from __future__ import annotations

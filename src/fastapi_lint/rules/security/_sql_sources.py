@@ -9,6 +9,9 @@ code's own values are not outside: literals, UPPER_CASE constants, module-level 
 numbers (`int()`, `len()`), parameters typed as numbers, dates, UUIDs, booleans or an
 enum of this module, values that went through a sanitiser (a call whose name says it
 quotes, escapes, validates or checks), and anything returned by another call.
+
+One piece: the tracing of a value through expressions, names, parameters and calls is
+one recursion, each step calling the others.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""FAPI804: SQL built with an f-string, ``%``, ``.format()`` or ``+`` reaching an execute sink."""
+"""FAPI804: SQL built with an f-string, ``%``, ``.format()`` or ``+`` reaching an execute sink.
+
+Much of the module is the rule's documentation and tested examples; where a formatted
+value comes from is ``_sql_sources``.
+"""
 
 from __future__ import annotations
 
