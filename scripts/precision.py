@@ -30,11 +30,13 @@ import hashlib
 import io
 import json
 import math
+import os
 import random
 import subprocess
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -191,9 +193,13 @@ def _member_identity(folder: Path) -> bytes:
     return digest.digest()
 
 
-def lint_member(folder: Path) -> MemberRun:
-    """Run the CLI in ``folder`` as a user would; a failed run raises ``RuntimeError``."""
-    command = [sys.executable, "-m", "fastapi_lint", *LINT_COMMAND]
+def lint_member(folder: Path, jobs: int | None = None) -> MemberRun:
+    """Run the CLI in ``folder`` as a user would; a failed run raises ``RuntimeError``.
+
+    ``jobs`` is passed on as ``--jobs`` (the CLI's default, one per core, when None).
+    """
+    extra = [] if jobs is None else ["--jobs", str(jobs)]
+    command = [sys.executable, "-m", "fastapi_lint", *LINT_COMMAND[:-1], *extra, LINT_COMMAND[-1]]
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
     if done.returncode not in (0, _EXIT_INTERNAL_ERROR):
         raise RuntimeError(f"fastapi-lint failed in {folder} ({done.returncode}): {done.stderr}")
@@ -228,18 +234,27 @@ def lint_corpus(
     read back from it instead.
     """
     fingerprint = linter_fingerprint()
-    runs = {}
-    for member in corpus_members(corpus):
-        file = None if cache is None else _cache_file(cache, corpus / member, fingerprint)
-        run = None if file is None else _stored(file, member)
-        if run is None:
-            if progress:
-                print(f"linting {member}", file=sys.stderr, flush=True)
-            run = lint_member(corpus / member)
-            if file is not None:
-                _store(file, run)
-        runs[member] = run
-    return runs
+    files = {
+        member: None if cache is None else _cache_file(cache, corpus / member, fingerprint)
+        for member in corpus_members(corpus)
+    }
+    runs = {member: _stored(file, member) if file else None for member, file in files.items()}
+    missing = [member for member, run in runs.items() if run is None]
+
+    def lint(member: str) -> MemberRun:
+        if progress:
+            print(f"linting {member}", file=sys.stderr, flush=True)
+        # Members run side by side, one core each: a member's own run is partly serial
+        # (the project scan and step), so this keeps every core busy.
+        run = lint_member(corpus / member, jobs=1)
+        file = files[member]
+        if file is not None:
+            _store(file, run)
+        return run
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        runs.update(zip(missing, pool.map(lint, missing), strict=True))
+    return {member: run for member, run in runs.items() if run is not None}
 
 
 def all_findings(runs: Mapping[str, MemberRun]) -> list[Finding]:

@@ -302,7 +302,7 @@ def test_the_lint_cache_is_keyed_by_the_linter_and_the_member(
     first = precision.lint_corpus(tmp_path / "corpus", cache)
     real_lint = precision.lint_member
 
-    def not_again(folder: Path) -> precision.MemberRun:
+    def not_again(folder: Path, jobs: int | None = None) -> precision.MemberRun:
         raise AssertionError(f"{folder} linted again")
 
     monkeypatch.setattr(precision, "lint_member", not_again)
@@ -314,7 +314,9 @@ def test_the_lint_cache_is_keyed_by_the_linter_and_the_member(
     monkeypatch.setattr(precision, "linter_fingerprint", lambda: "another fastapi-lint")
     calls: list[Path] = []
     monkeypatch.setattr(
-        precision, "lint_member", lambda folder: calls.append(folder) or real_lint(folder)
+        precision,
+        "lint_member",
+        lambda folder, jobs=None: calls.append(folder) or real_lint(folder, jobs),
     )
     precision.lint_corpus(tmp_path / "corpus", cache)
     assert calls == [member] and len(list(cache.iterdir())) == 3

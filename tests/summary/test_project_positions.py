@@ -13,7 +13,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from corpus_helpers import corpus_files
+from corpus_helpers import corpus_files, parallel_map
 from fastapi_lint.engine.walk import Dispatch, Walk
 from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.positions import node_ranges
@@ -111,13 +111,19 @@ def test_counted_lines_are_exact_on_the_fixtures() -> None:
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="run scripts/fetch_corpus.py first")
 def test_counted_lines_are_exact_on_the_corpus() -> None:
-    wrong: dict[str, list[str]] = {}
-    for path in corpus_files():
-        source = path.read_text(encoding="utf-8", errors="replace")
-        try:
-            found = _mismatches(source)
-        except (cst.ParserSyntaxError, RecursionError):
-            continue
-        if found:
-            wrong[path.relative_to(CORPUS).as_posix()] = found[:3]
+    files = corpus_files()
+    found = parallel_map(_file_mismatches, files)  # one worker per core: a long check
+    wrong = {
+        path.relative_to(CORPUS).as_posix(): mismatches[:3]
+        for path, mismatches in zip(files, found, strict=True)
+        if mismatches
+    }
     assert wrong == {}
+
+
+def _file_mismatches(path: Path) -> list[str]:
+    source = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        return _mismatches(source)
+    except (cst.ParserSyntaxError, RecursionError):
+        return []
