@@ -251,27 +251,28 @@ class UntypedDictInSignature(Rule):
             return
         strict = self.options.is_strict(self.code)
         for param in _all_params(node.params):
-            self._check_parameter(node, param, resolve, strict=strict)
-        if node.returns is not None and (strict or returns_records(node)):
-            annotation = node.returns.annotation
-            self._check(annotation, annotation, f"Return type of `{node.name.value}`", resolve)
+            self._check_parameter(node, param, strict=strict)
+        returns = node.returns.annotation if node.returns is not None else None
+        if returns is not None and self._untyped(returns) and (strict or returns_records(node)):
+            self._report(returns, returns, f"Return type of `{node.name.value}`")
 
-    def _check_parameter(
-        self, node: cst.FunctionDef, param: cst.Param, resolve: Resolve, *, strict: bool
-    ) -> None:
-        if param.annotation is not None and (strict or _read_as_record(node, param)):
+    def _check_parameter(self, node: cst.FunctionDef, param: cst.Param, *, strict: bool) -> None:
+        if param.annotation is None or not self._untyped(param.annotation.annotation):
+            return
+        # The body is read only for an untyped mapping: most annotations are not one.
+        if strict or _read_as_record(node, param):
             subject = f"Parameter `{param.name.value}` of `{node.name.value}`"
-            self._check(param, param.annotation.annotation, subject, resolve)
+            self._report(param, param.annotation.annotation, subject)
 
     def _is_library_method(self, node: cst.FunctionDef) -> bool:
         scopes = self.context.scopes  # ``node`` itself is the last scope
         owner = scopes[-2] if len(scopes) >= 2 else None
         return isinstance(owner, cst.ClassDef) and node.name.value in LIBRARY_METHODS
 
-    def _check(
-        self, where: cst.CSTNode, annotation: cst.BaseExpression, subject: str, resolve: Resolve
-    ) -> None:
-        if find_mapping(annotation, resolve, untyped=True) is None:
-            return
-        shown = shown_type(self.context.module, annotation, resolve)
+    def _untyped(self, annotation: cst.BaseExpression) -> bool:
+        resolve = self.context.model.qualified_name
+        return find_mapping(annotation, resolve, untyped=True) is not None
+
+    def _report(self, where: cst.CSTNode, annotation: cst.BaseExpression, subject: str) -> None:
+        shown = shown_type(self.context.module, annotation, self.context.model.qualified_name)
         self.report(where, subject=subject, annotation=shown)
