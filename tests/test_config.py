@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from fastapi_lint.config import Config, ConfigError, load_config, with_overrides
+from fastapi_lint.config import (
+    Config,
+    ConfigError,
+    check_settings_file,
+    load_config,
+    with_overrides,
+)
 from fastapi_lint.context.roles import Role, RoleGlobs
 from fastapi_lint.options import RuleOptions
+from waiting_helpers import outcome_within
 
 
 def write(path: Path, text: str) -> Path:
@@ -123,6 +131,42 @@ def test_explicit_config_that_is_a_directory_is_an_error(tmp_path):
         load_config(tmp_path, tmp_path)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_is_refused_as_config_explicit_or_discovered(tmp_path):
+    os.mkfifo(tmp_path / "pipe.toml")
+    found = outcome_within(10, lambda: load_config(tmp_path, Path("pipe.toml")))
+    assert isinstance(found, ConfigError)
+    assert f"{tmp_path / 'pipe.toml'}: cannot read config file: it is not a regular" in str(found)
+    os.mkfifo(tmp_path / "pyproject.toml")
+    found = outcome_within(10, lambda: load_config(tmp_path / "sub"))
+    assert isinstance(found, ConfigError) and "pyproject.toml: cannot read" in str(found)
+
+
+def test_a_config_file_over_1_mb_is_refused_naming_the_limit(tmp_path):
+    big = write(tmp_path / "pyproject.toml", "[tool.fastapi-lint]\n" + "# padding\n" * 110_000)
+    with pytest.raises(ConfigError, match="larger than 1 MB") as caught:
+        load_config(tmp_path)
+    assert str(big) in str(caught.value)
+
+
+def test_a_config_file_that_is_not_utf8_names_the_file_and_line(tmp_path):
+    (tmp_path / "pyproject.toml").write_bytes(b"[tool.fastapi-lint]\n# caf\xe9\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'pyproject.toml'}: cannot read config file: ")
+    assert "line 2 is not UTF-8 (byte 0xe9)" in message
+
+
+def test_a_project_pyproject_that_is_too_big_is_a_config_error(tmp_path):
+    check_settings_file(tmp_path / "pyproject.toml")  # absent: nothing to say
+    write(tmp_path / "pyproject.toml", "[project]\n")
+    check_settings_file(tmp_path / "pyproject.toml")
+    write(tmp_path / "pyproject.toml", "#" * 1_000_001)
+    with pytest.raises(ConfigError, match="pyproject.toml: cannot read config file: .*1 MB"):
+        check_settings_file(tmp_path / "pyproject.toml")
+
+
 # Values -----------------------------------------------------------------------------
 
 
@@ -132,7 +176,7 @@ def test_every_key_is_read_into_the_config(tmp_path):
         """
 select = ["FAPI1", "ASYNC"]
 ignore = ["FAPI101"]
-extend-select = ["FAPI900"]
+extend-select = ["FAPI901"]
 exclude = ["legacy"]
 extend-exclude = ["tests/fixtures/*.py"]
 max-function-lines = 30
@@ -143,7 +187,7 @@ extend-blocking-calls = ["mylib.slow_io", "requests"]
     )
     assert config.select == ("FAPI1", "ASYNC")
     assert config.ignore == ("FAPI101",)
-    assert config.extend_select == ("FAPI900",)
+    assert config.extend_select == ("FAPI901",)
     assert config.exclude == ("legacy",)
     assert config.extend_exclude == ("tests/fixtures/*.py",)
     assert config.options == RuleOptions(30, 12, 3, ("mylib.slow_io", "requests"))
@@ -223,6 +267,21 @@ def test_bad_value_error_names_key_and_expectation(tmp_path, table, key, expecte
     assert str(tmp_path / "pyproject.toml") in message
 
 
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ('select = ["FAPI9999"]', "select"),
+        ('ignore = ["nope"]', "ignore"),
+        ('extend-select = ["FAPI1", "X1"]', "extend-select"),
+        ('per-file-ignores = { "tests/*" = ["FAPI101", "NOPE999"] }', 'per-file-ignores."tests/*"'),
+    ],
+)
+def test_an_unknown_rule_selector_names_the_file_and_the_key(tmp_path, table, key):
+    message = error_from(tmp_path, table)
+    assert message.startswith(f"{tmp_path / 'pyproject.toml'}: [tool.fastapi-lint] {key}: ")
+    assert "unknown rule selector" in message
+
+
 def test_nothing_is_read_at_import_time(tmp_path):
     write(tmp_path / "pyproject.toml", "[tool.fastapi-lint]\nbogus = 1\n")
     # A fresh interpreter, so the import really happens in a directory with a bad config.
@@ -290,6 +349,24 @@ def test_cli_ignore_extend_select_and_extend_exclude_add_to_the_files_values():
     assert config.extend_select == ("FAPI9", "FAPI8")
     assert config.extend_exclude == ("gen", "tmp")
     assert config.select == ("FAPI1",)
+
+
+@pytest.mark.parametrize(
+    "option", ["select", "ignore", "extend_select", "exclude", "extend_exclude"]
+)
+def test_an_empty_cli_value_is_an_error_worded_as_in_the_file(tmp_path, option):
+    flag = "--" + option.replace("_", "-")
+    with pytest.raises(ConfigError) as caught:
+        with_overrides(BASE, **{option: ["FAPI101", " "] if "select" in option else [""]})
+    cli_message = str(caught.value)
+    assert cli_message.startswith(f"{flag}: expected a list of non-empty strings, got ")
+    in_file = error_from(tmp_path, f'{flag[2:]} = [""]')
+    assert f"{flag[2:]}: expected a list of non-empty strings, got" in in_file
+
+
+def test_an_unknown_cli_selector_names_the_flag():
+    with pytest.raises(ConfigError, match="^--ignore: unknown rule selector 'FAPI9999'"):
+        with_overrides(BASE, ignore=["FAPI9999"])
 
 
 def test_cli_exclude_pattern_that_cannot_compile_is_a_config_error():

@@ -46,6 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tree",
             "positions",
             "decoding",
+            "small_files",
             "nesting_guard",
             "peers",
             "docs_links",

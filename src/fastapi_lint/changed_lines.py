@@ -46,6 +46,10 @@ class GitError(Exception):
     """No git, no repository, an unknown revision, or a file git does not track."""
 
 
+class GitMissingError(GitError):
+    """git is not installed."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChangedLines:
     """What changed since ``ref`` in the repository at ``root``; paths relative to it."""
@@ -109,8 +113,14 @@ def only_changed(report: Report, changed: ChangedLines) -> Report:
 def repository_root(cwd: Path) -> Path:
     try:
         output = _git(["rev-parse", "--show-toplevel"], cwd)
+    except GitMissingError:
+        raise  # its message says it all
     except GitError as error:
-        raise GitError(f"--diff-from needs a git repository: {error}") from None
+        if "not a git repository" in str(error):
+            error = GitError(f"--diff-from needs a git repository, and {cwd} is not in one")
+        else:
+            error = GitError(f"--diff-from: git cannot read the repository of {cwd}: {error}")
+        raise error from None
     return Path(os.fsdecode(output.rstrip(b"\r\n")))
 
 
@@ -191,8 +201,10 @@ def _git(args: Sequence[str], cwd: Path) -> bytes:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
-        raise GitError("--diff-from needs git, which is not installed (not on PATH)") from None
+        raise GitMissingError(
+            "--diff-from needs git, which is not installed (not on PATH)"
+        ) from None
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip()
+        message = done.stderr.decode("utf-8", "replace").strip().removeprefix("fatal: ")
         raise GitError(message or f"git {args[0]} failed with status {done.returncode}")
     return done.stdout

@@ -19,10 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias, TypeGuard
 
+from fastapi_lint import registry
 from fastapi_lint.context.roles import RoleGlobs, parse_role_globs
 from fastapi_lint.context.versions import PACKAGES, parse_target_override
 from fastapi_lint.files import invalid_pattern
 from fastapi_lint.options import STRICT_RULES, RuleOptions
+from fastapi_lint.small_files import (
+    SETTINGS_LIMIT,
+    SmallFileError,
+    read_small_file,
+    refuse_unless_small,
+)
 
 # What tomllib produces (dates and times included), so no `Any` leaks into validation.
 TomlValue: TypeAlias = (
@@ -49,6 +56,7 @@ _PER_FILE = "a table mapping glob patterns to lists of rule selectors"
 _WORDS = "a list of lowercase words like 'is'"
 _TARGETS = f'a table of versions like {{pydantic = "1.10"}} for {", ".join(PACKAGES)}'
 _WORD = re.compile(r"[a-z][a-z0-9]*")
+_CLI_OPTIONS = ("--select", "--ignore", "--extend-select", "--exclude", "--extend-exclude")
 
 
 class ConfigError(Exception):
@@ -107,7 +115,8 @@ def load_config(cwd: Path, explicit: Path | None = None) -> Config:
     nearest: Path | None = None
     for directory in (cwd, *cwd.parents):
         candidate = directory / PYPROJECT
-        if not candidate.is_file():
+        # A pipe or a folder by that name is an error (below), not a file to skip.
+        if not candidate.exists():
             continue
         nearest = nearest or candidate
         table = _table(candidate, _read_toml(candidate))
@@ -134,8 +143,7 @@ def with_overrides(
     ignores it; without ``--select`` the command line's ignore/extend-select add to the
     file's. ``None`` (or an empty sequence for the additive ones) means "not given".
     """
-    for option, values in (("--exclude", exclude), ("--extend-exclude", extend_exclude)):
-        _check_cli_patterns(option, values or ())
+    _check_cli_values(select, ignore, extend_select, exclude, extend_exclude)
     if select is not None:
         config = dataclasses.replace(config, select=tuple(select), ignore=(), extend_select=())
     return dataclasses.replace(
@@ -152,6 +160,27 @@ def _merge(base: tuple[str, ...], extra: Sequence[str] | None) -> tuple[str, ...
     return tuple(dict.fromkeys((*base, *(extra or ()))))
 
 
+def check_selectors(setting: str, selectors: Sequence[str]) -> None:
+    """Raise ConfigError, naming ``setting``, when a selector names no rule."""
+    try:
+        registry.validate(selectors, setting=setting)
+    except registry.SelectionError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _check_cli_values(*values: Sequence[str] | None) -> None:
+    """The command line's lists, in the order of ``_CLI_OPTIONS``; empty values are errors
+    there as in the file (``--select ''`` as ``select = [""]``)."""
+    for option, given in zip(_CLI_OPTIONS, values, strict=True):
+        empty = next((value for value in given or () if not value.strip()), None)
+        if empty is not None:
+            raise ConfigError(f"{option}: expected {_STRINGS}, got {empty!r}")
+        if option.endswith("exclude"):
+            _check_cli_patterns(option, given or ())
+        else:
+            check_selectors(option, given or ())
+
+
 def _check_cli_patterns(option: str, patterns: Iterable[str]) -> None:
     bad = invalid_pattern(patterns)
     if bad is not None:
@@ -159,16 +188,46 @@ def _check_cli_patterns(option: str, patterns: Iterable[str]) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, TomlValue]:
+    text = _read_text(path)
     try:
-        with path.open("rb") as handle:
-            data: dict[str, TomlValue] = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
+        data: dict[str, TomlValue] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     return data
+
+
+def _read_text(path: Path) -> str:
+    """The file's text: a regular file of at most 1 MB, in UTF-8 as TOML requires."""
+    try:
+        data = read_small_file(path, SETTINGS_LIMIT)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, SmallFileError) as error:
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        raise ConfigError(f"{path}: cannot read config file: {reason}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        byte = data[error.start : error.start + 1].hex()
+        raise ConfigError(
+            f"{path}: cannot read config file: line {line} is not UTF-8 (byte 0x{byte}); "
+            "TOML files must be UTF-8"
+        ) from None
+
+
+def check_settings_file(path: Path) -> None:
+    """Raise ConfigError when ``path`` exists but is no regular file of at most 1 MB.
+
+    For a project's ``pyproject.toml`` the configuration did not come from: the project
+    context reads its target versions, and skips such a file rather than hang on it.
+    """
+    try:
+        refuse_unless_small(os.stat(path), SETTINGS_LIMIT)
+    except OSError:
+        return  # absent, or unreadable: the context reads nothing from it either
+    except SmallFileError as error:
+        raise ConfigError(f"{path}: cannot read config file: {error}") from None
 
 
 def _table(path: Path, data: TomlTable) -> TomlTable | None:
@@ -188,9 +247,9 @@ def _build(path: Path, table: TomlTable | None) -> Config:
     return Config(
         root=path.parent,
         path=path,
-        select=values.strings("select"),
-        ignore=values.strings("ignore") or (),
-        extend_select=values.strings("extend-select") or (),
+        select=values.selectors("select"),
+        ignore=values.selectors("ignore") or (),
+        extend_select=values.selectors("extend-select") or (),
         exclude=values.patterns("exclude"),
         extend_exclude=values.patterns("extend-exclude") or (),
         per_file_ignores=values.per_file_ignores("per-file-ignores"),
@@ -254,6 +313,12 @@ class _Reader:
         if not _is_strings(value):
             raise self.fail(key, _STRINGS, value)
         return tuple(value)
+
+    def selectors(self, key: str) -> tuple[str, ...] | None:
+        """Rule selectors, each naming a rule, a code prefix, a family or ALL."""
+        value = self.strings(key)
+        check_selectors(f"{self._path}: {TABLE} {key}", value or ())
+        return value
 
     def patterns(self, key: str) -> tuple[str, ...] | None:
         value = self.strings(key)
@@ -333,7 +398,9 @@ class _Reader:
         for glob, codes in value.items():
             if not glob.strip() or invalid_pattern([glob]) is not None:
                 raise self.fail(key, _PER_FILE, glob)
+            setting = f'{key}."{glob}"'
             if not _is_strings(codes):
-                raise self.fail(f'{key}."{glob}"', _STRINGS, codes)
+                raise self.fail(setting, _STRINGS, codes)
+            check_selectors(f"{self._path}: {TABLE} {setting}", codes)
             entries.append((glob, tuple(codes)))
         return tuple(entries)

@@ -148,6 +148,83 @@ def test_bad_config_value_exits_2_naming_key_and_expectation(project: Path) -> N
     assert code == 2 and "max-nesting" in err
 
 
+def _limit_memory() -> None:
+    import resource  # POSIX only, as the tests using it
+
+    two_gigabytes = 2 * 1024**3
+    resource.setrlimit(resource.RLIMIT_AS, (two_gigabytes, two_gigabytes))
+
+
+def _module_run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m fastapi_lint ARGS`` in ``cwd``; a run that blocks fails after a minute,
+    one that reads without end fails at 2 GB, not taking the machine's memory."""
+    command = [sys.executable, "-m", "fastapi_lint", *args]
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=60, preexec_fn=_limit_memory
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes or devices here")
+def test_a_config_that_never_ends_exits_2_at_once(tmp_path: Path) -> None:
+    write(tmp_path / "app.py", CLEAN)
+    os.mkfifo(tmp_path / "pipe.toml")
+    for config in ("/dev/zero", "pipe.toml"):
+        done = _module_run(tmp_path, "check", "--config", config, ".")
+        assert done.returncode == 2 and done.stdout == "", config
+        assert f"{config}: cannot read config file: it is not a regular file" in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_project_pyproject_that_is_a_pipe_exits_2_naming_it(tmp_path: Path) -> None:
+    write(tmp_path / "service" / "app.py", CLEAN)
+    os.mkfifo(tmp_path / "service" / "pyproject.toml")
+    done = _module_run(tmp_path, "check", "service")
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    assert f"{tmp_path / 'service' / 'pyproject.toml'}: cannot read config file" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"[tool.fastapi-lint]\n# caf\xe9\n", "line 2 is not UTF-8"),
+        (
+            b'[tool.fastapi-lint.per-file-ignores]\n"a.py" = ["NOPE999"]\n',
+            "per-file-ignores.\"a.py\": unknown rule selector 'NOPE999'",
+        ),
+    ],
+)
+def test_a_bad_settings_file_exits_2_naming_it(project: Path, content: bytes, problem: str) -> None:
+    write(project / "a.py", CLEAN)
+    (project / "pyproject.toml").write_bytes(content)
+    code, _, err = run("check", ".")
+    assert code == 2 and "internal error" not in err
+    assert err.startswith(f"fastapi-lint: error: {project / 'pyproject.toml'}: ")
+    assert problem in err
+
+
+def test_an_empty_selector_is_refused_as_in_the_file(project: Path) -> None:
+    write(project / "a.py", BLOCKING)
+    for given in ("", "FAPI101,"):
+        code, out, err = run("check", "--select", given, ".")
+        assert code == 2 and out == "", given
+        assert "--select: expected a list of non-empty strings, got ''" in err
+    write(project / "pyproject.toml", '[tool.fastapi-lint]\nselect = [""]\n')
+    code, _, err = run("check", ".")
+    assert code == 2 and "select: expected a list of non-empty strings, got ['']" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows keeps a working folder in use")
+def test_a_deleted_working_directory_exits_2_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "gone").mkdir()
+    script = 'cd gone && rmdir ../gone && exec "$0" -m fastapi_lint check .'
+    done = subprocess.run(
+        ["sh", "-c", script, sys.executable],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    assert f"the working directory {tmp_path / 'gone'} no longer exists" in done.stderr
+
+
 def test_per_file_ignores_silence_codes_for_matching_files(project: Path) -> None:
     write(project / "scripts" / "seed.py", BLOCKING)
     write(project / "app" / "bad.py", BLOCKING)

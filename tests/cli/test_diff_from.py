@@ -237,7 +237,9 @@ def test_no_git_repository_is_a_clear_error(tmp_path: Path) -> None:
     write(tmp_path / "app.py", BLOCKING)
     done = lint(tmp_path, "--diff-from", "main", ".")
     assert done.returncode == 2 and done.stdout == ""
-    assert "--diff-from needs a git repository" in done.stderr
+    # Said once, naming the folder: neither its own prefix nor git's "fatal:" repeated.
+    expected = f"--diff-from needs a git repository, and {tmp_path} is not in one"
+    assert done.stderr == f"fastapi-lint: error: {expected}\n"
 
 
 def test_an_unknown_revision_is_a_clear_error(repo: Path) -> None:
@@ -270,7 +272,8 @@ def test_git_missing_from_path_is_a_clear_error(repo: Path) -> None:
     if shutil.which("git", path=bin_only["PATH"]):
         pytest.skip("git lives beside the console script")
     done = lint(repo, "--diff-from", "base", ".", env=bin_only)
-    assert done.returncode == 2 and "needs git" in done.stderr
+    assert done.returncode == 2 and done.stderr.count("--diff-from") == 1
+    assert "needs git, which is not installed" in done.stderr
 
 
 def test_standard_input_is_refused(repo: Path) -> None:

@@ -7,6 +7,7 @@ expected sources name the line of the fixture file the version was read from.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -277,6 +278,27 @@ def test_unreadable_declaration_files_declare_nothing(tmp_path: Path) -> None:
     (tmp_path / "uv.lock").write_bytes(b'\xff\xfe[[package]]\nname = "fastapi"\nversion = "x.y"\n')
     targets = resolve_target_versions(tmp_path)
     assert all(target.origin is Origin.ASSUMED for target in targets.versions)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_pipes_and_oversized_declaration_files_declare_nothing_without_blocking(
+    tmp_path: Path,
+) -> None:
+    for name in ("pyproject.toml", "requirements.txt", "uv.lock", "Pipfile"):
+        os.mkfifo(tmp_path / name)
+    (tmp_path / "requirements-dev.txt").write_text("-r requirements.txt\n-r big.txt\n")
+    # An include over 32 MB is skipped too; below it the same pin is read (checked last).
+    pin = b"fastapi==0.95.0\n"
+    (tmp_path / "big.txt").write_bytes(pin + b"#" * (32_000_001 - len(pin)))
+    done: list[TargetVersions] = []
+    worker = threading.Thread(target=lambda: done.append(resolve_target_versions(tmp_path)))
+    worker.daemon = True
+    worker.start()
+    worker.join(20)
+    assert done, "reading the declaration files blocked"
+    assert done[0]["fastapi"].origin is Origin.ASSUMED
+    (tmp_path / "big.txt").write_bytes(pin)
+    assert resolve_target_versions(tmp_path)["fastapi"].display == "0.95.0"
 
 
 def test_requirement_include_cycles_are_read_once(tmp_path: Path) -> None:

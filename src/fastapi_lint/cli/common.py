@@ -13,7 +13,14 @@ import click
 
 from fastapi_lint import registry, reporters
 from fastapi_lint.cache import CACHE_DIR_ENV, CACHE_DIR_NAME
-from fastapi_lint.config import PYPROJECT, Config, ConfigError, load_config, with_overrides
+from fastapi_lint.config import (
+    PYPROJECT,
+    Config,
+    ConfigError,
+    check_settings_file,
+    load_config,
+    with_overrides,
+)
 from fastapi_lint.context.project import Placement
 from fastapi_lint.decoding import decode_source
 from fastapi_lint.files import discover
@@ -35,10 +42,13 @@ STDIN = "-"
 
 
 def split_values(values: Sequence[str]) -> tuple[str, ...] | None:
-    """Flags may repeat and hold comma-separated lists; None when not given at all."""
+    """Flags may repeat and hold comma-separated lists; None when not given at all.
+
+    Empty parts are kept (``--select ''``), for the configuration to refuse them.
+    """
     if not values:
         return None
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    return tuple(part.strip() for value in values for part in value.split(","))
 
 
 def fail(message: str) -> click.exceptions.Exit:
@@ -86,9 +96,22 @@ def load_config_or_exit(
     config_path: Path | None, overrides: dict[str, tuple[str, ...] | None]
 ) -> Config:
     try:
-        return with_overrides(load_config(Path.cwd(), config_path), **overrides)
+        return with_overrides(load_config(working_folder(), config_path), **overrides)
     except ConfigError as error:
         raise fail(str(error)) from None
+
+
+def working_folder() -> Path:
+    """The working directory; a usage error when it was deleted (or cannot be read)."""
+    try:
+        return Path.cwd()
+    except OSError as error:
+        # $PWD names it, unless it is stale (it still exists: another folder).
+        shown = os.environ.get("PWD", "")
+        where = f" {shown}" if shown and not os.path.exists(shown) else ""
+        gone = isinstance(error, FileNotFoundError)
+        problem = "no longer exists" if gone else f"cannot be read ({error.strerror})"
+        raise fail(f"the working directory{where} {problem}; run from an existing one") from None
 
 
 def selected_rules(config: Config) -> tuple[type[Rule], ...]:
@@ -134,7 +157,7 @@ def planned_run(
     )
     for missing in discovery.missing:
         click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
-    root = project_root(config, discovery.files)
+    root = checked_project_root(config, discovery.files)
     files = project_files(config, root, discovery.files)
     setup = project_setup(config, root, rules, files, all_targets=all_targets)
     # Chains run through every file, so all are summarised when any project rule is on.
@@ -224,6 +247,16 @@ def project_root(config: Config, files: Sequence[Path]) -> Path:
     if (config.root / PYPROJECT).is_file():
         return config.root
     return common
+
+
+def checked_project_root(config: Config, files: Sequence[Path]) -> Path:
+    """``project_root``, whose pyproject.toml (read for target versions) is readable."""
+    root = project_root(config, files)
+    try:
+        check_settings_file(root / PYPROJECT)
+    except ConfigError as error:
+        raise fail(str(error)) from None
+    return root
 
 
 def _nearest_project(folder: Path) -> Path | None:

@@ -136,7 +136,7 @@ def in_this_project(rule: type[Rule]) -> str | None:
     try:
         config = load_config(Path.cwd())
         selected = rule in registry.select_rules(config.select, config.ignore, config.extend_select)
-    except (ConfigError, registry.SelectionError):
+    except (ConfigError, registry.SelectionError, OSError):  # OSError: a deleted folder
         return None
     setup = setup_here(config, [rule])
     where = f"`{setup.context.root}`"

@@ -3,7 +3,8 @@
 Each reader returns the declarations of the packages the version gates care about
 (``TRACKED``, plus ``python``), each with the file and line it came from, so the context
 report can say where a target version was read. Readers never raise on bad input: a file
-that cannot be read or parsed declares nothing.
+that cannot be read or parsed declares nothing, nor does one that is not a regular file or is
+too large (``load_text``).
 
 Files read at the project root: ``pyproject.toml`` (``[project]`` dependencies, extras and
 ``requires-python``, ``[dependency-groups]``, Poetry, PDM and uv sections), ``setup.cfg``,
@@ -28,6 +29,12 @@ from packaging.utils import canonicalize_name
 
 from fastapi_lint.context._constraints import Bound, oldest_first, pep440_bound, poetry_bound
 from fastapi_lint.context._toml import TomlTable, TomlValue, array, load_toml, table
+from fastapi_lint.small_files import (
+    DECLARATIONS_LIMIT,
+    SETTINGS_LIMIT,
+    SmallFileError,
+    read_small_file,
+)
 
 PYTHON = "python"
 TRACKED = frozenset({"fastapi", "pydantic", "starlette", "sqlalchemy", "pydantic-settings"})
@@ -90,10 +97,15 @@ def read_declarations(root: Path) -> list[Declaration]:
 
 
 def load_text(path: Path) -> str | None:
-    """A declaration file's text, or None when it cannot be read."""
+    """A declaration file's text, or None when it cannot be read.
+
+    Only a regular file is read (a named pipe would block), and only up to a size: 1 MB
+    for ``pyproject.toml``, as for the configuration, more for requirements and locks.
+    """
+    limit = SETTINGS_LIMIT if path.name == "pyproject.toml" else DECLARATIONS_LIMIT
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return read_small_file(path, limit).decode("utf-8", errors="replace")
+    except (OSError, SmallFileError):
         return None
 
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 import configparser
 import os
 import re
+from pathlib import Path
 
 from fastapi_lint.context._role_signals import ALEMBIC_CONTEXT
+from fastapi_lint.small_files import SETTINGS_LIMIT, SmallFileError, read_small_file
 
 _DJANGO_MIGRATION = re.compile(r"^\d{4}_\w*\.py$")
 _ALEMBIC_INI = "alembic.ini"
@@ -122,21 +124,25 @@ class Layout:
         return self._ini_locations[folder]
 
 
-def _uses_alembic(path: str) -> bool:
+def _small_text(path: str) -> str | None:
+    """The text of a regular file of a sane size (a pipe named env.py would block)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
-    except OSError:
-        return False
-    return ALEMBIC_CONTEXT.search(text) is not None
+        return read_small_file(Path(path), SETTINGS_LIMIT).decode("utf-8", errors="replace")
+    except (OSError, SmallFileError):
+        return None
+
+
+def _uses_alembic(path: str) -> bool:
+    text = _small_text(path)
+    return text is not None and ALEMBIC_CONTEXT.search(text) is not None
 
 
 def _read_ini_locations(folder: str) -> tuple[str, ...]:
     """``script_location`` and ``version_locations`` of ``folder/alembic.ini``, absolute."""
     parser = configparser.RawConfigParser(strict=False)
     try:
-        parser.read(os.path.join(folder, _ALEMBIC_INI), encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
+        parser.read_string(_small_text(os.path.join(folder, _ALEMBIC_INI)) or "")
+    except configparser.Error:
         return ()
     get = parser.get
     script = get("alembic", "script_location", fallback="")

@@ -1,0 +1,49 @@
+"""Read a settings or declaration file only when it is a regular file of bounded size.
+
+``pyproject.toml``, ``--config FILE``, requirements and lock files are named by the user or
+found by name, so any of them may be a named pipe (reading blocks forever), a device
+(``/dev/zero`` never ends) or a huge file. They are opened without blocking, checked to be
+regular files, and read up to a limit; anything else is refused with a reason.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+MEGABYTE = 1_000_000
+# Settings files are small; a lock file of a large project can be a few megabytes.
+SETTINGS_LIMIT = MEGABYTE
+DECLARATIONS_LIMIT = 32 * MEGABYTE
+# A pipe opened for reading must not wait for a writer (there is no flag on Windows).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+class SmallFileError(ValueError):
+    """A path that is not a regular file, or is larger than the limit; says which."""
+
+
+def read_small_file(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``; raises SmallFileError, or OSError when it cannot be read."""
+    refuse_unless_small(os.stat(path), limit)  # devices are not even opened
+    descriptor = os.open(path, _OPEN_FLAGS)
+    with os.fdopen(descriptor, "rb") as handle:
+        refuse_unless_small(os.fstat(descriptor), limit)  # replaced since the stat
+        data = handle.read(limit + 1)
+    refuse_unless_small(len(data), limit)
+    return data
+
+
+def refuse_unless_small(found: os.stat_result | int, limit: int) -> None:
+    """Raise SmallFileError for a stat that is not a regular file's, or a size over the limit."""
+    if isinstance(found, os.stat_result):
+        if not stat.S_ISREG(found.st_mode):
+            raise SmallFileError("it is not a regular file")
+        found = found.st_size
+    if found > limit:
+        raise SmallFileError(f"it is larger than {_megabytes(limit)}, the size limit")
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit / MEGABYTE:g} MB"
