@@ -23,13 +23,19 @@ SERVER = [sys.executable, "-m", "fastapi_lint", "server"]
 
 
 class LspClient:
-    def __init__(self, command: Sequence[str] = SERVER, cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        command: Sequence[str] = SERVER,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.process = subprocess.Popen(
             list(command),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=cwd,
+            env=env,
         )
         self.ids = itertools.count(1)
         self.responses: dict[int, Message] = {}
@@ -123,16 +129,18 @@ class LspClient:
         with self.received:
             return len(self.seen)
 
-    def initialize(self, root: Path, capabilities: Message | None = None) -> Any:
-        result = self.request(
-            "initialize",
-            {
-                "processId": None,
-                "rootUri": root.as_uri(),
-                "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
-                "capabilities": capabilities if capabilities is not None else EDITOR_CAPABILITIES,
-            },
-        )
+    def initialize(
+        self, root: Path, capabilities: Message | None = None, options: Message | None = None
+    ) -> Any:
+        params = {
+            "processId": None,
+            "rootUri": root.as_uri(),
+            "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
+            "capabilities": capabilities if capabilities is not None else EDITOR_CAPABILITIES,
+        }
+        if options is not None:
+            params["initializationOptions"] = options
+        result = self.request("initialize", params)
         self.notify("initialized", {})
         return result
 

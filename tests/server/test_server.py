@@ -7,6 +7,8 @@ pure parts (positions, spans, noqa placement) in-process.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
 import sys
 import textwrap
@@ -308,20 +310,63 @@ def test_editing_the_helper_updates_the_caller(client: LspClient, workspace: Pat
     assert client.diagnostics(routes, version=1, since=since) == []
 
 
-# -- a crashing rule ---------------------------------------------------------------------
+# -- a crashing rule, a crashing or slow analyser -------------------------------------
+#
+# The server lints in worker processes of its own: what a test changes in them it says
+# in a ``sitecustomize`` module, which every Python process started with the test's
+# PYTHONPATH runs first (the server, its analysers, their project builds).
 
-CRASHING_SERVER = [
-    sys.executable,
-    "-c",
-    "import sys\n"
-    "from fastapi_lint.registry import rule_by_code\n"
-    "def boom(self, node): raise RuntimeError('boom')\n"
-    "rule = rule_by_code('FAPI202')\n"
-    "for name in rule.visitor_methods(): setattr(rule, name, boom)\n"
-    "sys.argv = ['fastapi-lint', 'server']\n"
-    "from fastapi_lint.cli import main\n"
-    "main()\n",
-]
+CRASHING_RULE = """\
+from fastapi_lint.registry import rule_by_code
+def boom(self, node): raise RuntimeError("boom")
+rule = rule_by_code("FAPI202")
+for name in rule.visitor_methods(): setattr(rule, name, boom)
+"""
+# LibCST's parser, made to crash, to take two minutes, or to wait for a file, when the
+# text holds a marker: as real input does that the guards before parsing do not know.
+PARSER = """\
+import os, time
+import libcst
+parse = libcst.parse_module
+def parse_module(source, *args, **kwargs):
+    text = source if isinstance(source, str) else source.decode(errors="replace")
+    if "CRASH-THE-PARSER" in text:
+        os.abort()
+    if "SLOW-PARSE" in text:
+        time.sleep(120)
+    deadline = time.monotonic() + 120
+    while "HELD-PARSE" in text and not os.path.exists(os.environ["RELEASE"]):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    return parse(source, *args, **kwargs)
+libcst.parse_module = parse_module
+"""
+SELECTED = 'select = ["FAPI101", "FAPI202"]\n'
+FINE = "def f(a: int):\n    return a\n"
+CRASHING = "x = 1  # CRASH-THE-PARSER\n"
+SLOW = "x = 1  # SLOW-PARSE\n"
+HELD = "def f(a: int):  # HELD-PARSE\n    return a\n"
+UNANALYSED = "fastapi-lint could not analyse this file: "
+START = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
+
+
+@contextlib.contextmanager
+def patched_server(
+    folder: Path, sitecustomize: str, options: dict | None = None, capabilities: dict | None = None
+) -> Iterator[LspClient]:
+    """A server whose processes run ``sitecustomize`` first; ``folder/release`` frees HELD."""
+    hooks = folder / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(sitecustomize)
+    environment = {**os.environ, "PYTHONPATH": str(hooks), "RELEASE": str(folder / "release")}
+    server = LspClient(cwd=folder, env=environment)
+    try:
+        server.initialize(folder, capabilities, options)
+        yield server
+        assert server.shutdown() == 0
+    finally:
+        server.kill()
 
 
 def test_a_crashing_rule_is_logged_and_the_others_still_publish(tmp_path: Path) -> None:
@@ -330,22 +375,94 @@ def test_a_crashing_rule_is_logged_and_the_others_still_publish(tmp_path: Path) 
         **EDITOR_CAPABILITIES,
         "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}},
     }
-    server = LspClient(CRASHING_SERVER, cwd=tmp_path)
-    try:
-        server.initialize(tmp_path, capabilities)
+    with patched_server(tmp_path, CRASHING_RULE, capabilities=capabilities) as server:
         server.open(path, SLEEPY)
         log = server.wait_for("window/logMessage", lambda p: "FAPI202" in p["message"])
         assert "internal error in rule FAPI202" in log["message"] and "boom" in log["message"]
         assert codes(server.diagnostics(path, version=1)) == ["FAPI101"]
         # A client that resolves code actions gets the fix-all edit only when it asks.
-        start = {"line": 0, "character": 0}
-        (lazy,) = actions(server, path, {"start": start, "end": start}, only=[FIX_ALL])
+        (lazy,) = actions(server, path, START, only=[FIX_ALL])
         assert "edit" not in lazy
         resolved = server.request("codeAction/resolve", lazy)
         assert "await asyncio.sleep(1)" in applied(SLEEPY, resolved, path)
-        assert server.shutdown() == 0
-    finally:
-        server.kill()
+
+
+def test_a_document_that_crashes_the_analyser_is_reported(tmp_path: Path) -> None:
+    root = project(tmp_path / "p", {"app.py": SLEEPY}, SELECTED)
+    crashing, other = root / "crash.py", root / "app.py"
+    with patched_server(tmp_path, PARSER) as server:
+        server.open(crashing, CRASHING)
+        (unanalysed,) = server.diagnostics(crashing, version=1)
+        assert unanalysed["message"] == UNANALYSED + "the analyser crashed (SIGABRT)"
+        assert unanalysed["severity"] == 2 and unanalysed["source"] == "fastapi-lint"
+        log = server.wait_for("window/logMessage", lambda p: "crashed" in p["message"])
+        assert crashing.as_uri() in log["message"] and log["type"] == 2
+        # A new analyser answers for the other documents; the crashing one has no actions.
+        server.open(other, SLEEPY)
+        blocking = by_code(server.diagnostics(other, version=1), "FAPI101")
+        assert actions(server, other, blocking["range"], only=["quickfix"])
+        assert actions(server, crashing, START) == []
+        # Fixed, the document is linted again.
+        server.change(crashing, FINE, version=2)
+        assert codes(server.diagnostics(crashing, version=2)) == ["FAPI202"]
+
+
+def test_the_server_answers_while_the_analyser_is_busy(tmp_path: Path) -> None:
+    root = project(tmp_path / "p", {"app.py": SLEEPY}, SELECTED)
+    held, other = root / "held.py", root / "app.py"
+    with patched_server(tmp_path, PARSER) as server:
+        server.open(other, SLEEPY)
+        blocking = by_code(server.diagnostics(other, version=1), "FAPI101")
+        server.open(held, HELD)
+        # The analyser parses `held.py` until the test says so; the server answers meanwhile
+        # what needs no analysis (a quick fix of findings shown: the fix-all needs one).
+        found = actions(server, other, blocking["range"], only=["quickfix"])
+        (fix,) = [a for a in found if a.get("isPreferred")]
+        assert fix["title"] == "FAPI101: Use `await asyncio.sleep()`"
+        assert published(server, held) == []
+        (tmp_path / "release").touch()
+        assert codes(server.diagnostics(held, version=1)) == ["FAPI202"]
+
+
+def test_a_slow_document_is_reported_after_the_time_limit(tmp_path: Path) -> None:
+    root = project(tmp_path / "p", {"app.py": SLEEPY}, SELECTED)
+    slow, other = root / "slow.py", root / "app.py"
+    with patched_server(tmp_path, PARSER, options={"timeLimit": 2}) as server:
+        server.open(slow, SLOW)
+        server.open(other, SLEEPY)
+        (unanalysed,) = server.diagnostics(slow, version=1)
+        assert unanalysed["message"] == UNANALYSED + "the analyser took longer than 2 s"
+        assert codes(server.diagnostics(other, version=1)) == ["FAPI101", "FAPI202"]
+
+
+def test_a_document_that_failed_once_holds_up_no_other(tmp_path: Path) -> None:
+    root = project(tmp_path / "p", {"app.py": SLEEPY}, SELECTED)
+    suspect, other = root / "suspect.py", root / "app.py"
+    with patched_server(tmp_path, PARSER) as server:
+        server.open(suspect, CRASHING)
+        assert server.diagnostics(suspect, version=1)[0]["message"].startswith(UNANALYSED)
+        server.open(other, SLEEPY)
+        server.diagnostics(other, version=1)
+        # Linted apart from now on: while its analyser is held, the other document's is not.
+        server.change(suspect, HELD, version=2)
+        server.change(other, FINE, version=2)
+        assert codes(server.diagnostics(other, version=2)) == ["FAPI202"]
+        # A newer text stops the held lint: version 3 is linted without waiting for it.
+        server.change(suspect, SLEEPY, version=3)
+        assert codes(server.diagnostics(suspect, version=3)) == ["FAPI101", "FAPI202"]
+        assert published(server, suspect) == [1, 3], [m for m in server.seen if m["method"] != "textDocument/publishDiagnostics" or m["params"]["uri"] == suspect.as_uri()]
+
+
+def test_a_project_file_that_crashes_the_build_is_logged(tmp_path: Path) -> None:
+    root = project(tmp_path / "p", {"app.py": SLEEPY, "crash.py": CRASHING})
+    with patched_server(tmp_path, PARSER) as server:
+        server.open(root / "app.py", SLEEPY)
+        log = server.wait_for("window/logMessage", lambda p: "summaries" in p["message"])
+        assert "a file of the project crashed the analyser" in log["message"]
+        assert codes(server.diagnostics(root / "app.py", version=1)) == ["FAPI101", "FAPI202"]
+        # The analyser itself lives on: the next edit is linted.
+        server.change(root / "app.py", FINE, version=2)
+        assert codes(server.diagnostics(root / "app.py", version=2)) == ["FAPI202"]
 
 
 # -- the command line --------------------------------------------------------------------

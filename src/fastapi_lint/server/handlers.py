@@ -12,6 +12,11 @@ _CODE_ACTIONS = types.CodeActionOptions(
 )
 
 
+def initialize(ls: FastapiLintServer, params: types.InitializeParams) -> None:
+    ls.configure(params.initialization_options)
+    ls.analyser.prepare()
+
+
 async def did_open(ls: FastapiLintServer, params: types.DidOpenTextDocumentParams) -> None:
     ls.schedule(params.text_document.uri, 0)
 
@@ -44,6 +49,7 @@ def shutdown(ls: FastapiLintServer, params: None) -> None:
 
 def create_server(debounce: float = DEBOUNCE_SECONDS) -> FastapiLintServer:
     server = FastapiLintServer(debounce)
+    server.feature(types.INITIALIZE)(initialize)
     server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
     server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
     server.feature(types.TEXT_DOCUMENT_DID_SAVE)(did_save)

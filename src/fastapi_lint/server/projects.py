@@ -2,17 +2,21 @@
 
 The first document of a project to be linted starts a build in a background thread:
 every file of the project is linted once, as ``check`` would lint it, through the same
-result cache (a project ``check`` has already seen costs a read per file) and with no
-worker processes (forked from a server full of threads, they could deadlock). Until
-the build is done, project rules see the document alone. Open documents then stand
+result cache (a project ``check`` has already seen costs a read per file), in a process
+of its own (started fresh, not forked from a process full of threads): a file that
+crashes the parser ends the build, not the analyser, and a slow one holds up the build
+alone. Until the build is done, project rules see the document alone. Open documents then stand
 in for their files on disk with their unsaved text; a closed one is read again.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from fastapi_lint.cache import decode_summary
@@ -89,12 +93,29 @@ class Projects:
 
     def _build(self, key: ProjectKey, setup: DocumentSetup) -> None:
         try:
-            entries, problem = summarise_project(key, setup, self._max_files)
+            entries, problem = summarise_apart(key, setup, self._max_files)
+        except BrokenProcessPool:
+            entries, problem = {}, f"{key.root}: {_CRASHED}"
         except Exception as error:  # noqa: BLE001 - the document alone is still linted
             entries, problem = {}, f"project summaries failed: {type(error).__name__}: {error}"
         with self._lock:
             self._disk[key] = entries
         self._on_built(key, (problem,) if problem else ())
+
+
+_CRASHED = (
+    "project summaries failed: a file of the project crashed the analyser; project rules "
+    "(FAPI102...) see each open document alone"
+)
+
+
+def summarise_apart(
+    key: ProjectKey, setup: DocumentSetup, max_files: int
+) -> tuple[dict[str, Entry], str | None]:
+    """``summarise_project`` in a new process: BrokenProcessPool if a file crashes it."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(summarise_project, key, setup, max_files).result()
 
 
 def summarise_project(
