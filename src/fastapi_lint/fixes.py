@@ -293,10 +293,18 @@ def _text_edit(span: _Span, lines: LineIndex) -> Edit | None:
 
 
 def resolve_fix(
-    fix: PendingFix, module: cst.Module, source: str, starts: dict[cst.CSTNode, NodeStart]
+    fix: PendingFix,
+    module: cst.Module,
+    source: str,
+    starts: dict[cst.CSTNode, NodeStart],
+    lines: LineIndex | None = None,
 ) -> Fix | None:
-    """The text edits of ``fix``; None when a node cannot be placed or nothing changes."""
-    lines = LineIndex(source)
+    """The text edits of ``fix``; None when a node cannot be placed or nothing changes.
+
+    ``lines`` is the source's line index: build it once for all of a file's fixes, or
+    resolving them costs the file's length per fix.
+    """
+    lines = LineIndex(source) if lines is None else lines
     edits: list[Edit] = []
     for node_edit in fix.edits:
         start = starts.get(node_edit.old)

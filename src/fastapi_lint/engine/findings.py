@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from fastapi_lint.fixes import PendingFix, edit_nodes, resolve_fix
+from fastapi_lint.fixes import LineIndex, PendingFix, edit_nodes, resolve_fix
 from fastapi_lint.models import Diagnostic, Fix, InternalError
 from fastapi_lint.positions import NodeStart, node_ranges, node_starts, statement_ranges
 from fastapi_lint.rule import FileContext, PendingReport
@@ -121,10 +121,11 @@ def _fixes(context: FileContext, errors: list[InternalError]) -> dict[int, Fix]:
     if not pending:
         return found
     starts = _fix_starts(context, pending)
+    lines = LineIndex(context.source)
     for report in pending:
         assert isinstance(report.fix, PendingFix)
         try:
-            fix = resolve_fix(report.fix, context.module, context.source, starts)
+            fix = resolve_fix(report.fix, context.module, context.source, starts, lines)
         except Exception as error:  # noqa: BLE001 - the finding stays, without its fix
             errors.append(internal_error(context.path, report.rule.code, error))
             continue

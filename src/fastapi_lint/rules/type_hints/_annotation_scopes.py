@@ -16,6 +16,7 @@ default settings, so this module mirrors the parts of ruff that decide them:
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -305,9 +306,14 @@ class DefinitionRule(Rule):
             return None  # the project opted out of typing here
         return info
 
+    @functools.cached_property
+    def _mentions_no_type_check(self) -> bool:
+        # Once per file: searching the source per definition made big files quadratic.
+        return "no_type_check" in self.context.source
+
     def _not_type_checked(self, node: cst.FunctionDef) -> bool:
         """``@typing.no_type_check`` on the function or on a class or function around it."""
-        if "no_type_check" not in self.context.source:
+        if not self._mentions_no_type_check:
             return False
         scopes = [scope for scope in self.context.scopes if scope is not node]
         decorators = [
