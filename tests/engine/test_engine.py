@@ -236,8 +236,28 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
         "x = " + "not " * 12_000 + "a",
         "x = " + "lambda: " * 12_000 + "1",
         "x = " + "a if b else " * 12_000 + "c",
+        'x = f"{' + "(" * 1300 + "1" + ")" * 1300 + '}"',
+        'x = f"{a' + ".b" * 6000 + '}"',
+        'x = rf"""{a' + "[0]" * 6000 + '}"""',
+        # Not a crash but cubic parse time: minutes for 6,000 links, unguarded.
+        "x = a" + "[0]" * 6000,
+        "x = f" + "()" * 6000,
     ],
-    ids=["calls", "lists", "plus", "and", "attributes", "not", "lambda", "ternary"],
+    ids=[
+        "calls",
+        "lists",
+        "plus",
+        "and",
+        "attributes",
+        "not",
+        "lambda",
+        "ternary",
+        "f-string-parentheses",
+        "f-string-attributes",
+        "f-string-subscripts",
+        "subscript-chain",
+        "call-chain",
+    ],
 )
 def test_pathological_nesting_never_kills_the_process(source: str, tmp_path: Path) -> None:
     # A separate interpreter: if the guard failed, LibCST's parser would segfault and

@@ -9,6 +9,7 @@ nothing of the whole-project step: ``runner`` combines the two.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -43,13 +44,13 @@ def _run_rules(
     collect: bool = False,
     placement: Placement = ALONE,
 ) -> FileResult:
-    module = parse(source, path)
-    if isinstance(module, Diagnostic):
-        return FileResult(path, (module,))
+    parsed = parse(source, path)
+    if isinstance(parsed, Diagnostic):
+        return FileResult(path, (parsed,))
     context = FileContext(
         path=path,
-        source=source,
-        module=module,
+        source=parsed.text,
+        module=parsed.module,
         options=options,
         project=placement.project,
         role=placement.role,
@@ -57,10 +58,12 @@ def _run_rules(
     rules = [rule_class(context) for rule_class in rule_classes]
     collector = SummaryCollector(context) if collect else None
     walk = Walk(context, Dispatch.for_rules([*rules, collector] if collector else rules))
-    walk.run(module)
+    walk.run(parsed.module)
     diagnostics = resolve(context, walk.errors)
+    if parsed.rewritten:  # fixes were computed on text that is not the file's
+        diagnostics = [dataclasses.replace(d, fix=None) for d in diagnostics]
     if diagnostics:  # the file's directives are read only when there is something to hide
-        suppressions = FileSuppressions.scan(source, peers=options.peer_noqa)
+        suppressions = FileSuppressions.scan(parsed.text, peers=options.peer_noqa)
         diagnostics = unsuppressed(diagnostics, suppressions)
     coverage = TypeCoverage(context.annotations_present, context.annotations_expected)
     ordered = tuple(sorted(diagnostics, key=Diagnostic.sort_key))

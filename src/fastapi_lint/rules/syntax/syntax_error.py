@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from fastapi_lint.models import Diagnostic
+from fastapi_lint.models import Diagnostic, Severity
 from fastapi_lint.rule import EVERY_ROLE, Invalid, Rule, Valid
 
 
@@ -15,8 +15,11 @@ class SyntaxErrorRule(Rule):
 
     ## Why is this bad?
     Nothing else can be checked in such a file, and Python cannot import it either.
-    The finding is named `syntax-error` for code that does not parse and
-    `unreadable-file` for files that cannot be read or decoded.
+    The finding is named `syntax-error` for code that CPython rejects (including what
+    its compiler rejects after parsing: a duplicate argument, `return` outside a
+    function, a second byte-order mark) and `unreadable-file` for files that cannot be
+    read or decoded. Code that CPython compiles but the analyser cannot read is a
+    warning named `not-analysed`, which says so plainly: the code is not at fault.
 
     ## Example
     ```python
@@ -36,9 +39,14 @@ class SyntaxErrorRule(Rule):
     None. This finding is always reported and cannot be suppressed with `# noqa`.
 
     ## Known limitations
-    Files nested deeper than CPython accepts (more than 200 brackets) or with expressions
-    chained more than 1,000 levels deep are reported without being parsed, because the
-    native parser could crash on them.
+    Files nested deeper than CPython accepts (more than 200 brackets, f-string
+    replacement fields included) are syntax errors; expressions chained more than 1,000
+    levels deep, or chains of more than 300 calls or subscripts (`a[0][0]...`), are
+    `not-analysed`: the native parser could crash on them, or take minutes. Indentation
+    that mixes tabs and spaces the way CPython accepts is read after expanding the tabs
+    (lines do not move, columns on such lines count a tab as up to 8); such a file gets
+    no fixes. Errors CPython reports only on some versions (newer syntax) are left to
+    the version that runs the code.
     """
 
     code = "FAPI000"
@@ -59,13 +67,14 @@ class SyntaxErrorRule(Rule):
         source_line: str,
         *,
         name: str = "syntax-error",
+        severity: Severity = "error",
     ) -> Diagnostic:
         end_column = column + 1 if source_line else column
         return Diagnostic(
             code=cls.code,
             name=name,
             family=cls.family,
-            severity="error",
+            severity=severity,
             message=message,
             path=path,
             line=line,

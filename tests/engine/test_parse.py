@@ -1,0 +1,182 @@
+"""Parsing: the guard in front of LibCST's parser, and CPython as the judge of validity."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from fastapi_lint.models import Diagnostic
+from fastapi_lint.nesting_guard import (
+    MAX_FSTRING_DEPTH,
+    MAX_POSTFIX_CHAIN,
+    NestingProblem,
+    check_nesting,
+)
+from fastapi_lint.registry import all_rules
+from fastapi_lint.runner.single_file import lint_bytes, lint_source
+
+
+def findings(source: str) -> list[Diagnostic]:
+    return list(lint_source(source, "x.py", all_rules()).diagnostics)
+
+
+def problem(source: str) -> NestingProblem | None:
+    # Long enough to be scanned at all (short files cannot nest 200 deep).
+    return check_nesting(source + "\n" + "#" * 300 + "\n")
+
+
+# -- the guard: what it must let through --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'x = f"' + "((((. " * 2000 + '"',  # brackets and dots in an f-string's text
+        'x = "' + "(" * 2000 + '"',
+        "x = '''" + "[" * 2000 + "'''",
+        'x = f"{value:>{width}} {other!r:^10} {{literal}} {a=:.2f}"\n' * 300,
+        'x = f"{a:\'>10}"\n' + "y = a.b.c\n" * 2000,  # a quote as the fill character
+        'x = f"\\N{BULLET} {y}"\n' + "z = " + "(" * 150 + ")" * 150,
+        "x = a" + "[0]" * (MAX_POSTFIX_CHAIN + 1),  # the first link is not counted
+        "x = session.query(A).filter(b).filter(c).order_by(d).limit(1).all()\n" * 500,
+        "ROUTES = [\n" + "    handler(1)(2),\n" * 2000 + "]",
+        "if" + '"a"in x: pass\n' * 500,  # a keyword before a quote is no string prefix
+    ],
+    ids=[
+        "f-string-text",
+        "string",
+        "triple-quoted",
+        "format-specs",
+        "quote-fill",
+        "named-escape",
+        "chain-at-limit",
+        "query-chains",
+        "short-chains-in-a-list",
+        "keyword-before-quote",
+    ],
+)
+def test_ordinary_code_passes_the_guard(source: str) -> None:
+    assert problem(source) is None
+
+
+# -- the guard: what it must stop ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "words", "invalid"),
+    [
+        ('x = f"{' + "(" * 300 + ")" * 300 + '}"', "nested parentheses", True),
+        ('x = f"{y:{' + "[" * 300 + "]" * 300 + '}}"', "nested parentheses", True),
+        ('x = f"{a' + ".b" * 1200 + '}"', "too deeply", False),
+        ("x = a" + "[0]" * (MAX_POSTFIX_CHAIN + 2), "chain", False),
+        ("x = f" + "()" * (MAX_POSTFIX_CHAIN + 2), "chain", False),
+        ("x = f(\n" + "    (1)  # a call across lines\n" * 400 + ")", "chain", False),
+        (
+            'x = f"{' * (MAX_FSTRING_DEPTH + 1) + "1" + '}"' * (MAX_FSTRING_DEPTH + 1),
+            "f-string",
+            True,
+        ),
+    ],
+    ids=[
+        "f-string-parentheses",
+        "format-spec-brackets",
+        "f-string-attributes",
+        "subscripts",
+        "calls",
+        "calls-across-lines",
+        "nested-f-strings",
+    ],
+)
+def test_pathological_code_is_stopped(source: str, words: str, invalid: bool) -> None:
+    found = problem(source)
+    assert found is not None and words in found.message
+    assert found.invalid is invalid
+
+
+def test_refused_valid_code_is_not_called_a_syntax_error() -> None:
+    (finding,) = findings("x = a" + "[0]" * 2000 + "\n")
+    assert (finding.code, finding.name, finding.severity) == ("FAPI000", "not-analysed", "warning")
+    assert not finding.message.startswith("SyntaxError")
+
+
+def test_guard_is_small_in_memory_on_huge_string_literals() -> None:
+    # The old regex guard needed ~140 bytes per character of a string literal: 30 MB
+    # of string would need over 4 GB. Run under a 1.5 GB address-space limit.
+    script = textwrap.dedent(
+        """
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+        from fastapi_lint.nesting_guard import check_nesting
+        for body in ("a" * 30_000_000, "\\\\n" * 500_000):
+            for quote in ('"', '\"\"\"', "f'''"):
+                end = quote[-3:] if quote.startswith("f") else quote
+                assert check_nesting("x = " + quote + body + end + "\\n") is None
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+# -- CPython as the judge ------------------------------------------------------------------
+
+
+def test_mixed_tab_indentation_cpython_accepts_is_analysed_without_fixes() -> None:
+    # Python counts a tab to the next multiple of 8 columns: 11 then 12, a nested block.
+    source = "import time\nasync def f(x: int) -> None:\n\t   if x:\n            time.sleep(1)\n"
+    compile(source, "x.py", "exec")  # valid Python
+    (finding,) = findings(source)
+    assert (finding.code, finding.line) == ("FAPI101", 4)
+    assert finding.fix is None  # computed on text that is not the file's
+
+
+def test_same_code_with_spaces_keeps_its_fix() -> None:
+    source = "import time\nasync def f(x: int) -> None:\n    if x:\n        time.sleep(1)\n"
+    (finding,) = findings(source)
+    assert finding.code == "FAPI101" and finding.fix is not None
+
+
+def test_inconsistent_tabs_are_still_a_syntax_error() -> None:
+    source = "def f(x):\n    if x:\n\treturn 1\n"
+    (finding,) = findings(source)
+    assert (finding.code, finding.name) == ("FAPI000", "syntax-error")
+
+
+def test_valid_python_the_parser_cannot_read_is_said_plainly() -> None:
+    source = "x = (\n" + '    "a"\n' * 3500 + ")\n"
+    compile(source, "x.py", "exec")
+    (finding,) = findings(source)
+    assert (finding.code, finding.name, finding.severity) == ("FAPI000", "not-analysed", "warning")
+    assert "valid Python" in finding.message and "SyntaxError" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("def f(a, a):\n    return a\n", "duplicate argument"),
+        ("return 1\n", "'return' outside function"),
+        ("class A:\n    yield 1\n", "'yield' outside function"),
+        ("def f():\n    await g()\n", "outside async function"),
+        ("for x in y:\n    pass\nbreak\n", "outside loop"),
+        ("def f():\n    nonlocal x\n", "no binding for nonlocal"),
+    ],
+)
+def test_code_cpython_rejects_is_a_syntax_error(source: str, message: str) -> None:
+    (finding,) = [d for d in findings(source) if d.code == "FAPI000"]
+    assert finding.name == "syntax-error" and message in finding.message
+
+
+def test_double_byte_order_mark_is_a_syntax_error() -> None:
+    (finding,) = lint_bytes(b"\xef\xbb\xbf\xef\xbb\xbfx = 1\n", "x.py", all_rules()).diagnostics
+    assert finding.code == "FAPI000" and "U+FEFF" in finding.message
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="valid on the running Python")
+def test_newer_syntax_the_running_python_lacks_is_not_a_syntax_error() -> None:
+    # PEP 701 quotes (Python 3.12): LibCST reads them; an older CPython would not.
+    assert [d.code for d in findings('d = {}\nx = f"{d["a"]}"\n')] == []
