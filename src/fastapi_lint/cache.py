@@ -9,28 +9,29 @@ file. Each entry is its own small JSON file written atomically (temporary file i
 same folder, then ``os.replace``), so two runs at once are safe.
 An entry that is unreadable, corrupted, or written for another key is ignored and
 rewritten; the cache never turns into an error.
+
+Every entry is sealed with the SHA-256 of its content (the entry's JSON object, less a last
+``checksum`` member that holds it), and every field of it is checked against the type of the
+record it stands for when read. An entry edited by hand, truncated, or holding a value of the
+wrong type (``"annotated": "1"``) is a miss: linted again and rewritten, never trusted.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 from fastapi_lint import __version__
-from fastapi_lint.models import (
-    ChainStep,
-    Diagnostic,
-    Edit,
-    FileResult,
-    Fix,
-    JsonValue,
-    TypeCoverage,
-)
+from fastapi_lint.models import Diagnostic, FileResult, JsonValue, TypeCoverage
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
 from fastapi_lint.summary.codec import summary_from_json, summary_to_json
@@ -39,7 +40,12 @@ from fastapi_lint.summary.records import ModuleSummary
 CACHE_DIR_NAME = ".fastapi_lint_cache"
 CACHE_DIR_ENV = "FASTAPI_LINT_CACHE_DIR"
 # 2: findings carry the fixes of issue 7 (entries from before would hide them from --fix).
-_FORMAT = 2
+# 3: entries are sealed with a checksum of their content.
+_FORMAT = 3
+_SEAL = ',"checksum":"'
+_SEAL_LENGTH = len(_SEAL) + 64 + len('"}')
+_MISS = (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError)
+Decoder = Callable[[JsonValue], object]
 
 
 def settings_fingerprint(
@@ -66,29 +72,94 @@ def entry_key(data: bytes, path: str, fingerprint: str) -> str:
     return digest.hexdigest()
 
 
-# Entries are our own JSON; a malformed one makes these constructors raise TypeError,
-# which ``load`` treats as a miss. The ignores mark where JSON values meet field types.
-def _fix_from(raw: JsonValue) -> Fix | None:
-    if not isinstance(raw, dict):
-        return None
-    edits = raw["edits"]
-    if not isinstance(edits, list):
-        raise TypeError("edits must be a list")
-    steps = tuple(Edit(**edit) for edit in edits)  # type: ignore[arg-type]
-    return Fix(raw["applicability"], raw["message"], steps)  # type: ignore[arg-type]
+def _sealed(content: str) -> str:
+    """The JSON object ``content`` with a last member, ``checksum``, holding its digest."""
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return f'{content[:-1]}{_SEAL}{digest}"}}'
 
 
-def _chain_from(raw: JsonValue) -> tuple[ChainStep, ...]:
-    if not isinstance(raw, list):
-        raise TypeError("a chain must be a list")
-    return tuple(ChainStep(**step) for step in raw)  # type: ignore[arg-type]
+def _unsealed(text: str) -> str:
+    """The content of a sealed entry; raises ValueError when its checksum does not match."""
+    cut = len(text) - _SEAL_LENGTH
+    if cut < 1 or text[cut : cut + len(_SEAL)] != _SEAL or not text.endswith('"}'):
+        raise ValueError("not a sealed entry")
+    content = text[:cut] + "}"
+    if hashlib.sha256(content.encode("utf-8")).hexdigest() != text[cut + len(_SEAL) : -2]:
+        raise ValueError("the entry's checksum does not match its content")
+    return content
 
 
-def _diagnostic_from(raw: JsonValue) -> Diagnostic:
-    if not isinstance(raw, dict):
-        raise TypeError("a diagnostic must be an object")
-    fields = {**raw, "fix": _fix_from(raw.get("fix")), "chain": _chain_from(raw.get("chain", []))}
-    return Diagnostic(**fields)  # type: ignore[arg-type]
+def _payload(text: str, key: str) -> dict[str, JsonValue] | None:
+    """A sealed entry's JSON object; None when it was written for another key or format."""
+    payload = json.loads(_unsealed(text))
+    if not isinstance(payload, dict):
+        raise TypeError("an entry is a JSON object")
+    if payload.get("format") != _FORMAT or payload.get("key") != key:
+        return None  # foreign, or written by another version of this format
+    return payload
+
+
+@functools.cache
+def _decoder(kind: object) -> Decoder:
+    """How to check and rebuild a JSON value of type ``kind`` (a record's field), built once."""
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return _record_decoder(kind)
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return _tuple_decoder(_decoder(args[0]))
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        return _optional_decoder(_decoder(next(a for a in args if a is not type(None))))
+    if origin is typing.Literal:
+        return _literal_decoder(args)
+    if kind in (str, int):
+        return _literal_decoder(kind)
+    raise TypeError(f"no decoder for {kind}")
+
+
+def _record_decoder(cls: type) -> Decoder:
+    """A record stored as the object ``asdict`` makes of it: exactly its fields."""
+    hints = typing.get_type_hints(cls)
+    fields = {field.name: _decoder(hints[field.name]) for field in dataclasses.fields(cls)}
+
+    def decode(raw: JsonValue) -> object:
+        if not isinstance(raw, dict) or raw.keys() != fields.keys():
+            raise TypeError(f"expected the fields of {cls.__name__}")
+        return cls(**{name: check(raw[name]) for name, check in fields.items()})
+
+    return decode
+
+
+def _tuple_decoder(item: Decoder) -> Decoder:
+    def decode(raw: JsonValue) -> object:
+        if not isinstance(raw, list):
+            raise TypeError("expected a list")
+        return tuple(map(item, raw))
+
+    return decode
+
+
+def _optional_decoder(inner: Decoder) -> Decoder:
+    def decode(raw: JsonValue) -> object:
+        return None if raw is None else inner(raw)
+
+    return decode
+
+
+def _literal_decoder(allowed: type | tuple[object, ...]) -> Decoder:
+    """A value of exactly one scalar type (``True`` is no int), or one of a few values."""
+
+    def decode(raw: JsonValue) -> object:
+        valid = type(raw) is allowed if isinstance(allowed, type) else raw in allowed
+        if not valid:
+            raise TypeError(f"expected {allowed}, got {raw!r}")
+        return raw
+
+    return decode
+
+
+def _diagnostics_from(raw: JsonValue) -> tuple[Diagnostic, ...]:
+    found = _decoder(tuple[Diagnostic, ...])(raw)
+    return typing.cast(tuple[Diagnostic, ...], found)
 
 
 def summary_text(summary: ModuleSummary) -> str:
@@ -105,18 +176,19 @@ def _encode(key: str, result: FileResult) -> str:
         # JSON text inside the entry: reading the entry does not decode it (see FileResult).
         "summary": result.summary_json if summary is None else summary_text(summary),
     }
-    return json.dumps(payload, separators=(",", ":"))
+    return _sealed(json.dumps(payload, separators=(",", ":")))
 
 
 def _decode(key: str, text: str, path: str) -> FileResult | None:
-    payload = json.loads(text)
-    if payload.get("format") != _FORMAT or payload.get("key") != key:
-        return None  # foreign, or written by another version of this format
-    diagnostics = tuple(_diagnostic_from(raw) for raw in payload["diagnostics"])
-    coverage = TypeCoverage(**payload["type_coverage"])
-    summary = payload["summary"]
-    if summary is not None and not isinstance(summary, str):
-        raise TypeError("a summary is stored as JSON text")
+    """The result an entry holds; raises on any field of the wrong type or a bad checksum."""
+    payload = _payload(text, key)
+    if payload is None:
+        return None
+    if payload.keys() != {"format", "key", "diagnostics", "type_coverage", "summary"}:
+        raise TypeError("expected the fields of an entry")
+    diagnostics = _diagnostics_from(payload["diagnostics"])
+    coverage = typing.cast(TypeCoverage, _decoder(TypeCoverage)(payload["type_coverage"]))
+    summary = typing.cast("str | None", _decoder(str | None)(payload["summary"]))
     return FileResult(path, diagnostics, (), coverage, summary_json=summary, cache_key=key)
 
 
@@ -144,8 +216,8 @@ class ResultCache:
     def load(self, key: str, path: str) -> FileResult | None:
         try:
             return _decode(key, self._entry(key).read_text(encoding="utf-8"), path)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # missing or corrupted: linted again and rewritten
+        except _MISS:
+            return None  # missing, corrupted or edited: linted again and rewritten
 
     def _project_entry(self, key: str) -> Path:
         return self.directory / f"v{__version__}-project" / f"{key}.json"
@@ -153,12 +225,12 @@ class ResultCache:
     def load_project(self, key: str) -> dict[str, tuple[Diagnostic, ...]] | None:
         """The project rules' findings by path, when nothing they depend on changed."""
         try:
-            payload = json.loads(self._project_entry(key).read_text(encoding="utf-8"))
-            if payload.get("format") != _FORMAT or payload.get("key") != key:
+            payload = _payload(self._project_entry(key).read_text(encoding="utf-8"), key)
+            found = None if payload is None else payload["findings"]
+            if not isinstance(found, dict):
                 return None
-            found = payload["findings"]
-            return {path: tuple(map(_diagnostic_from, raws)) for path, raws in found.items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {path: _diagnostics_from(raws) for path, raws in found.items()}
+        except _MISS:
             return None
 
     def store_project(self, key: str, found: Mapping[str, Sequence[Diagnostic]]) -> None:
@@ -169,7 +241,7 @@ class ResultCache:
         entry = self._project_entry(key)
         try:
             self._prepare(entry.parent)
-            _write_atomically(entry, json.dumps(payload, separators=(",", ":")))
+            _write_atomically(entry, _sealed(json.dumps(payload, separators=(",", ":"))))
         except OSError:
             self.writable = False
 

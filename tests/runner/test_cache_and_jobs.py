@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from click.testing import CliRunner
 import fastapi_lint.cache as cache_module
 import fastapi_lint.runner.jobs as runner
 from fastapi_lint.cli import cli
+from fastapi_lint.models import ChainStep, Diagnostic, Edit, FileResult, Fix, TypeCoverage
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.registry import all_rules, rule_by_code
 from fastapi_lint.runner.jobs import FileJob, lint_job, run_jobs
@@ -101,6 +105,97 @@ def test_corrupted_or_foreign_entry_is_ignored_and_rewritten(
     result = lint_job(job(source), RuleOptions(), tmp_path / "cache")
     assert [d.code for d in result.diagnostics] == ["FAPI101"] and len(parses) == 2
     assert json.loads(entry.read_text())["format"] == cache_module._FORMAT
+
+
+FIXABLE = BLOCKING + "\n\ndef untyped(x):\n    return x\n"
+
+
+def reseal(payload: dict[str, object]) -> str:
+    """An entry as the cache seals it (cache.py's docstring): a well-typed edit passes."""
+    payload.pop("checksum", None)
+    content = json.dumps(payload, separators=(",", ":"))
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    return content[:-1] + f',"checksum":"{digest}"}}'
+
+
+def _edited(field: str, value: object) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        payload = json.loads(text)
+        if field == "annotated":
+            payload["type_coverage"]["annotated"] = value
+        elif field == "summary":
+            payload["summary"] = value
+        else:
+            payload["diagnostics"][0][field] = value
+        return reseal(payload) if value != "by hand" else text.replace('"line":5', '"line":6')
+
+    return edit
+
+
+GARBLES: dict[str, Callable[[str], str]] = {
+    "type coverage as text": _edited("annotated", "1"),
+    "a line as text": _edited("line", "5"),
+    "a column as true": _edited("column", True),
+    "an unknown severity": _edited("severity", "fatal"),
+    "a fix without its edits": _edited("fix", {"applicability": "safe", "message": "m"}),
+    "a chain of strings": _edited("chain", ["helper"]),
+    "an extra field": _edited("extra", 1),
+    "a summary as a number": _edited("summary", 3),
+    "a line edited by hand": _edited("line", "by hand"),
+    "truncated": lambda text: text[: len(text) // 2],
+    "an array": lambda text: "[]",
+    "a string": lambda text: '"entry"',
+}
+
+
+@pytest.mark.parametrize("garble", GARBLES.values(), ids=GARBLES.keys())
+def test_a_garbled_or_edited_entry_is_a_miss_and_is_rewritten(
+    tmp_path: Path, parses: list[str], garble: Callable[[str], str]
+) -> None:
+    source = tmp_path / "app.py"
+    source.write_text(FIXABLE)
+    fresh = lint_job(job(source, ("FAPI101", "FAPI202")), RuleOptions(), tmp_path / "cache")
+    assert any(d.fix for d in fresh.diagnostics) and fresh.type_coverage.total
+    (entry,) = _entries(tmp_path / "cache")
+    entry.write_text(garble(entry.read_text()))
+    for _ in range(2):  # linted again, then answered from the rewritten entry
+        again = lint_job(job(source, ("FAPI101", "FAPI202")), RuleOptions(), tmp_path / "cache")
+        assert again == fresh
+    assert parses == ["app.py", "app.py"]
+
+
+def test_a_sealed_entry_gives_back_every_field(tmp_path: Path) -> None:
+    fix = Fix("safe", "add it", (Edit(1, 2, 3, 4, "x"),))
+    chain = (ChainStep("helper", "app.py", 13), ChainStep("time.sleep", "app.py", 16))
+    finding = Diagnostic(
+        "FAPI102", "n", "async", "warning", "m", "app.py", 1, 2, 3, 4, "src", fix, chain
+    )
+    result = FileResult("app.py", (finding,), (), TypeCoverage(3, 4), summary_json="[]")
+    store = cache_module.ResultCache(tmp_path / "cache")
+    store.store("ab" * 32, result)
+    assert store.load("ab" * 32, "app.py") == dataclasses.replace(result, cache_key="ab" * 32)
+    store.store_project("cd" * 32, {"app.py": [finding]})
+    assert store.load_project("cd" * 32) == {"app.py": (finding,)}
+    (project_entry,) = (tmp_path / "cache").glob("v*-project/*.json")
+    payload = json.loads(project_entry.read_text())
+    payload["findings"]["app.py"][0]["chain"][0]["line"] = "13"
+    project_entry.write_text(reseal(payload))
+    assert store.load_project("cd" * 32) is None
+
+
+def test_a_garbled_entry_leaves_every_later_run_as_without_a_cache(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(FIXABLE)
+    without = _cli(tmp_path, "--no-cache")
+    assert _cli(tmp_path) == without
+    for entry in (tmp_path / ".fastapi_lint_cache").rglob("*.json"):
+        payload = json.loads(entry.read_text())
+        if "type_coverage" in payload:
+            payload["type_coverage"]["annotated"] = "1"  # the entry of issue 19
+        else:
+            payload["findings"] = []
+        entry.write_text(reseal(payload))
+    assert _cli(tmp_path) == without
+    assert _cli(tmp_path) == without
 
 
 def test_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
