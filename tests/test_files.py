@@ -300,11 +300,18 @@ def test_symlink_loop_to_parent_directory_terminates(tmp_path):
     assert found(tmp_path) == ["pkg/a.py"]
 
 
-def test_symlinked_directory_outside_the_tree_is_followed(tmp_path):
-    touch(tmp_path, "outside/lib.py")
-    (tmp_path / "proj").mkdir()
+def test_symlinked_directory_outside_the_tree_is_not_followed(tmp_path):
+    # `--fix` must never write outside the trees it was given (ruff and git agree).
+    touch(tmp_path, "outside/lib.py", "proj/app.py")
     symlink_or_skip(tmp_path / "proj" / "linked", tmp_path / "outside")
-    assert found(tmp_path / "proj") == ["linked/lib.py"]
+    symlink_or_skip(tmp_path / "proj" / "up", tmp_path)
+    assert found(tmp_path / "proj") == ["app.py"]
+
+
+def test_explicitly_named_symlinked_directory_is_walked(tmp_path):
+    touch(tmp_path, "outside/lib.py")
+    symlink_or_skip(tmp_path / "linked", tmp_path / "outside")
+    assert found(tmp_path, ["linked"]) == ["linked/lib.py"]
 
 
 def test_file_reachable_through_a_symlink_is_reported_at_its_real_location(tmp_path):
@@ -313,10 +320,25 @@ def test_file_reachable_through_a_symlink_is_reported_at_its_real_location(tmp_p
     assert found(tmp_path) == ["real/a.py"]
 
 
-def test_symlinked_file_is_followed(tmp_path):
-    touch(tmp_path, "target.txt")
+def test_symlinked_file_inside_the_tree_is_linted_once_at_its_real_location(tmp_path):
+    touch(tmp_path, "pkg/real.py", "target.txt")
+    symlink_or_skip(tmp_path / "alias.py", tmp_path / "pkg" / "real.py")
     symlink_or_skip(tmp_path / "linked.py", tmp_path / "target.txt")
-    assert found(tmp_path) == ["linked.py"]
+    assert found(tmp_path) == ["pkg/real.py", "target.txt"]
+
+
+def test_symlinked_file_pointing_outside_the_tree_is_skipped_unless_named(tmp_path):
+    touch(tmp_path, "outside/lib.py", "proj/app.py")
+    symlink_or_skip(tmp_path / "proj" / "lib.py", tmp_path / "outside" / "lib.py")
+    assert found(tmp_path / "proj") == ["app.py"]
+    named = run(tmp_path / "proj", ["lib.py"]).files
+    assert named == (tmp_path / "outside" / "lib.py",)
+
+
+def test_file_named_twice_through_a_symlink_is_linted_once(tmp_path):
+    touch(tmp_path, "a.py")
+    symlink_or_skip(tmp_path / "b.py", tmp_path / "a.py")
+    assert found(tmp_path, ["a.py", "b.py"]) == ["a.py"]
 
 
 def test_broken_symlink_is_skipped_silently_during_a_walk(tmp_path):
@@ -331,7 +353,24 @@ def test_explicit_broken_symlink_is_reported_missing(tmp_path):
     assert run(tmp_path, ["dangling.py"]).missing == (str(tmp_path / "dangling.py"),)
 
 
-def test_permission_denied_directory_is_skipped(tmp_path, monkeypatch):
+def test_explicit_symlink_loop_is_reported_as_a_loop(tmp_path):
+    symlink_or_skip(tmp_path / "loop", tmp_path / "loop")
+    (problem,) = run(tmp_path, ["loop"]).problems
+    assert "symlink loop" in problem.reason
+
+
+def test_named_pipe_is_reported_never_opened(tmp_path):
+    # Opening a FIFO for reading blocks until a writer comes: it must not be read.
+    fifo = tmp_path / "pipe.py"
+    os.mkfifo(fifo)
+    touch(tmp_path, "a.py")
+    discovery = run(tmp_path, ["pipe.py", "."])
+    assert [p.name for p in discovery.files] == ["a.py"]
+    (problem,) = discovery.problems
+    assert "not a regular file" in problem.reason
+
+
+def test_permission_denied_directory_is_reported_and_skipped(tmp_path, monkeypatch):
     # chmod 000 does not stop root, so deny access by making scandir fail for one dir.
     touch(tmp_path, "open/a.py", "locked/b.py", "c.py")
     real_scandir = os.scandir
@@ -344,3 +383,5 @@ def test_permission_denied_directory_is_skipped(tmp_path, monkeypatch):
 
     monkeypatch.setattr(files.os, "scandir", denying_scandir)
     assert found(tmp_path) == ["c.py", "open/a.py"]
+    (problem,) = run(tmp_path).problems
+    assert problem.path == str(locked) and "permission denied" in problem.reason

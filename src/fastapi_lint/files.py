@@ -10,15 +10,23 @@ Paths named explicitly are linted even when excluded or ignored, unless
 ``force_exclude`` is set; an explicitly named directory that is itself excluded is
 walked as a tree of its own (patterns relative to it, no ancestor ``.gitignore``),
 because its own name would otherwise exclude everything inside it.
+
+A walk never leaves the trees it was given: symlinked directories met on the way are
+not followed (as git and ruff do not), so ``--fix`` cannot write outside them. A
+symlinked file is linted once, at its real location, and only when that lies inside
+a tree given (or it was named itself). Only regular files are read: a named pipe or a
+device named on the command line is a problem reported, never opened.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -49,11 +57,24 @@ _PYTHON_SUFFIX = ".py"
 
 
 @dataclass(frozen=True, slots=True)
+class PathProblem:
+    """A path given or met that cannot be linted, and why (``no such file or directory``)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Discovery:
     files: tuple[Path, ...]
     """Absolute (not symlink-resolved) paths, unique, sorted by their string form."""
-    missing: tuple[str, ...]
-    """Explicitly named paths that do not exist, as given."""
+    problems: tuple[PathProblem, ...] = ()
+    """Named paths that cannot be linted (as given), and folders a walk could not read."""
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The paths of ``problems``: a run that has any is incomplete."""
+        return tuple(problem.path for problem in self.problems)
 
 
 def exclude_patterns(
@@ -86,15 +107,32 @@ def discover(
     root_dir = _absolute(root)
     spec = _compile(exclude_patterns(exclude, extend_exclude))
     walker = _Walker(root_dir, spec, _GitIgnores(root_dir) if respect_gitignore else None)
-    missing: list[str] = []
+    problems: list[PathProblem] = []
     for raw in paths:
         path = _absolute(raw)
-        if not os.path.exists(path):
-            missing.append(raw)
+        reason = _not_lintable(path)
+        if reason is not None:
+            problems.append(PathProblem(raw, reason))
             continue
         walker.add_explicit(path, force_exclude=force_exclude)
     found = sorted(walker.files)
-    return Discovery(files=tuple(Path(file) for file in found), missing=tuple(missing))
+    problems.extend(walker.problems)
+    return Discovery(files=tuple(Path(file) for file in found), problems=tuple(problems))
+
+
+def _not_lintable(path: str) -> str | None:
+    """Why a named path cannot be linted: gone, a symlink loop, a pipe; None if it can."""
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "too many levels of symbolic links (a symlink loop)"
+        if error.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "no such file or directory"
+        return (error.strerror or type(error).__name__).lower()
+    if stat.S_ISDIR(status.st_mode) or stat.S_ISREG(status.st_mode):
+        return None
+    return "not a regular file (a pipe, socket or device is never read)"
 
 
 def is_excluded(
@@ -223,9 +261,9 @@ class _Kind(Enum):
 
 
 def _kind(entry: os.DirEntry[str]) -> _Kind | None:
-    """Symlinks are followed; a broken one is neither a directory nor a file."""
+    """A directory (never through a symlink) or a regular Python file; else None."""
     try:
-        if entry.is_dir():
+        if entry.is_dir(follow_symlinks=False):
             return _Kind.DIRECTORY
         if entry.name.endswith(_PYTHON_SUFFIX) and entry.is_file():
             return _Kind.PYTHON_FILE
@@ -234,12 +272,12 @@ def _kind(entry: os.DirEntry[str]) -> _Kind | None:
     return None
 
 
-def _scan(directory: str) -> list[os.DirEntry[str]]:
+def _scan(directory: str) -> list[os.DirEntry[str]] | OSError:
     try:
         with os.scandir(directory) as entries:
             return sorted(entries, key=lambda entry: entry.name)
-    except OSError:  # permission denied, vanished, or a symlink loop the OS refused
-        return []
+    except OSError as error:  # permission denied, or vanished meanwhile
+        return error
 
 
 def _identity(directory: str) -> tuple[int, int] | None:
@@ -257,36 +295,42 @@ class _Walk:
 
     base: str
     pending: list[tuple[str, Layers]]
-    # Symlinked directories wait until the real ones are done, so a file reachable
-    # both ways is reported under its real location.
-    deferred: list[tuple[str, Layers]] = field(default_factory=list)
 
     def next(self) -> tuple[str, Layers] | None:
-        if self.pending:
-            return self.pending.pop()
-        return self.deferred.pop(0) if self.deferred else None
+        return self.pending.pop() if self.pending else None
 
 
 class _Walker:
     def __init__(self, root: str, spec: GitIgnoreSpec, gitignores: _GitIgnores | None) -> None:
         self.files: set[str] = set()
+        self.problems: list[PathProblem] = []
         self._root = root
         self._spec = spec
         self._gitignores = gitignores
         self._visited: set[tuple[int, int]] = set()
+        self._trees: list[str] = []  # the directories given: symlinked files stay inside
 
     def add_explicit(self, path: str, *, force_exclude: bool) -> None:
         is_dir = os.path.isdir(path)
-        if not is_dir and not force_exclude:
-            self.files.add(path)
-            return
-        skipped = self._skipped_explicitly(path, is_dir)
+        skipped = (is_dir or force_exclude) and self._skipped_explicitly(path, is_dir)
         if skipped and force_exclude:
             return
         if is_dir:
+            self._trees.append(path)
             self._walk(path, standalone=skipped)
         else:
+            self._add_file(path, named=True)
+
+    def _add_file(self, path: str, *, named: bool) -> None:
+        """A file to lint; a symlinked one at its real location, inside a tree given."""
+        if not os.path.islink(path):
             self.files.add(path)
+            return
+        real = _located_in(os.path.realpath(path), self._trees)
+        if real is not None:
+            self.files.add(real)
+        elif named:
+            self.files.add(os.path.realpath(path))
 
     def _skipped_explicitly(self, path: str, is_dir: bool) -> bool:
         if _matches(self._spec, path, self._root, is_dir=is_dir):
@@ -316,6 +360,10 @@ class _Walker:
         if not self._first_visit(directory):
             return
         entries = _scan(directory)
+        if isinstance(entries, OSError):
+            reason = (entries.strerror or type(entries).__name__).lower()
+            self.problems.append(PathProblem(directory, f"cannot read folder: {reason}"))
+            return
         if any(entry.name == ".git" for entry in entries):
             inherited = ()  # a nested repository does not see the outer .gitignore files
         layers = inherited + self._own_layer(directory)
@@ -332,9 +380,16 @@ class _Walker:
         path, is_dir = entry.path, kind is _Kind.DIRECTORY
         if _matches(self._spec, path, walk.base, is_dir=is_dir) or _ignored(path, is_dir, layers):
             return
-        if not is_dir:
-            self.files.add(path)
-        elif entry.is_symlink():
-            walk.deferred.append((path, layers))
-        else:
+        if is_dir:  # never a symlinked one (see ``_kind``)
             walk.pending.append((path, layers))
+        else:
+            self._add_file(path, named=False)
+
+
+def _located_in(real: str, trees: Sequence[str]) -> str | None:
+    """``real`` as a path under the first of ``trees`` (given lexically) that holds it."""
+    for tree in trees:
+        real_tree = os.path.realpath(tree)
+        if real == real_tree or _is_under(real, real_tree):
+            return os.path.join(tree, os.path.relpath(real, real_tree))
+    return None

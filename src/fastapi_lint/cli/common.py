@@ -155,8 +155,8 @@ def planned_run(
         extend_exclude=config.extend_exclude,
         force_exclude=request.force_exclude,
     )
-    for missing in discovery.missing:
-        click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
+    for problem in discovery.problems:
+        click.echo(f"fastapi-lint: error: {problem.path}: {problem.reason}", err=True)
     root = checked_project_root(config, discovery.files)
     files = project_files(config, root, discovery.files)
     setup = project_setup(config, root, rules, files, all_targets=all_targets)
