@@ -8,6 +8,7 @@ regular files, and read up to a limit; anything else is refused with a reason.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -47,3 +48,16 @@ def refuse_unless_small(found: os.stat_result | int, limit: int) -> None:
 
 def _megabytes(limit: int) -> str:
     return f"{limit / MEGABYTE:g} MB"
+
+
+def read_source_file(path: Path) -> bytes:
+    """The bytes of a file to lint, of any size; OSError unless it is a regular file.
+
+    Discovery lints only regular files, but a file can be replaced by a pipe between
+    the walk and the read: opened without blocking and checked again, it cannot hang.
+    """
+    descriptor = os.open(path, _OPEN_FLAGS)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -205,12 +206,19 @@ def test_permission_denied_is_one_unreadable_finding(
     locked = tmp_path / "locked.py"
     locked.write_text("boom()\n")
 
-    def deny(self: Path) -> bytes:
+    def deny(path: Path) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr("fastapi_lint.engine.lint.read_source_file", deny)
     (finding,) = lint_file(locked, "locked.py", (FlagEveryCall,)).diagnostics
     assert finding.name == "unreadable-file" and "Permission denied" in finding.message
+
+
+def test_file_replaced_by_a_pipe_is_unreadable_not_a_hang(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.py"
+    os.mkfifo(pipe)  # discovery skips pipes; this one appeared after the walk
+    (finding,) = lint_file(pipe, "pipe.py", (FlagEveryCall,)).diagnostics
+    assert finding.name == "unreadable-file" and "not a regular file" in finding.message
 
 
 def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from fastapi_lint.models import Diagnostic, FileResult, TypeCoverage
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import FileContext, Rule
 from fastapi_lint.rules.syntax.syntax_error import SyntaxErrorRule
+from fastapi_lint.small_files import read_source_file
 from fastapi_lint.summary.collector import SummaryCollector
 from fastapi_lint.summary.records import ModuleSummary
 from fastapi_lint.suppression import FileSuppressions, unsuppressed
@@ -189,7 +190,7 @@ def lint_file(
 ) -> FileResult:
     """Read and lint one file."""
     try:
-        data = file.read_bytes()
+        data = read_source_file(file)
     except OSError as error:
         return unreadable(display_path, error)
     return lint_bytes(data, display_path, rules, options, summarise, placement)

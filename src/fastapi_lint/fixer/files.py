@@ -44,6 +44,7 @@ from fastapi_lint.runner.jobs import (
 )
 from fastapi_lint.runner.project import Entry, ProjectRun, with_whole_project
 from fastapi_lint.runner.single_file import lint_bytes, lint_source
+from fastapi_lint.small_files import read_source_file
 
 _PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
@@ -163,7 +164,7 @@ def fix_job(
 ) -> FileFix:
     """Fix one file in memory; its first findings come from the cache when it has them."""
     try:
-        data = job.file.read_bytes()
+        data = read_source_file(job.file)
     except OSError as error:
         return FileFix(job.display_path, unreadable(job.display_path, error))
     first = lint_data(job, data, options, cache_dir, project)

@@ -27,6 +27,7 @@ from fastapi_lint.models import FileResult, InternalError
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
 from fastapi_lint.runner.single_file import ProjectMode, lint_bytes
+from fastapi_lint.small_files import read_source_file
 
 # Below this many files per worker, starting processes costs more than it saves.
 _MIN_FILES_PER_WORKER = 4
@@ -71,7 +72,7 @@ def lint_job(
 ) -> FileResult:
     """Lint one file, or take its result from the cache when nothing it depends on changed."""
     try:
-        data = job.file.read_bytes()
+        data = read_source_file(job.file)
     except OSError as error:
         return unreadable(job.display_path, error)
     return lint_data(job, data, options, cache_dir, project)
@@ -131,7 +132,7 @@ def crashed(job: FileJob) -> FileResult:
 def _cached(job: FileJob, options: RuleOptions, cache_dir: Path) -> FileResult | None:
     """The cached result of ``job`` when nothing it depends on changed, else None."""
     try:
-        data = job.file.read_bytes()
+        data = read_source_file(job.file)
     except OSError:
         return None  # lint_job reports it
     return ResultCache(cache_dir).load(_key(job, data, options), job.display_path)
