@@ -8,8 +8,11 @@ Every fixable rule has before/after pairs in ``fixtures/fixes/<module_name>/``:
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -397,6 +400,75 @@ def test_a_write_failure_is_reported_and_exits_2(
     code, out, err = run("check", "--fix", "--output-format", "concise")
     assert code == 2 and "app.py: not fixed: Permission denied" in err
     assert "Fixed" not in out and (project / "app.py").read_text() == BLOCKING
+    # The report is of the file on disk, which still has its finding.
+    assert "app.py:5:5: FAPI101" in out and "All checks passed" not in out
+    code, out, _ = run("check", "--fix", "--output-format", "json")
+    assert [d["code"] for d in json.loads(out)["diagnostics"]] == ["FAPI101"]
+
+
+def test_fix_never_leaves_the_tree_through_a_symlinked_folder(tmp_path: Path) -> None:
+    inside, outside = tmp_path / "p", tmp_path / "s"
+    inside.mkdir()
+    outside.mkdir()
+    (outside / "other.py").write_text(BLOCKING)
+    (inside / "app.py").write_text(BLOCKING)
+    (inside / "up").symlink_to(tmp_path, target_is_directory=True)
+    os.chdir(inside)
+    try:
+        run("check", "--fix", ".")
+    finally:
+        os.chdir(tmp_path)
+    assert (inside / "app.py").read_text() == FIXED
+    assert (outside / "other.py").read_text() == BLOCKING
+
+
+def test_a_read_only_file_is_not_fixed_and_says_why(project: Path) -> None:
+    target = project / "app.py"
+    target.write_text(BLOCKING)
+    os.chmod(target, 0o444)
+    code, out, err = run("check", "--fix", "--output-format", "concise")
+    assert target.read_text() == BLOCKING and stat.S_IMODE(target.stat().st_mode) == 0o444
+    assert "app.py: not fixed: the file is read-only" in err
+    assert code == 1 and "app.py:5:5: FAPI101" in out and "Fixed" not in out
+
+
+def test_a_hard_linked_file_is_fixed_in_place_for_every_link(project: Path) -> None:
+    target = project / "app.py"
+    target.write_text(BLOCKING)
+    twin = project / "twin.txt"
+    os.link(target, twin)
+    inode = target.stat().st_ino
+    run("check", "--fix", "app.py")
+    assert target.read_text() == FIXED and twin.read_text() == FIXED
+    assert target.stat().st_ino == inode == twin.stat().st_ino
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_fix_run_as_root_keeps_the_owner_and_group(project: Path) -> None:
+    target = project / "app.py"
+    target.write_text(BLOCKING)
+    os.chown(target, 12345, 23456)
+    run("check", "--fix", "app.py")
+    status = target.stat()
+    assert target.read_text() == FIXED and (status.st_uid, status.st_gid) == (12345, 23456)
+
+
+def test_temporary_files_of_killed_runs_are_removed_by_the_next(project: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(finished.stdout)  # a process that has exited: its pid is free
+    stale = project / f".app.py.fastapi-lint-{dead}.k3j2.tmp"
+    alive = project / f".app.py.fastapi-lint-{os.getppid()}.x9y8.tmp"  # a live process
+    stale.write_text("half")
+    alive.write_text("in use")
+    (project / "app.py").write_text(BLOCKING)
+    run("check", "--fix", "app.py")
+    assert not stale.exists() and alive.exists()
+    assert [p.name for p in project.glob("*.py")] == ["app.py"]  # never a .py to discover
 
 
 # -- fixes from project rules ------------------------------------------------------------

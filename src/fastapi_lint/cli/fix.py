@@ -84,6 +84,8 @@ def _report_fix_errors(fixes: Sequence[FileFix]) -> bool:
     for fix in fixes:
         if fix.error is not None:
             click.echo(f"fastapi-lint: error: {fix.path}: {fix.error}", err=True)
+        elif fix.refused is not None:
+            click.echo(f"fastapi-lint: warning: {fix.path}: {fix.refused}", err=True)
         elif fix.rejected:
             message = "fixes that made code that does not compile were left out"
             click.echo(f"fastapi-lint: warning: {fix.path}: {message}", err=True)

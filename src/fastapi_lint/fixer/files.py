@@ -28,7 +28,7 @@ from fastapi_lint.fixer.source import (
     compiles,
     fix_source,
 )
-from fastapi_lint.fixer.writing import write_atomically
+from fastapi_lint.fixer.writing import ReadOnlyError, write_atomically
 from fastapi_lint.models import Diagnostic, FileResult, InternalError
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.project.step import project_rules
@@ -70,6 +70,10 @@ class FileFix:
     rounds: int = 0
     rejected: bool = False  # some fix made code that did not compile; it was left out
     error: str | None = None  # the fixed content could not be written
+    # Not fixed on purpose, and why (a read-only file): said, but not a failure.
+    refused: str | None = None
+    # The findings of the file as it is on disk, reported if the fixes cannot be written.
+    on_disk: FileResult | None = field(default=None, repr=False)
 
     @property
     def current(self) -> str:
@@ -104,7 +108,7 @@ def _opened(data: bytes, first: FileResult) -> FileFix:
     text = data.decode(encoding)
     if not _encodable(text, encoding) or text.encode(encoding) != data:
         return FileFix(first.path, first)
-    return FileFix(first.path, first, data, encoding)
+    return FileFix(first.path, first, data, encoding, on_disk=first)
 
 
 def _continued(state: FileFix, lint: Lint, settings: FixSettings) -> FileFix:
@@ -247,10 +251,16 @@ def fix_files(jobs: Sequence[FileJob], run: FixRun) -> tuple[list[FileFix], list
     found = run_jobs(
         run.others, run.options, workers=run.workers, cache_dir=cache_dir, project=project
     )
-    merged = _project_rounds(jobs, states, run, list(zip(run.others, found, strict=True)))
-    if settings.write:
-        pairs = zip(jobs, states, strict=True)
-        states = [_written(job, state, run.options, cache_dir) for job, state in pairs]
+    others = list(zip(run.others, found, strict=True))
+    merged = _project_rounds(jobs, states, run, others)
+    if not settings.write:
+        return states, merged
+    pairs = zip(jobs, states, strict=True)
+    states = [_written(job, state, run.options, cache_dir) for job, state in pairs]
+    if any(state.error is not None or state.refused is not None for state in states):
+        # Report what is on disk: the files not written keep their old findings, and
+        # the project rules see them as they are.
+        merged = with_whole_project(jobs, [state.result for state in states], run.project, others)
     return states, merged
 
 
@@ -287,7 +297,11 @@ def _written(job: FileJob, state: FileFix, options: RuleOptions, cache_dir: Path
         write_atomically(job.file, content, expected=state.original)
     except OSError as error:
         reason = error.strerror or str(error)
-        return dataclasses.replace(state, applied=(), error=f"not fixed: {reason}")
+        result = state.on_disk if state.on_disk is not None else state.result
+        failed = dataclasses.replace(state, result=result, text=None, applied=())
+        if isinstance(error, ReadOnlyError):
+            return dataclasses.replace(failed, refused=f"not fixed: {reason}")
+        return dataclasses.replace(failed, error=f"not fixed: {reason}")
     if cache_dir is None:
         return state
     return dataclasses.replace(
