@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import jsonschema
 import pytest
@@ -433,3 +435,63 @@ def test_github_escapes_awkward_paths_and_never_sends_end_column_before_column()
 
 def _fields(diagnostic: Diagnostic) -> dict[str, object]:
     return {name: getattr(diagnostic, name) for name in Diagnostic.__dataclass_fields__}
+
+
+# --- file names that are not UTF-8 ------------------------------------------
+
+# ``café.py`` in Latin-1 on Linux: Python keeps the byte 0xE9 as the lone surrogate U+DCE9.
+LATIN1_NAME = os.fsdecode(b"caf\xe9.py") if os.name != "nt" else "caf\udce9.py"
+SHOWN_NAME = "caf\\xe9.py"  # how every format shows it
+
+
+def _parsed_paths(output_format: str, output: str) -> list[str]:
+    """The file names a report in ``output_format`` names, read as its consumers read it."""
+    if output_format == "json":
+        return [found["path"] for found in json.loads(output)["diagnostics"]]
+    if output_format == "gitlab":
+        return [issue["location"]["path"] for issue in json.loads(output)]
+    if output_format == "sarif":
+        results = json.loads(output)["runs"][0]["results"]
+        uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
+        return [os.fsdecode(unquote_to_bytes(uri)) for uri in uris]
+    if output_format == "junit":
+        return [suite.get("name", "") for suite in ET.fromstring(output).iter("testsuite")]
+    return [SHOWN_NAME] if SHOWN_NAME in output else []
+
+
+@pytest.mark.parametrize("output_format", reporters.FORMATS)
+def test_a_file_name_that_is_not_utf8_is_shown_alike_in_every_format(output_format: str) -> None:
+    named = Diagnostic(**{**_fields(BLOCKING_CALL), "path": LATIN1_NAME})
+    message = f"Module name `{LATIN1_NAME[:-3]}` is not snake_case"
+    module = Diagnostic(
+        **{**_fields(MISSING_RESPONSE_MODEL), "path": LATIN1_NAME, "message": message}
+    )
+    output = reporters.render(make_report(named, module), output_format)
+    output.encode("utf-8")  # no lone surrogate left: any output can be written
+    assert "\\udce9" not in output and "\\\\udce9" not in output
+    expected = LATIN1_NAME if output_format == "sarif" else SHOWN_NAME
+    assert expected in _parsed_paths(output_format, output)
+    if output_format == "sarif":
+        assert_valid_sarif(output)
+        assert '"uri": "caf%E9.py"' in output and "Module name `caf\\\\xe9`" in output
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names must be UTF-8 here")
+@pytest.mark.parametrize("output_format", reporters.FORMATS)
+def test_check_reports_a_latin1_named_file_in_every_format(
+    tmp_path: Path, output_format: str
+) -> None:
+    (tmp_path / LATIN1_NAME).write_text(
+        "import time\n\n\nasync def f() -> None:\n    time.sleep(1)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "fastapi_lint", "check", "--no-cache", "--output-format",
+         output_format, "."],
+        cwd=tmp_path, capture_output=True, check=False,
+        env={**os.environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr.decode("utf-8", "replace")
+    output = done.stdout.decode("utf-8")  # strict: the report is UTF-8
+    assert "FAPI101" in output
+    expected = LATIN1_NAME if output_format == "sarif" else SHOWN_NAME
+    assert expected in _parsed_paths(output_format, output)

@@ -490,7 +490,8 @@ def test_junit_escapes_markup_quotes_non_ascii_and_characters_xml_cannot_hold() 
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None
     expected = message.replace("\x0c", "\\x0c").replace("\x00", "\\x00")
-    assert failure.get("message") == expected.replace("\udcff", "\\udcff")
+    # A byte of a file name that is not UTF-8 is shown as every format shows it.
+    assert failure.get("message") == expected.replace("\udcff", "\\xff")
     assert root.find("testsuite").get("name") == path  # type: ignore[union-attr]
     assert "x = '界'\\x0c" in (failure.text or "")
 

@@ -2,14 +2,20 @@
 
 Each format lives in its own module exposing ``render(report, *, color, quiet) -> str``.
 Modules are imported on demand so that machine-readable formats never pay for importing rich.
+
+A file name that is not UTF-8 (``caf\xe9.py`` in Latin-1 on Linux) reaches the report as
+Python keeps it, with each byte that does not decode as a lone surrogate. Every format shows
+such a byte the same way, as ``\xe9`` (``shown_text``); a SARIF URI percent-encodes the
+byte instead (``caf%E9.py``), which resolves to the file. Output is always valid UTF-8.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Protocol
 
-from fastapi_lint.models import Report, RunContext, TargetInfo
+from fastapi_lint.models import JsonValue, Report, RunContext, TargetInfo
 
 FORMATS: tuple[str, ...] = (
     "text",
@@ -41,9 +47,35 @@ class Renderer(Protocol):
     def __call__(self, report: Report, *, color: bool = False, quiet: bool = False) -> str: ...
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_BYTES = range(0xDC80, 0xDD00)  # where ``surrogateescape`` puts bytes 0x80-0xFF
+
+
 def render(report: Report, output_format: str, *, color: bool = False, quiet: bool = False) -> str:
     """Render ``report`` as ``output_format`` (one of :data:`FORMATS`)."""
-    return get_renderer(output_format)(report, color=color, quiet=quiet)
+    return shown_text(get_renderer(output_format)(report, color=color, quiet=quiet))
+
+
+def shown_text(text: str) -> str:
+    """``text`` with each undecodable byte of a file name written ``\xe9`` (any other lone
+    surrogate as ``\ud800``): text every output can encode."""
+    return _SURROGATE.sub(_escaped, text) if _SURROGATE.search(text) else text
+
+
+def _escaped(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    return f"\\x{point - 0xDC00:02x}" if point in _ESCAPED_BYTES else f"\\u{point:04x}"
+
+
+def shown_json(value: JsonValue) -> JsonValue:
+    """A JSON document with ``shown_text`` applied to every string, keys included."""
+    if isinstance(value, str):
+        return shown_text(value)
+    if isinstance(value, list):
+        return [shown_json(item) for item in value]
+    if isinstance(value, dict):
+        return {shown_text(key): shown_json(item) for key, item in value.items()}
+    return value
 
 
 def get_renderer(output_format: str) -> Renderer:

@@ -19,7 +19,8 @@ import json
 from typing import Literal
 
 from fastapi_lint.fingerprints import fingerprints, normalise_path
-from fastapi_lint.models import Diagnostic, JsonObject, Report, Severity
+from fastapi_lint.models import Diagnostic, JsonObject, JsonValue, Report, Severity
+from fastapi_lint.reporters import shown_json
 
 GitLabSeverity = Literal["info", "minor", "major", "critical", "blocker"]
 SEVERITY: dict[Severity, GitLabSeverity] = {"error": "major", "warning": "minor"}
@@ -27,7 +28,8 @@ SEVERITY: dict[Severity, GitLabSeverity] = {"error": "major", "warning": "minor"
 
 def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
     """Render ``report``; ``color`` and ``quiet`` never change machine-readable output."""
-    return json.dumps(to_list(report), indent=2) + "\n"
+    issues: list[JsonValue] = [*to_list(report)]
+    return json.dumps(shown_json(issues), indent=2) + "\n"
 
 
 def to_list(report: Report) -> list[JsonObject]:

@@ -14,13 +14,14 @@ from fastapi_lint.models import (
     RunContext,
     TargetInfo,
 )
+from fastapi_lint.reporters import shown_json
 
 SCHEMA_VERSION = 1
 
 
 def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
     """Render ``report``; ``color`` and ``quiet`` never change machine-readable output."""
-    return json.dumps(to_dict(report), indent=2) + "\n"
+    return json.dumps(shown_json(to_dict(report)), indent=2) + "\n"
 
 
 def to_dict(report: Report) -> JsonObject:

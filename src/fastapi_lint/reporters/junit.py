@@ -9,7 +9,8 @@ consumers reject a report without tests).
 
 The document is ASCII: other characters are written as character references, so it
 stays valid whatever encoding the output ends up in. Characters XML 1.0 cannot hold at
-all (form feeds, NUL, lone surrogates) are written as Python escapes (``\\x0c``).
+all (form feeds, NUL) are written as Python escapes (``\\x0c``); the bytes of a file name that
+is not UTF-8 as every format shows them (``caf\\xe9.py``, see ``reporters``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
 from fastapi_lint.models import Diagnostic, InternalError, Report
+from fastapi_lint.reporters import shown_text
 
 TOOL = "fastapi-lint"
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -46,7 +48,7 @@ def to_element(report: Report) -> ET.Element:
 
 def xml_text(text: str) -> str:
     """``text`` with the characters XML 1.0 forbids replaced by their Python escapes."""
-    return _NOT_XML.sub(lambda match: ascii(match.group())[1:-1], text)
+    return _NOT_XML.sub(lambda match: ascii(match.group())[1:-1], shown_text(text))
 
 
 def classname(path: str) -> str:

@@ -7,13 +7,14 @@ from urllib.parse import quote
 
 from fastapi_lint.docs_links import repository_url, rule_page_url
 from fastapi_lint.models import ChainStep, Diagnostic, Edit, Fix, JsonObject, Report, RuleInfo
+from fastapi_lint.reporters import shown_json, shown_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
     """Render ``report``; ``color`` and ``quiet`` never change machine-readable output."""
-    return json.dumps(to_dict(report), indent=2) + "\n"
+    return json.dumps(shown_json(to_dict(report)), indent=2) + "\n"
 
 
 def to_dict(report: Report) -> JsonObject:
@@ -83,8 +84,18 @@ def _step(index: int, step: ChainStep) -> JsonObject:
 
 
 def _artifact(path: str) -> JsonObject:
-    # SARIF wants a URI reference: forward slashes, spaces and non-ASCII percent-encoded.
-    return {"uri": quote(path.replace("\\", "/")), "uriBaseId": "%SRCROOT%"}
+    return {"uri": _uri(path), "uriBaseId": "%SRCROOT%"}
+
+
+def _uri(path: str) -> str:
+    """A URI reference: forward slashes, and spaces, non-ASCII characters and the bytes of
+    a name that is not UTF-8 (``caf%E9.py``) percent-encoded."""
+    name = path.replace("\\", "/")
+    try:
+        data = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+        data = shown_text(name).encode("utf-8")
+    return quote(data)
 
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> JsonObject:

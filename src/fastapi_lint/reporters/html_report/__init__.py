@@ -8,6 +8,7 @@ piece that writes text, keeps the base install as it is.
 from __future__ import annotations
 
 from fastapi_lint.models import Report
+from fastapi_lint.reporters import shown_text
 from fastapi_lint.reporters.html_report.page import page
 from fastapi_lint.review import Review
 
@@ -19,4 +20,4 @@ def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
 
 def render_review(review: Review) -> str:
     """The page of a full review: the report joined with the routes and the sources."""
-    return page(review)
+    return shown_text(page(review))
