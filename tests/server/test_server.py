@@ -108,13 +108,16 @@ def applied(text: str, action: dict, path: Path) -> str:
 def test_initialize_announces_full_sync_and_code_actions(workspace: Path) -> None:
     server = LspClient(cwd=workspace)
     try:
-        capabilities = server.initialize(workspace)["capabilities"]
+        options = {"timeLimit": "soon"}
+        capabilities = server.initialize(workspace, options=options)["capabilities"]
         assert capabilities["textDocumentSync"]["change"] == 1  # full text on every change
         assert capabilities["codeActionProvider"] == {
             "codeActionKinds": ["quickfix", FIX_ALL],
             "resolveProvider": True,
         }
         assert capabilities["positionEncoding"] == "utf-16"
+        log = server.wait_for("window/logMessage", lambda p: "timeLimit" in p["message"])
+        assert "not 'soon': 15 s it is" in log["message"] and log["type"] == 2
         assert server.shutdown() == 0
     finally:
         server.kill()
@@ -348,6 +351,8 @@ CRASHING = "x = 1  # CRASH-THE-PARSER\n"
 SLOW = "x = 1  # SLOW-PARSE\n"
 HELD = "def f(a: int):  # HELD-PARSE\n    return a\n"
 UNANALYSED = "fastapi-lint could not analyse this file: "
+# What is held is let go by the test, never by the time limit, however slow the machine.
+PATIENT = {"timeLimit": 120}
 START = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
 
 
@@ -410,7 +415,7 @@ def test_a_document_that_crashes_the_analyser_is_reported(tmp_path: Path) -> Non
 def test_the_server_answers_while_the_analyser_is_busy(tmp_path: Path) -> None:
     root = project(tmp_path / "p", {"app.py": SLEEPY}, SELECTED)
     held, other = root / "held.py", root / "app.py"
-    with patched_server(tmp_path, PARSER) as server:
+    with patched_server(tmp_path, PARSER, options=PATIENT) as server:
         server.open(other, SLEEPY)
         blocking = by_code(server.diagnostics(other, version=1), "FAPI101")
         server.open(held, HELD)
@@ -438,7 +443,7 @@ def test_a_slow_document_is_reported_after_the_time_limit(tmp_path: Path) -> Non
 def test_a_document_that_failed_once_holds_up_no_other(tmp_path: Path) -> None:
     root = project(tmp_path / "p", {"app.py": SLEEPY}, SELECTED)
     suspect, other = root / "suspect.py", root / "app.py"
-    with patched_server(tmp_path, PARSER) as server:
+    with patched_server(tmp_path, PARSER, options=PATIENT) as server:
         server.open(suspect, CRASHING)
         assert server.diagnostics(suspect, version=1)[0]["message"].startswith(UNANALYSED)
         server.open(other, SLEEPY)
@@ -450,7 +455,7 @@ def test_a_document_that_failed_once_holds_up_no_other(tmp_path: Path) -> None:
         # A newer text stops the held lint: version 3 is linted without waiting for it.
         server.change(suspect, SLEEPY, version=3)
         assert codes(server.diagnostics(suspect, version=3)) == ["FAPI101", "FAPI202"]
-        assert published(server, suspect) == [1, 3], [m for m in server.seen if m["method"] != "textDocument/publishDiagnostics" or m["params"]["uri"] == suspect.as_uri()]
+        assert published(server, suspect) == [1, 3]
 
 
 def test_a_project_file_that_crashes_the_build_is_logged(tmp_path: Path) -> None:

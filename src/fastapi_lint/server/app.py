@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from math import inf
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote
@@ -69,11 +70,12 @@ class FastapiLintServer(LanguageServer):
         limit = options.get("timeLimit") if isinstance(options, dict) else None
         if limit is None:
             return
-        if isinstance(limit, (int, float)) and not isinstance(limit, bool) and limit > 0:
+        if isinstance(limit, (int, float)) and not isinstance(limit, bool) and 0 < limit < inf:
             self.analyser.time_limit = self.isolated.time_limit = float(limit)
             return
         default = self.analyser.time_limit
-        message = f"timeLimit must be a number of seconds above 0, not {limit!r}: {default:g} s"
+        message = f"timeLimit must be a number of seconds above 0, not {limit!r}: "
+        message += f"{default:g} s it is"
         self.log(types.MessageType.Warning, message)
 
     # -- running lints ---------------------------------------------------------------

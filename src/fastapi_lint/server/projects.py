@@ -3,10 +3,11 @@
 The first document of a project to be linted starts a build in a background thread:
 every file of the project is linted once, as ``check`` would lint it, through the same
 result cache (a project ``check`` has already seen costs a read per file), in a process
-of its own (started fresh, not forked from a process full of threads): a file that
-crashes the parser ends the build, not the analyser, and a slow one holds up the build
-alone. Until the build is done, project rules see the document alone. Open documents then stand
-in for their files on disk with their unsaved text; a closed one is read again.
+of its own (started fresh, not forked from a process full of threads, and kept for the
+next build): a file that crashes the parser ends the build, not the analyser, and a
+slow one holds up the builds alone. Until the build is done, project rules see the
+document alone. Open documents then stand in for their files on disk with their unsaved
+text; a closed one is read again.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Projects:
         self._disk: dict[ProjectKey, dict[str, Entry]] = {}
         self._open: dict[ProjectKey, dict[str, Entry]] = {}
         self._started: set[ProjectKey] = set()
+        self._builder = Builder()
 
     def others(self, setup: DocumentSetup) -> list[Entry] | None:
         """Every file of the document's project but itself; None while they are summarised."""
@@ -93,7 +95,7 @@ class Projects:
 
     def _build(self, key: ProjectKey, setup: DocumentSetup) -> None:
         try:
-            entries, problem = summarise_apart(key, setup, self._max_files)
+            entries, problem = self._builder.summarise(key, setup, self._max_files)
         except BrokenProcessPool:
             entries, problem = {}, f"{key.root}: {_CRASHED}"
         except Exception as error:  # noqa: BLE001 - the document alone is still linted
@@ -109,13 +111,36 @@ _CRASHED = (
 )
 
 
-def summarise_apart(
-    key: ProjectKey, setup: DocumentSetup, max_files: int
-) -> tuple[dict[str, Entry], str | None]:
-    """``summarise_project`` in a new process: BrokenProcessPool if a file crashes it."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
-        return pool.submit(summarise_project, key, setup, max_files).result()
+class Builder:
+    """One process that summarises projects, one at a time; started again when it dies."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def summarise(
+        self, key: ProjectKey, setup: DocumentSetup, max_files: int
+    ) -> tuple[dict[str, Entry], str | None]:
+        """``summarise_project`` there; BrokenProcessPool if it crashes twice in a row."""
+        try:
+            return self._run(key, setup, max_files)
+        except BrokenProcessPool:  # maybe on another project's file: once more, anew
+            return self._run(key, setup, max_files)
+
+    def _run(
+        self, key: ProjectKey, setup: DocumentSetup, max_files: int
+    ) -> tuple[dict[str, Entry], str | None]:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            pool = self._pool
+        try:
+            return pool.submit(summarise_project, key, setup, max_files).result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            raise
 
 
 def summarise_project(
