@@ -97,6 +97,11 @@ class InternalError:
     message: str
 
 
+# The message of the engine's internal error for a file whose worker process died: the file
+# was not checked at all, and reports say so.
+WORKER_CRASHED = "a worker process crashed"
+
+
 @dataclass(frozen=True, slots=True)
 class TypeCoverage:
     """Annotated parameters and returns over all of them."""

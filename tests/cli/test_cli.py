@@ -13,6 +13,7 @@ import libcst as cst
 import pytest
 from click.testing import CliRunner
 
+import fastapi_lint.runner.jobs as runner_jobs
 from fastapi_lint import registry
 from fastapi_lint.cli import cli
 from fastapi_lint.rule import Rule
@@ -321,6 +322,28 @@ def test_internal_rule_error_exits_2_names_file_and_rule_and_others_run(
     code, out, err = run("check", "--output-format", "concise")
     assert code == 2 and "FAPI101" in out
     assert "FAPI993" in err and "bad.py" in err and "kaboom" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="workers are forked to inherit the patch")
+@pytest.mark.parametrize("output_format", ["text", "concise"])
+def test_crashed_workers_never_pass_and_exit_2(
+    project: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    for index in range(8):  # enough files for two worker processes
+        write(project / f"clean_{index}.py", CLEAN)
+    parent = os.getpid()
+    real = runner_jobs.lint_bytes
+
+    def dies_in_a_worker(*args: object, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            os._exit(1)  # as a segfault would, with no Python exception to catch
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner_jobs, "lint_bytes", dies_in_a_worker)
+    code, out, err = run("check", "--no-cache", "--jobs", "2", "--output-format", output_format)
+    assert code == 2 and "a worker process crashed" in err
+    assert "All checks passed" not in out and out.startswith("Not all checks ran!")
+    assert "8 files not checked: a worker process crashed" in out
 
 
 def test_no_color_flag_and_env_give_plain_text(project: Path) -> None:

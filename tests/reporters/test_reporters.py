@@ -15,6 +15,7 @@ import pytest
 
 from fastapi_lint import reporters
 from fastapi_lint.models import (
+    WORKER_CRASHED,
     Diagnostic,
     Edit,
     Fix,
@@ -295,7 +296,27 @@ def test_concise_puts_fix_marker_before_message() -> None:
 
 
 def test_concise_summary_is_singular_for_one_problem() -> None:
-    assert reporters.render(make_report(UNREADABLE), "concise").endswith("\nFound 1 problem.\n")
+    output = reporters.render(make_report(UNREADABLE), "concise")
+    assert output.endswith("\nFound 1 problem.\n1 internal error (details on stderr)\n")
+
+
+WORKER_CRASH = InternalError(path="app/main.py", rule="engine", message=WORKER_CRASHED)
+
+
+@pytest.mark.parametrize("output_format", ["text", "concise"])
+@pytest.mark.parametrize("errors", [(WORKER_CRASH,), (InternalError("a.py", "FAPI301", "boom"),)])
+def test_a_run_with_internal_errors_never_says_all_checks_passed(
+    output_format: str, errors: tuple[InternalError, ...]
+) -> None:
+    report = Report(
+        tool_version="0.1.0", files=3, diagnostics=(), rules=RULES, internal_errors=errors
+    )
+    output = reporters.render(report, output_format)
+    assert "All checks passed" not in output and output.startswith("Not all checks ran!")
+    if errors == (WORKER_CRASH,):
+        assert "1 file not checked: a worker process crashed (details on stderr)" in output
+    else:
+        assert "1 internal error (details on stderr)" in output
 
 
 # --- json -------------------------------------------------------------------

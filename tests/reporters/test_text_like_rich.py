@@ -20,8 +20,8 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-from fastapi_lint.models import Diagnostic, Fix, InternalError, Report, TypeCoverage
-from fastapi_lint.reporters import context_line, fix_hint, hidden_lines, text
+from fastapi_lint.models import WORKER_CRASHED, Diagnostic, Fix, InternalError, Report, TypeCoverage
+from fastapi_lint.reporters import context_line, fix_hint, hidden_lines, incomplete_line, text
 
 SRC_DIR = Path(__file__).resolve().parents[2] / "src"
 _CODE_STYLE = {"error": "bold red", "warning": "bold yellow"}
@@ -92,10 +92,9 @@ def rich_summary(report: Report) -> list[Text]:
     if families:
         counts = ", ".join(f"{family} {count}" for family, count in families.items())
         lines.append(Text(f"By family: {counts}"))
-    if report.internal_errors:
-        count = len(report.internal_errors)
-        errors = f"{count} internal error{'' if count == 1 else 's'}"
-        lines.append(Text(f"{errors} (details on stderr)", style="bold magenta"))
+    incomplete = incomplete_line(report)
+    if incomplete is not None:
+        lines.append(Text(incomplete, style="bold magenta"))
     if report.type_coverage.total > 0:
         lines.append(Text(text.coverage_line(report)))
     switched_off = context_line(report)
@@ -111,6 +110,8 @@ def rich_headline(report: Report) -> Text:
     checked = f" ({plural(report.files, 'file')} checked)"
     if not report.files:
         return Text("No files checked.", style="bold yellow")
+    if not report.diagnostics and report.internal_errors:
+        return Text("Not all checks ran!", style="bold magenta")
     if not report.diagnostics:
         return Text.assemble(("All checks passed!", "bold green"), checked)
     problems = plural(len(report.diagnostics), "problem")
@@ -168,6 +169,9 @@ CRAFTED = {
     ),
     "no source line": report_of(diagnostic(source_line="", code="FAPI000")),
     "clean run": report_of(internal_errors=(), type_coverage=TypeCoverage()),
+    "a worker crashed": report_of(
+        internal_errors=(InternalError("a.py", "engine", WORKER_CRASHED),)
+    ),
     "nothing checked": report_of(files=0, baselined=2, unchanged=1),
 }
 _ALPHABET = [*"ab (=)_:[]\\", "\t", "\n", "\r", "\x0c", "\x07", "\x1b", "界", "é", "😀", "\u200d"]

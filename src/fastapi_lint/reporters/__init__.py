@@ -15,7 +15,7 @@ import importlib
 import re
 from typing import Protocol
 
-from fastapi_lint.models import JsonValue, Report, RunContext, TargetInfo
+from fastapi_lint.models import WORKER_CRASHED, JsonValue, Report, RunContext, TargetInfo
 
 FORMATS: tuple[str, ...] = (
     "text",
@@ -97,6 +97,24 @@ def fix_hint(report: Report) -> str | None:
         return f"[*] {unsafe} fixable with `--fix --unsafe-fixes`."
     more = f" ({unsafe} more with `--fix --unsafe-fixes`)" if unsafe else ""
     return f"[*] {safe} fixable with `--fix`{more}."
+
+
+# The headline of a run with no finding where not every check ran: never "All checks passed!".
+NOT_ALL_CHECKED = "Not all checks ran!"
+
+
+def incomplete_line(report: Report) -> str | None:
+    """Why not every check ran: files a worker process crashed on (they were not checked at
+    all), else rules that crashed; None when every check ran."""
+    errors = report.internal_errors
+    if not errors:
+        return None
+    crashed = len({error.path for error in errors if error.message == WORKER_CRASHED})
+    if crashed:
+        files = "1 file" if crashed == 1 else f"{crashed} files"
+        return f"{files} not checked: a worker process crashed (details on stderr)"
+    count = len(errors)
+    return f"{count} internal error{'' if count == 1 else 's'} (details on stderr)"
 
 
 def hidden_lines(report: Report) -> list[str]:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from fastapi_lint.models import Diagnostic, Report
-from fastapi_lint.reporters import context_line, fix_hint, hidden_lines
+from fastapi_lint.reporters import (
+    NOT_ALL_CHECKED,
+    context_line,
+    fix_hint,
+    hidden_lines,
+    incomplete_line,
+)
 
 
 def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
@@ -12,6 +18,9 @@ def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
     if not quiet:
         lines.append(_summary(report))
         lines.extend(hidden_lines(report))
+        incomplete = incomplete_line(report)
+        if incomplete is not None:
+            lines.append(incomplete)
         hint = fix_hint(report)
         if hint is not None:
             lines.append(hint)
@@ -32,6 +41,8 @@ def _summary(report: Report) -> str:
     count = len(report.diagnostics)
     if not report.files:
         return "No files checked."
+    if count == 0 and report.internal_errors:  # a crash is not a pass
+        return NOT_ALL_CHECKED
     if count == 0:
         return "All checks passed!"
     noun = "problem" if count == 1 else "problems"

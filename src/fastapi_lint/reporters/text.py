@@ -14,7 +14,13 @@ from collections.abc import Iterable, Sequence
 from itertools import groupby
 
 from fastapi_lint.models import Diagnostic, Report
-from fastapi_lint.reporters import context_line, fix_hint, hidden_lines
+from fastapi_lint.reporters import (
+    NOT_ALL_CHECKED,
+    context_line,
+    fix_hint,
+    hidden_lines,
+    incomplete_line,
+)
 
 # A piece of a line: its text and its SGR parameters ("" for no style). A line is the
 # pieces it is made of, printed one after the other.
@@ -186,9 +192,9 @@ def _summary(report: Report) -> list[Line]:
     if families:
         counts = ", ".join(f"{family} {count}" for family, count in families.items())
         lines.append(((f"By family: {counts}", ""),))
-    if report.internal_errors:
-        errors = _plural(len(report.internal_errors), "internal error")
-        lines.append(((f"{errors} (details on stderr)", _INTERNAL_ERRORS),))
+    incomplete = incomplete_line(report)
+    if incomplete is not None:
+        lines.append(((incomplete, _INTERNAL_ERRORS),))
     if report.type_coverage.total > 0:
         lines.append(((coverage_line(report), ""),))
     switched_off = context_line(report)
@@ -208,6 +214,8 @@ def _headline(report: Report) -> Line:
     checked = f" ({_plural(report.files, 'file')} checked)"
     if not report.files:  # "All checks passed!" would claim a check that never ran
         return (("No files checked.", _NOTHING_CHECKED),)
+    if not report.diagnostics and report.internal_errors:  # nor would it after a crash
+        return ((NOT_ALL_CHECKED, _INTERNAL_ERRORS),)
     if not report.diagnostics:
         return (("All checks passed!", _PASSED), (checked, ""))
     problems = _plural(len(report.diagnostics), "problem")

@@ -23,7 +23,7 @@ from fastapi_lint.cache import ResultCache, entry_key, settings_fingerprint
 from fastapi_lint.context.project import ALONE, Placement, ProjectContext
 from fastapi_lint.context.roles import FileRole
 from fastapi_lint.engine.lint import unreadable
-from fastapi_lint.models import FileResult, InternalError
+from fastapi_lint.models import WORKER_CRASHED, FileResult, InternalError
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
 from fastapi_lint.runner.single_file import ProjectMode, lint_bytes
@@ -125,7 +125,7 @@ def _context() -> BaseContext:
 
 
 def crashed(job: FileJob) -> FileResult:
-    error = InternalError(job.display_path, "engine", "a worker process crashed")
+    error = InternalError(job.display_path, "engine", WORKER_CRASHED)
     return FileResult(job.display_path, internal_errors=(error,))
 
 
