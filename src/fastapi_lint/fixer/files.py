@@ -29,7 +29,7 @@ from fastapi_lint.fixer.source import (
     fix_source,
 )
 from fastapi_lint.fixer.writing import ReadOnlyError, write_atomically
-from fastapi_lint.models import Diagnostic, FileResult, InternalError
+from fastapi_lint.models import WORKER_CRASHED, Diagnostic, FileResult, InternalError
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.project.step import project_rules
 from fastapi_lint.rule import Rule
@@ -190,7 +190,7 @@ def refix_job(
 def _crashed(item: object) -> FileFix:
     job = item[0] if isinstance(item, tuple) else item
     assert isinstance(job, FileJob)
-    error = InternalError(job.display_path, "engine", "a worker process crashed")
+    error = InternalError(job.display_path, "engine", WORKER_CRASHED)
     return FileFix(job.display_path, FileResult(job.display_path, internal_errors=(error,)))
 
 
