@@ -12,6 +12,7 @@ at the lowest limit.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import textwrap
@@ -658,19 +659,32 @@ def test_superfluous_else_matches_ruff_on_the_corpus(
 # --- radon ------------------------------------------------------------------------------
 
 
+Scores = frozenset[tuple[str, int, int]]
+
+
+def _over(scores: Scores | None, limit: int) -> set[tuple[str, int, int]] | None:
+    return None if scores is None else {score for score in scores if score[2] > limit}
+
+
 def _radon_scores(source: str, limit: int) -> set[tuple[str, int, int]] | None:
     """(function name, line, score) of every function radon scores over ``limit``."""
+    return _over(_all_radon_scores(source), limit)
+
+
+@functools.cache
+def _all_radon_scores(source: str) -> Scores | None:
+    # Once per source for every limit: radon's visit of the corpus is the slow part.
     complexity = pytest.importorskip("radon.complexity")
     visitors = pytest.importorskip("radon.visitors")
     try:
         blocks = complexity.add_inner_blocks(complexity.cc_visit(source))
     except SyntaxError:
         return None
-    return {
+    return frozenset(
         (block.name.rpartition(".")[2], block.lineno, block.complexity)
         for block in blocks
-        if isinstance(block, visitors.Function) and block.complexity > limit
-    }
+        if isinstance(block, visitors.Function)
+    )
 
 
 def _fapi405(item: Linted, linted_at: int, limit: int) -> set[tuple[str, int, int]]:
@@ -889,6 +903,11 @@ def _comprehension_clauses(function: ast.AST) -> int:
 
 def _default_scores(source: str, limit: int) -> set[tuple[str, int, int]] | None:
     """(name, line, score) over ``limit``: radon's score less the comprehension clauses."""
+    return _over(_all_default_scores(source), limit)
+
+
+@functools.cache
+def _all_default_scores(source: str) -> Scores | None:
     complexity = pytest.importorskip("radon.complexity")
     visitors = pytest.importorskip("radon.visitors")
     try:
@@ -906,9 +925,8 @@ def _default_scores(source: str, limit: int) -> set[tuple[str, int, int]] | None
         if not isinstance(block, visitors.Function):
             continue
         score = block.complexity - _comprehension_clauses(functions[block.lineno])
-        if score > limit:
-            scores.add((block.name.rpartition(".")[2], block.lineno, score))
-    return scores
+        scores.add((block.name.rpartition(".")[2], block.lineno, score))
+    return frozenset(scores)
 
 
 def _compare_default_scores(
