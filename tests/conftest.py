@@ -22,6 +22,26 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HookRepo]:
     yield HookRepo(source, rev, tmp_path_factory.mktemp("pre-commit-home"))
 
 
+# Tests that share an expensive session fixture run on one pytest-xdist worker (the
+# suite runs with ``-n auto --dist loadgroup``): each worker would build it again.
+_GROUPS = (
+    ("corpus_runs", "precision-corpus"),
+    ("corpus_lint", "parity-corpus"),
+    ("corpus_ruff", "parity-corpus"),
+    ("hook_repo", "pre-commit"),
+    ("pinned_python", "pinned-venv"),
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        group = next((group for fixture, group in _GROUPS if fixture in names), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 def _corpus_or_skip() -> list[Path]:
     files = corpus_files()
     if not files:
