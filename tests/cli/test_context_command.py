@@ -101,6 +101,24 @@ def test_code_evidence_is_named_when_nothing_is_declared(
     assert "code evidence (settings.py:1: from pydantic import BaseSettings)" in text
 
 
+@pytest.mark.parametrize(
+    "other",
+    ["fixtures/old_app/settings.py", "docs_src/settings_v1.py", "app/client/models_pb2.py"],
+)
+def test_test_data_examples_and_generated_code_are_not_version_evidence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "settings.py").write_text("from pydantic_settings import BaseSettings\n")
+    (tmp_path / other).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / other).write_text("from pydantic import BaseSettings\n")
+    text = _context(tmp_path, monkeypatch)
+    assert "pydantic    2 " in text
+    assert "code evidence (app/settings.py:1: from pydantic_settings import" in text
+    assert other not in text.split("File roles")[0]
+
+
 def test_router_classes_the_project_defines_are_listed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

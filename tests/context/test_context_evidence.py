@@ -48,6 +48,10 @@ def _scan(code: str) -> list[tuple[str, str, bool]]:
         ("from sqlalchemy.orm import DeclarativeBase, Mapped\n", ("sqlalchemy", ">=2.0", True)),
         ("Session = async_sessionmaker(engine)\n", ("sqlalchemy", ">=2.0", True)),
         ("from sqlalchemy.ext.asyncio import AsyncSession\n", ("sqlalchemy", ">=1.4", True)),
+        # code inside an f-string's braces is code; a # inside quotes opens no comment
+        ('log.debug(f"got {reply.model_dump_json()}")\n', ("pydantic", ">=2", True)),
+        ('prefix = "#"; data = user.model_dump()\n', ("pydantic", ">=2", True)),
+        ('"""Docs."""\n\ndata = user.model_dump()\n', ("pydantic", ">=2", True)),
     ],
 )
 def test_each_probe_fires_on_its_code(code: str, expected: tuple[str, str, bool]) -> None:
@@ -69,6 +73,10 @@ def test_each_probe_fires_on_its_code(code: str, expected: tuple[str, str, bool]
         "app = FastAPI(title='x')\nlifespan = None\n",
         "from sqlalchemy.orm import Session, declarative_base\n",
         "from sqlalchemy import Column\n",
+        # text about code: a docstring or a comment naming another version's API
+        'def to_ics(event):\n    """Takes a dict (from Event.model_dump()) and builds ICS."""\n',
+        '"""Settings.\n\nfrom pydantic import BaseSettings\n"""\n',
+        "data = user.dict()  # on pydantic 2 this is user.model_dump()\n",
     ],
 )
 def test_probes_stay_quiet_on_neutral_code(code: str) -> None:

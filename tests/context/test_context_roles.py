@@ -229,7 +229,10 @@ def test_docs_src_anywhere_and_top_level_examples_are_examples(tmp_path: Path) -
 
 
 def test_test_folders_and_names(tmp_path: Path) -> None:
-    for relative in ("test/unit/helpers.py", "pkg/tests/data.py", "test_api.py", "pkg/api_test.py"):
+    for relative in (
+        *("test/unit/helpers.py", "pkg/tests/data.py", "test_api.py", "pkg/api_test.py"),
+        *("fixtures/v1_app/config.py", "pkg/testdata/sample.py", "test_data/case.py"),
+    ):
         _write(tmp_path, relative, "X = 1\n")
         assert _role(tmp_path, relative).role is Role.TEST, relative
     for relative in ("app/testimonials.py", "app/contest.py", "app/latest_test_results.py"):

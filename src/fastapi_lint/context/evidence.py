@@ -14,7 +14,8 @@ tree, or a half-done migration), the older version wins, because advice or a fix
 newer one could break the code written for the older.
 
 Only module-level imports count: an import indented under ``try:`` is the usual way of
-supporting both versions and says nothing about either.
+supporting both versions and says nothing about either. Only code counts: a match inside a
+string or a comment (a docstring showing ``User.model_validate(...)``) is text about code.
 """
 
 from __future__ import annotations
@@ -65,10 +66,12 @@ class _Probe:
     module: str = ""
 
     def first(self, source: str) -> tuple[int, str] | None:
-        """The position of the first match, and the code to show for it."""
+        """The position of the first match in code, and the code to show for it."""
         if self.needle not in source:
             return None
         for match in self.pattern.finditer(source):
+            if _in_text(source, match.start()):
+                continue
             text = self._text(match)
             if text is not None:
                 return match.start(), text
@@ -204,3 +207,23 @@ def _line_at(source: str, position: int) -> str:
     end = source.find("\n", position)
     line = source[start : end if end >= 0 else len(source)].strip()
     return line if len(line) <= _MAX_TEXT else line[: _MAX_TEXT - 3] + "..."
+
+
+def _in_text(source: str, position: int) -> bool:
+    """Whether ``position`` is in a comment or a triple-quoted string (a docstring).
+
+    A cheap reading, not a tokenizer (which would cost 15x the whole scan): the line
+    before the match holds a ``#`` outside quotes, or an odd number of triple quotes
+    comes before it. Code in an f-string's braces stays code."""
+    line_start = source.rfind("\n", 0, position) + 1
+    before = source[line_start:position]
+    hash_at = before.find("#")
+    if hash_at >= 0 and _outside_quotes(before[:hash_at]):
+        return True
+    quotes = source.count('"""', 0, position) + source.count("'''", 0, position)
+    return quotes % 2 == 1
+
+
+def _outside_quotes(line_start: str) -> bool:
+    """Whether the end of ``line_start`` lies outside any one-line string."""
+    return line_start.count('"') % 2 == 0 and line_start.count("'") % 2 == 0

@@ -25,8 +25,9 @@ whose signal fires wins, in this order:
    Only at the top: ``app/docs/`` or ``app/examples/`` inside a package is more likely a
    module of the application (custom API docs pages, an "examples" resource) than
    documentation, and a wrong "example" would silence real findings.
-4. ``test``: under a ``tests/`` or ``test/`` folder, ``test_*.py``, ``*_test.py``,
-   ``conftest.py``, or importing pytest at module level.
+4. ``test``: under a ``tests/`` or ``test/`` folder or a test-data folder (``fixtures/``,
+   ``testdata/``, ``test_data/``), ``test_*.py``, ``*_test.py``, ``conftest.py``, or
+   importing pytest at module level.
 5. ``script``: in a ``scripts/`` folder or a Django ``management/commands/`` folder;
    ``__main__.py``, ``manage.py``, ``setup.py`` (when it imports setuptools),
    ``noxfile.py``, ``fabfile.py``, ``cli.py`` or a ``cli/`` package; or by content (see
@@ -103,6 +104,10 @@ _GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py", "_pb2.pyi", "_pb2_grpc.pyi")
 _TOP_LEVEL_DOCS = frozenset({"docs", "doc", "examples", "example"})
 _DOCS_SOURCE = "docs_src"
 _TEST_FOLDERS = frozenset({"tests", "test"})
+# Inputs for the code under test (often written for several library versions on purpose).
+_TEST_DATA_FOLDERS = frozenset({"fixtures", "testdata", "test_data"})
+# Code that does not speak for the project's own target versions.
+_NOT_VERSION_EVIDENCE = frozenset({Role.EXAMPLE, Role.GENERATED})
 _TEST_NAME = re.compile(r"^(?:test_\w*|\w+_test)\.pyi?$")
 _SCRIPT_NAMES = {
     "__main__.py": "__main__.py (run with python -m)",
@@ -155,6 +160,17 @@ class RoleDetector:
             if found is not None:
                 return found
         return APPLICATION
+
+    def is_version_evidence(self, path: Path | str, source: str) -> bool:
+        """Whether the file's code says which library versions the project targets.
+
+        Not documentation examples, generated code or test data: each may be written for
+        other versions than the application (a docs page showing both Pydantic majors, a
+        generator's compatibility layer, a linter's test inputs)."""
+        if self.classify(path, source).role in _NOT_VERSION_EVIDENCE:
+            return False
+        folders = self._file(os.path.abspath(path), source).folders
+        return not any(folder in _TEST_DATA_FOLDERS for folder in folders)
 
     def _file(self, path: str, source: str) -> _File:
         directory, name = os.path.split(path)
@@ -275,6 +291,9 @@ def _test(file: _File) -> FileRole | None:
     folder = next((name for name in file.folders if name in _TEST_FOLDERS), None)
     if folder is not None:
         return FileRole(Role.TEST, f"in a {folder}/ folder")
+    folder = next((name for name in file.folders if name in _TEST_DATA_FOLDERS), None)
+    if folder is not None:
+        return FileRole(Role.TEST, f"in a {folder}/ folder (test data)")
     reason = pytest_reason(file.source)
     return None if reason is None else FileRole(Role.TEST, reason)
 

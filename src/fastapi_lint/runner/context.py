@@ -110,13 +110,17 @@ def source_roots(config: Config, root: Path) -> tuple[Path, ...]:
     return (root, src) if src.is_dir() else (root,)
 
 
-def project_evidence(root: Path, files: ProjectFiles) -> Callable[[], list[Evidence]]:
+def project_evidence(
+    root: Path, files: ProjectFiles, roles: RoleDetector
+) -> Callable[[], list[Evidence]]:
     """The evidence pass over the project's files, as a function run only if needed."""
 
     def scan() -> list[Evidence]:
         found: list[Evidence] = []
         for file in files():
-            found += scan_evidence(_shown(file, root), read_text(file))
+            text = read_text(file)
+            if roles.is_version_evidence(file, text):
+                found += scan_evidence(_shown(file, root), text)
         return found
 
     return scan
@@ -175,13 +179,14 @@ def project_setup(
     packages the selected rules depend on may cost an evidence pass.
     """
     needed = {package for rule in selection for package in rule.target_packages()}
+    roles = RoleDetector(root, config.roles)
     targets = resolve_target_versions(
         root,
         overrides=dict(config.target_versions),
-        evidence=project_evidence(root, files),
+        evidence=project_evidence(root, files, roles),
         needed=PACKAGES if all_targets else tuple(needed),
     )
     roots = source_roots(config, root)
     context = ProjectContext(root, targets, roots, router_kinds(root, files, roots))
     rules, off = version_gates(selection, targets)
-    return ProjectSetup(context, RoleDetector(root, config.roles), rules, off)
+    return ProjectSetup(context, roles, rules, off)
