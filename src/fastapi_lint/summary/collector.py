@@ -33,6 +33,11 @@ from fastapi_lint.analysis.blocking_calls import BLOCKING_API, find_blocking
 from fastapi_lint.analysis.pydantic_models.calls import v1_attribute, v1_call
 from fastapi_lint.analysis.pydantic_models.deferred import DeferredCalls
 from fastapi_lint.analysis.session_calls import session_factory_class
+from fastapi_lint.analysis.startup_hooks import (
+    is_decorated_hook,
+    is_hook_decorator,
+    registered_hooks,
+)
 from fastapi_lint.fastapi_model.names import Bindings
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.fastapi_model.syntax import dotted_name, keyword_arg, string_value
@@ -98,6 +103,14 @@ class _Wiring:
     loops: list[cst.For] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Uses:
+    """Functions the file hands to the app as start-up hooks, or otherwise as values."""
+
+    startup_hooks: list[tuple[str, str]] = field(default_factory=list)
+    references: list[tuple[str, str]] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True)
 class _Position:
     line: int
@@ -136,6 +149,11 @@ class SummaryCollector(AliasAwareRule):
         self._source_lines: list[str] | None = None
         # The ``if`` statements the walk is in: (node, line, branch index).
         self._branches: list[tuple[cst.If, int, int]] = []
+
+    @cached_property
+    def _uses(self) -> _Uses:
+        """Start-up hooks and functions handed around, for FAPI102's start-up analysis."""
+        return _Uses()
 
     @cached_property
     def _model_calls(self) -> DeferredCalls:
@@ -182,6 +200,8 @@ class SummaryCollector(AliasAwareRule):
         static = any(syntax.decorator_name(d) == "staticmethod" for d in node.decorators)
         self_name = syntax.first_parameter(node) if class_name and not static else None
         self._functions[id(node)] = _Function(node, name, class_name, self_name)
+        if is_decorated_hook(node):
+            self._uses.startup_hooks.append(("", name))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._header_lines[id(node)] = self.context.line
@@ -402,7 +422,34 @@ class SummaryCollector(AliasAwareRule):
             self._record_include(node, line, function)
         if function is not None:
             self._record_call(node, function, index, line)
+        else:
+            self._refer(node.func, function)  # run where no summary follows it
+        self._record_values(node, function)
         self._model_calls.visit(v1_call(node))
+
+    def _record_values(self, node: cst.Call, function: _Function | None) -> None:
+        """Functions a call registers as start-up hooks, or is handed as values."""
+        hooks = list(registered_hooks(node))
+        scope = function.name if function else ""
+        for hook in hooks:
+            dotted = dotted_name(hook)
+            reference = self._reference_to(dotted, function) if dotted else None
+            if reference is not None:
+                self._uses.startup_hooks.append((scope, reference))
+        if hooks:
+            return
+        for arg in node.args:
+            value = arg.value
+            elements = value.elements if isinstance(value, cst.List | cst.Tuple) else ()
+            for item in (value, *(element.value for element in elements)):
+                if isinstance(item, cst.Name | cst.Attribute):
+                    self._refer(item, function)
+
+    def _refer(self, expr: cst.BaseExpression, function: _Function | None) -> None:
+        dotted = dotted_name(expr)
+        reference = self._reference_to(dotted, function) if dotted else None
+        if reference is not None:
+            self._uses.references.append((function.name if function else "", reference))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._model_calls.visit(v1_attribute(node))
@@ -504,21 +551,26 @@ class SummaryCollector(AliasAwareRule):
             if found is not None:
                 function.blocking.append(BlockingCall(found.code, found.shown, found.advice, line))
                 return
-        callee = self._reference(node, function)
+        dotted = dotted_name(node.func)
+        callee = self._reference_to(dotted, function) if dotted else None
         # A plain def is followed, never reported in: its first call of each callee will do.
         if callee is None or (not function.is_async and callee in function.seen):
             return
         function.seen.add(callee)
-        column, end_column = self._columns(line, dotted_name(node.func) or "")
-        function.calls.append(CallSite(callee, line, column, end_column))
+        column, end_column = self._columns(line, dotted or "")
+        awaited = self.is_awaited(node)
+        function.calls.append(CallSite(callee, line, column, end_column, awaited))
         if function.is_async:
             self._wanted_lines.add(line)
 
-    def _reference(self, node: cst.Call, function: _Function) -> str | None:
-        """The callee as the project step can resolve it, or None if it is not the project's."""
-        dotted = dotted_name(node.func)
-        if dotted is None:
-            return None
+    def _reference_to(self, dotted: str, function: _Function | None) -> str | None:
+        """``dotted`` as the project step can resolve it, or None if it is not the project's."""
+        if function is not None:
+            return self._function_reference(dotted, function)
+        return dotted if self._may_be_the_projects(dotted.partition(".")[0]) else None
+
+    def _function_reference(self, dotted: str, function: _Function) -> str | None:
+        """``dotted`` written in ``function``, where its locals and imports come first."""
         root, _, rest = dotted.partition(".")
         if root in function.imported:
             return dotted
@@ -574,6 +626,8 @@ class SummaryCollector(AliasAwareRule):
             dependency_aliases=tuple(self._dependency_aliases.items()),
             lines=tuple((line, self._line_text(line)) for line in sorted(self._wanted_lines)),
             model_calls=model_calls,
+            startup_hooks=tuple(self._uses.startup_hooks),
+            references=tuple(dict.fromkeys(self._uses.references)),
         )
 
     def _function_summaries(self) -> tuple[FunctionSummary, ...]:
@@ -593,6 +647,7 @@ class SummaryCollector(AliasAwareRule):
                 calls=tuple(function.calls),
                 blocking=tuple(function.blocking),
                 imports=tuple(function.imports),
+                decorated=_decorated(function.node),
             )
             for function in self._functions.values()
         )
@@ -689,3 +744,11 @@ def _runs_when_called(function: _Function) -> bool:
     # A decorator may change what calling the def does (``@contextmanager``, ``@lru_cache``).
     decorators = function.node.decorators
     return all(syntax.decorator_name(d) in _TRANSPARENT_DECORATORS for d in decorators)
+
+
+def _decorated(node: cst.FunctionDef) -> bool:
+    """Held by something else than the class or the app's start-up: a decorator says so."""
+    return any(
+        syntax.decorator_name(d) not in _TRANSPARENT_DECORATORS and not is_hook_decorator(d)
+        for d in node.decorators
+    )

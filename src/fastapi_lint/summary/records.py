@@ -42,6 +42,7 @@ class CallSite:
     line: int
     column: int  # 1-based, where the callee's name starts
     end_column: int  # just past the callee's name
+    awaited: bool = False  # ``await callee(...)``: the coroutine runs there and then
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,9 @@ class FunctionSummary:
     calls: tuple[CallSite, ...] = ()
     blocking: tuple[BlockingCall, ...] = ()  # recorded for plain defs, the ones FAPI102 follows
     imports: tuple[ImportBinding, ...] = ()  # imports written inside the function
+    # A decorator other than ``staticmethod``/``classmethod``/``on_event``: something else
+    # may hold and call it (a scheduler, a task queue).
+    decorated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +205,13 @@ class ModuleSummary:
     # The text of the lines project findings may start on, for noqa comments and excerpts.
     lines: tuple[tuple[int, str], ...] = ()
     model_calls: tuple[ModelMethodCall, ...] = ()  # FAPI603's calls left to the project step
+    # (scope, function) of each start-up or shutdown hook registered here: a lifespan, an
+    # ``on_event`` handler; scope is the def the registration runs in, "" at module level.
+    startup_hooks: tuple[tuple[str, str], ...] = ()
+    # (scope, name) of project functions used other than by a call in a summarised def:
+    # passed as a value (``add_task(refresh)``), or called where no summary follows
+    # (module level, nested defs, lambdas). Such a function may run at any time.
+    references: tuple[tuple[str, str], ...] = ()
 
     def line_text(self, line: int) -> str:
         return next((text for number, text in self.lines if number == line), "")

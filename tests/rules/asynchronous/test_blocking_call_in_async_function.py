@@ -462,3 +462,57 @@ def test_extend_blocking_calls_accepts_methods_of_tracked_instances() -> None:
 
 def test_without_extensions_unknown_libraries_are_not_flagged() -> None:
     assert lines(EXTENDED) == []
+
+
+# -- start-up and shutdown hooks ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "registration",
+    [
+        "app = FastAPI(lifespan=lifespan)",
+        "app = Starlette(lifespan=lifespan)",
+        "app = FastAPI(on_startup=[lifespan])",
+        "app.add_event_handler('startup', lifespan)",
+        "def create_app():\n    return FastAPI(on_shutdown=[other, lifespan])",
+    ],
+)
+def test_hooks_the_file_registers_may_block(registration: str) -> None:
+    source = (
+        "import requests\nfrom fastapi import FastAPI\nfrom starlette.applications import"
+        " Starlette\n\nasync def lifespan(app):\n    requests.get('https://example.com')\n\n"
+        f"{registration}\n"
+    )
+    assert lines(source) == []
+
+
+def test_on_event_handlers_may_block_but_other_events_are_reviewed() -> None:
+    source = """
+        import requests
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        @app.on_event("startup")
+        async def warm():
+            requests.get("https://example.com")
+
+        @bus.on_event("message")
+        async def on_message():
+            requests.get("https://example.com")
+    """
+    assert lines(source) == [13]
+
+
+def test_a_function_named_like_a_hook_but_not_registered_is_reviewed() -> None:
+    source = """
+        import requests
+        from fastapi import FastAPI
+
+        async def lifespan(app):
+            requests.get("https://example.com")
+
+        app = FastAPI(title="x")
+        cache = Cache(lifespan=3600)
+    """
+    assert lines(source) == [6]

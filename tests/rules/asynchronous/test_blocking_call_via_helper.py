@@ -8,6 +8,7 @@ cover (module-level helpers of the same file) moved here: FAPI102 alone follows 
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from fastapi_lint.registry import rule_by_code
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.asynchronous.blocking_call_via_helper import BlockingCallViaHelper
 from fastapi_lint.runner.single_file import lint_source
+from project_helpers import project_of
 
 
 def findings(source: str, *codes: str, options: RuleOptions | None = None) -> list[Diagnostic]:
@@ -309,3 +311,151 @@ def test_a_helper_making_one_metadata_call_is_followed_only_under_strict() -> No
     assert lines(source) == []
     strict = findings(source, options=RuleOptions(strict=("FAPI101",)))
     assert [(d.code, d.line) for d in strict] == [("FAPI102", 8)]
+
+
+# -- start-up and shutdown code ----------------------------------------------------------
+
+_BLOCKING_HELPER = """
+    from contextlib import asynccontextmanager
+
+    from fastapi import FastAPI
+
+    def load_model():
+        with open("model.bin", "rb") as f:
+            return f.read()
+"""
+
+
+@pytest.mark.parametrize(
+    "registration",
+    [
+        "@asynccontextmanager\nasync def lifespan(app):\n    load_model()\n    yield\n\n"
+        "app = FastAPI(lifespan=lifespan)\n",
+        "app = FastAPI()\n\n@app.on_event('startup')\nasync def warm():\n    load_model()\n",
+        "async def warm():\n    load_model()\n\napp = FastAPI()\n"
+        "app.add_event_handler('startup', warm)\n",
+        "async def warm():\n    load_model()\n\napp = FastAPI()\n"
+        "app.add_event_handler(event_type='shutdown', func=warm)\n",
+        "async def warm():\n    load_model()\n\napp = FastAPI(on_startup=[warm])\n",
+        "async def warm():\n    load_model()\n\n"
+        "def create_app():\n    return FastAPI(on_shutdown=(warm,))\n",
+    ],
+)
+def test_start_up_and_shutdown_hooks_may_block(registration: str) -> None:
+    assert lines(_BLOCKING_HELPER + textwrap.indent(registration, "    ")) == []
+
+
+def test_async_functions_awaited_only_from_start_up_are_start_up_code() -> None:
+    source = (
+        _BLOCKING_HELPER
+        + """
+    async def init_models():
+        load_model()
+
+    async def init_app():
+        await init_models()
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await init_app()
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+    """
+    )
+    assert lines(source) == []
+
+
+@pytest.mark.parametrize(
+    ("elsewhere", "line"),
+    [
+        # also awaited by a route
+        ("@app.get('/reload')\nasync def reload():\n    await refresh()\n", 13),
+        # started as a task: it runs beside the requests
+        ("async def start():\n    asyncio.create_task(refresh())\n", 13),
+        # handed to a scheduler, which calls it at any time
+        ("def schedule(scheduler):\n    scheduler.add_job(refresh, 'interval')\n", 13),
+        # awaited in a nested def: where that runs is not followed
+        ("async def outer():\n    async def inner():\n        await refresh()\n", 13),
+    ],
+)
+def test_start_up_code_that_also_runs_elsewhere_is_reviewed(elsewhere: str, line: int) -> None:
+    source = (
+        _BLOCKING_HELPER
+        + """
+    import asyncio
+
+    async def refresh():
+        load_model()
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await refresh()
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+    """
+    )
+    assert lines(textwrap.dedent(source) + elsewhere) == [line]
+
+
+def test_a_decorated_function_awaited_from_start_up_is_reviewed() -> None:
+    source = (
+        _BLOCKING_HELPER
+        + """
+    from tenacity import retry
+
+    @retry
+    async def connect():
+        load_model()
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await connect()
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+    """
+    )
+    assert lines(source) == [14]
+
+
+def test_start_up_code_is_followed_across_modules(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/setup.py": """
+                from app.models import load_model
+
+                async def init_app():
+                    load_model()
+
+                async def rebuild():
+                    load_model()
+            """,
+            "app/models.py": """
+                def load_model():
+                    with open("model.bin", "rb") as f:
+                        return f.read()
+            """,
+            "app/main.py": """
+                from contextlib import asynccontextmanager
+                from fastapi import FastAPI
+                from app import setup
+
+                @asynccontextmanager
+                async def lifespan(app):
+                    await setup.init_app()
+                    yield
+
+                app = FastAPI(lifespan=lifespan)
+
+                @app.post("/rebuild")
+                async def rebuild_route():
+                    await setup.rebuild()
+            """,
+        },
+    )
+    found = {(f.path, f.line) for f in BlockingCallViaHelper.check_project(project)}
+    assert found == {("app/setup.py", 7)}

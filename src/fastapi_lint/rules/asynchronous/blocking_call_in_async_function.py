@@ -6,6 +6,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.async_scope import AsyncBodyRule
 from fastapi_lint.analysis.blocking_calls import blocking_api
+from fastapi_lint.analysis.startup_hooks import hook_names
 from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import FileContext, Invalid, Valid
 from fastapi_lint.rules.asynchronous._sleep_fix import sleep_fix
@@ -20,6 +21,11 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     One metadata system call on the local disk (`os.path.isfile()`, `Path.exists()`,
     `os.stat()`, `Path.mkdir()`, `os.unlink()`...) takes microseconds and is left alone;
     reading, writing, listing or walking files is not.
+
+    A lifespan or start-up/shutdown handler the same file registers
+    (`FastAPI(lifespan=lifespan)`, `@app.on_event("startup")`, `add_event_handler`,
+    `on_startup=[...]`) is left alone: it runs before the server accepts requests or
+    after it stops, so a blocking call there delays start-up, not a request.
 
     ## Why is this bad?
     FastAPI runs `async def` endpoints and dependencies on the event loop. A blocking
@@ -87,7 +93,9 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     `with Cls(...) as x` and annotations in the same function or at module level. Calls
     inside a nested `def`, `lambda` or class body are not reported, as they do not run
     when the `async def` runs; default values and decorators of a nested `def` do, and
-    are reported.
+    are reported. Start-up code is recognised within the file only: a lifespan registered
+    in another module, or an `async def` helper the lifespan awaits, is still reviewed
+    here (FAPI102 follows start-up code across the project).
     """
 
     code = "FAPI101"
@@ -203,6 +211,7 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
         self._extensions = frozenset(self.options.extend_blocking_calls)
         # Calls that are whole statements: only there can `await` be added safely.
         self._statement_calls: set[int] = set()
+        self._hooks: frozenset[str] | None = None
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._statement_calls.add(id(node.value))
@@ -219,10 +228,16 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
             self._extensions,
             metadata=self.options.is_strict(self.code),
         )
-        if found is None:
+        if found is None or self._is_startup_hook(function):
             return
         call, advice = found
         fix = None
         if id(node) in self._statement_calls:
             fix = sleep_fix(self.context.module, self.context.model, node, lookup)
         self.report(node, call=call, function=function.name.value, advice=advice, fix=fix)
+
+    def _is_startup_hook(self, function: cst.FunctionDef) -> bool:
+        """A lifespan or start-up handler this file registers: it runs before requests."""
+        if self._hooks is None:
+            self._hooks = hook_names(self.context.module)
+        return function.name.value in self._hooks

@@ -9,6 +9,7 @@ from fastapi_lint.context.roles import Role
 from fastapi_lint.models import ChainStep
 from fastapi_lint.project_model.blocking import BlockingPaths, Step
 from fastapi_lint.project_model.project import FunctionRef, Module, Project
+from fastapi_lint.project_model.startup import StartupOnly
 from fastapi_lint.rule import Invalid, ProjectFinding, ProjectRule, Valid
 from fastapi_lint.summary.records import CallSite, FunctionSummary
 
@@ -73,6 +74,13 @@ class BlockingCallViaHelper(ProjectRule):
     ```
     or make the chain async (`httpx.AsyncClient`, `async def` helpers, `await`), or
     declare the route with a plain `def` so FastAPI runs it in the threadpool.
+
+    Start-up and shutdown code is left alone: a lifespan, an `on_event("startup")` or
+    `on_startup=[...]` handler, and every `async def` the project awaits only from them
+    (in any module) run before the server accepts requests or after it stops, so
+    loading a model or a config file there delays start-up, not a request. A function
+    that is also awaited elsewhere, handed around as a value (`add_task(refresh)`,
+    `scheduler.add_job(refresh)`), started as a task, or decorated is not start-up code.
 
     ## Options
     `extend-blocking-calls` (see FAPI101) adds blocking calls for this rule too.
@@ -166,8 +174,10 @@ class BlockingCallViaHelper(ProjectRule):
     @classmethod
     def check_project(cls, project: Project) -> Iterator[ProjectFinding]:
         paths = project.analysis(BlockingPaths)
+        startup = project.analysis(StartupOnly)
         for module, function in project.functions():
-            if function.is_async:
+            ref = FunctionRef(module.name, function.name)
+            if function.is_async and not startup.runs_only_at_startup(ref):
                 for call in function.calls:
                     target = project.callee(module.name, call.callee, function)
                     if target is not None and paths.blocks(target):

@@ -1,0 +1,84 @@
+"""Functions the application runs at start-up or shutdown, as one file registers them.
+
+A lifespan (``FastAPI(lifespan=lifespan)``, also Starlette's and a router's), a startup
+or shutdown handler (``@app.on_event("startup")``, ``app.add_event_handler("shutdown",
+close)``, ``FastAPI(on_startup=[connect])``): the server runs these before it accepts
+requests or after it has stopped, so a blocking call there delays start-up or shutdown,
+not a request. Read from the syntax alone, like FAPI509 reads the same registrations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from fastapi_lint.fastapi_model.syntax import keyword_arg, positional_args, string_value
+
+EVENTS = frozenset({"startup", "shutdown"})
+_LIFESPAN = "lifespan"
+_HANDLER_LISTS = frozenset({"on_startup", "on_shutdown"})
+_ON_EVENT = "on_event"
+_ADD_EVENT_HANDLER = "add_event_handler"
+
+
+def registered_hooks(call: cst.Call) -> Iterator[cst.BaseExpression]:
+    """The expressions naming the hooks ``call`` registers (none for most calls)."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == _ADD_EVENT_HANDLER:
+        yield from _added_handler(call)
+        return
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if keyword == _LIFESPAN:
+            yield arg.value
+        elif keyword in _HANDLER_LISTS and isinstance(arg.value, cst.List | cst.Tuple):
+            yield from (element.value for element in arg.value.elements)
+
+
+def _added_handler(call: cst.Call) -> Iterator[cst.BaseExpression]:
+    """``app.add_event_handler("startup", connect)``, by position or by keyword."""
+    args = positional_args(call)
+    event = args[0] if args else keyword_arg(call, "event_type")
+    handler = args[1] if len(args) > 1 else keyword_arg(call, "func")
+    if string_value(event) in EVENTS and handler is not None:
+        yield handler
+
+
+def is_hook_decorator(decorator: cst.Decorator) -> bool:
+    """``@app.on_event("startup")`` or ``@router.on_event("shutdown")``."""
+    call = decorator.decorator
+    if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+        return False
+    if call.func.attr.value != _ON_EVENT:
+        return False
+    args = positional_args(call)
+    event = args[0] if args else keyword_arg(call, "event_type")
+    return string_value(event) in EVENTS
+
+
+def is_decorated_hook(function: cst.FunctionDef) -> bool:
+    return any(is_hook_decorator(decorator) for decorator in function.decorators)
+
+
+class _HookNames(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if is_decorated_hook(node):
+            self.names.add(node.name.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        for hook in registered_hooks(node):
+            if isinstance(hook, cst.Name):
+                self.names.add(hook.value)
+
+
+def hook_names(module: cst.Module) -> frozenset[str]:
+    """Names of the functions ``module`` registers as start-up or shutdown hooks itself.
+
+    A walk of the whole module: ask only when there is something to decide."""
+    visitor = _HookNames()
+    module.visit(visitor)
+    return frozenset(visitor.names)
