@@ -220,8 +220,9 @@ def test_a_file_typed_ignore_on_top_or_a_def_line_suppresses_the_typing_rules() 
 
 
 ROUTES = """
+from http import HTTPStatus
 from typing import Annotated
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, status
 
 app = FastAPI()
 
@@ -233,8 +234,9 @@ def route_messages(code: str) -> list[str]:
     return [d.message for d in found(ROUTES.format(code=dedent(code)))]
 
 
-def test_route_return_hint_mentions_the_response_model() -> None:
-    messages = route_messages('@app.get("/items")\nasync def items(): ...\n')
+@pytest.mark.parametrize("status", ["", ", status_code=201", ", status_code=status.HTTP_200_OK"])
+def test_route_return_hint_mentions_the_response_model(status: str) -> None:
+    messages = route_messages(f'@app.get("/items"{status})\nasync def items(): ...\n')
     assert messages == [
         "Missing return type annotation for `items`; on a route it is the response model"
     ]
@@ -242,7 +244,15 @@ def test_route_return_hint_mentions_the_response_model() -> None:
 
 @pytest.mark.parametrize(
     "decorator",
-    ['@app.get("/items", response_model=list[str])', '@app.websocket("/ws")', "@decorator"],
+    [
+        '@app.get("/items", response_model=list[str])',
+        '@app.websocket("/ws")',
+        "@decorator",
+        # a route answering no body: the annotation is no response model
+        '@app.delete("/items", status_code=204)',
+        '@app.patch("/items", status_code=status.HTTP_204_NO_CONTENT)',
+        '@app.get("/items", status_code=HTTPStatus.NOT_MODIFIED)',
+    ],
 )
 def test_no_response_model_hint_where_it_would_be_wrong(decorator: str) -> None:
     messages = route_messages(f"{decorator}\nasync def items(): ...\n")

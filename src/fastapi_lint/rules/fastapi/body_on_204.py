@@ -3,43 +3,16 @@
 from __future__ import annotations
 
 import http
-import re
 from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.analysis.mappings import Resolve, api_routes
+from fastapi_lint.analysis.mappings import api_routes
+from fastapi_lint.analysis.status_codes import BODILESS_STATUSES, status_code
 from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 from fastapi_lint.rules.fastapi._route_bodies import ResponseClasses, declares_no_body, shown
-
-# FastAPI's ``is_body_allowed_for_status_code`` is False for these (and for 1xx).
-_BODILESS_STATUSES = frozenset({204, 205, 304})
-_STATUS_MODULES = ("fastapi.status.", "starlette.status.")
-_STATUS_CONSTANT = re.compile(r"HTTP_(\d{3})_")
-_HTTP_STATUS = "http.HTTPStatus."
-
-
-def _named_status(qualified: str) -> int | None:
-    """``fastapi.status.HTTP_204_NO_CONTENT`` or ``http.HTTPStatus.NO_CONTENT``, as a number."""
-    if qualified.startswith(_STATUS_MODULES):
-        found = _STATUS_CONSTANT.match(qualified.rpartition(".")[2])
-        return int(found.group(1)) if found else None
-    if not qualified.startswith(_HTTP_STATUS):
-        return None
-    member = qualified.removeprefix(_HTTP_STATUS).removesuffix(".value")
-    status = http.HTTPStatus.__members__.get(member)
-    return None if status is None else status.value
-
-
-def status_code(expr: cst.BaseExpression, resolve: Resolve) -> int | None:
-    """The number a ``status_code=`` value stands for, when it is written out."""
-    if isinstance(expr, cst.Integer):
-        value = expr.evaluated_value
-        return value if isinstance(value, int) else None
-    qualified = resolve(expr)
-    return None if qualified is None else _named_status(qualified)
 
 
 def _declared_body(
@@ -180,7 +153,7 @@ class BodyOn204(Rule):
         for route in api_routes(self.context.model, node):
             status = route.keyword("status_code")
             code = None if status is None else status_code(status, resolve)
-            if code is None or code not in _BODILESS_STATUSES:
+            if code is None or code not in BODILESS_STATUSES:
                 continue
             declared = _declared_body(node, route, self._classes())
             if declared is None:

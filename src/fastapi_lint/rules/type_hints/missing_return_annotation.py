@@ -6,7 +6,9 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.analysis.mappings import Resolve
 from fastapi_lint.analysis.statements import statements
+from fastapi_lint.analysis.status_codes import forbids_body
 from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.fastapi_model.syntax import dotted_name
@@ -29,8 +31,13 @@ _ABSTRACT = frozenset(
 _NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
-def _declares_response_model(route: RouteInfo) -> bool:
-    return route.registrar in RESPONSE_MODEL_REGISTRARS and route.keyword("response_model") is None
+def _declares_response_model(route: RouteInfo, resolve: Resolve) -> bool:
+    """The return annotation becomes the response model: no ``response_model=`` is given
+    and the status allows a body (a 204 route answers nothing, whatever is annotated)."""
+    given = route.keyword("response_model") is not None
+    if route.registrar not in RESPONSE_MODEL_REGISTRARS or given:
+        return False
+    return not forbids_body(route.keyword("status_code"), resolve)
 
 
 def _header(scope: cst.CSTNode) -> list[cst.CSTNode]:
@@ -153,8 +160,8 @@ class MissingReturnAnnotation(DefinitionRule):
     skipped, as in ruff. A route whose decorator passes `response_model=` is still
     reported: the annotation helps type checkers even then. The message calls the return
     annotation the response model only where it is one: a route that sets no
-    `response_model=`, returns no `...Response(...)` of its own, in a project that
-    targets FastAPI 0.89 or later.
+    `response_model=`, answers with a body (not 204, 205 or 304), returns no
+    `...Response(...)` of its own, in a project that targets FastAPI 0.89 or later.
     """
 
     code = "FAPI202"
@@ -245,7 +252,10 @@ class MissingReturnAnnotation(DefinitionRule):
         # Older FastAPI ignores the annotation; a route that builds its own `Response`
         # returns it as it is, whatever it is annotated with.
         if (
-            any(_declares_response_model(route) for route in routes)
+            any(
+                _declares_response_model(route, self.context.model.qualified_name)
+                for route in routes
+            )
             and not _returns_response(node)
             and self.fastapi_targets(">=0.89")
         ):
