@@ -153,15 +153,42 @@ def test_methods_of_tracked_client_variables_are_flagged() -> None:
     assert lines(source) == [6, 8, 10]
 
 
-def test_file_object_reads_and_writes_inside_with_open_are_flagged() -> None:
+def test_an_object_opened_in_the_function_is_reported_once_at_its_opening() -> None:
     source = """
+        import smtplib
+
         async def copy(src, dst):
             with open(src) as reader, open(dst, "w") as writer:
                 writer.write(reader.read())
+
+        async def send(message):
+            server = smtplib.SMTP("mail.example.com")
+            server.starttls()
+            server.send_message(message)
     """
     found = findings(source)
-    assert [(d.line, d.column) for d in found] == [(3, 10), (3, 31), (4, 9), (4, 22)]
-    assert "`file.write()`" in found[2].message
+    assert [(d.line, d.column) for d in found] == [(5, 10), (5, 31), (9, 14)]
+    assert "`open()`" in found[0].message
+    assert "`smtplib.SMTP()`" in found[2].message
+
+
+def test_reads_and_writes_of_files_opened_elsewhere_are_flagged() -> None:
+    source = """
+        LOG = open("app.log", "a")
+
+        async def note(text):
+            LOG.write(text)
+
+        async def save(text):
+            def sink():
+                with open("notes.txt", "a") as out:
+                    return out
+            out = sink()
+            out.write(text)
+    """
+    found = findings(source)
+    assert [(d.line, d.column) for d in found] == [(5, 5)]
+    assert "`file.write()`" in found[0].message
 
 
 def test_path_methods_on_annotated_parameters_and_variables_are_flagged() -> None:

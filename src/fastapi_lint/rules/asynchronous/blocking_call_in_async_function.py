@@ -22,6 +22,10 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     `os.stat()`, `Path.mkdir()`, `os.unlink()`...) takes microseconds and is left alone;
     reading, writing, listing or walking files is not.
 
+    One comment per object: when the call that opens a file or a connection
+    (`with open(path) as f`, `server = smtplib.SMTP(host)`) is reported, the calls on that
+    object in the same function (`f.write()`, `server.login()`) are not reported again.
+
     A lifespan or start-up/shutdown handler the same file registers
     (`FastAPI(lifespan=lifespan)`, `@app.on_event("startup")`, `add_event_handler`,
     `on_startup=[...]`) is left alone: it runs before the server accepts requests or
@@ -212,9 +216,22 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
         # Calls that are whole statements: only there can `await` be added safely.
         self._statement_calls: set[int] = set()
         self._hooks: frozenset[str] | None = None
+        # ``with open(p) as f`` / ``f = smtplib.SMTP(host)``: the call -> the name it binds.
+        self._binds: dict[int, str] = {}
+        # (function, name) of objects whose creating call was reported in that function.
+        self._reported_objects: set[tuple[int, str]] = set()
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._statement_calls.add(id(node.value))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self._binds[id(node.item)] = node.asname.name.value
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        (target, *more) = node.targets
+        if not more and isinstance(target.target, cst.Name):
+            self._binds[id(node.value)] = target.target.value
 
     def visit_Call(self, node: cst.Call) -> None:
         found_scope = self.async_scope_of(node)
@@ -230,6 +247,11 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
         )
         if found is None or self._is_startup_hook(function):
             return
+        if self._on_reported_object(node, function):
+            return
+        bound = self._binds.get(id(node))
+        if bound is not None:
+            self._reported_objects.add((id(function), bound))
         call, advice = found
         fix = None
         if id(node) in self._statement_calls:
@@ -241,3 +263,10 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
         if self._hooks is None:
             self._hooks = hook_names(self.context.module)
         return function.name.value in self._hooks
+
+    def _on_reported_object(self, node: cst.Call, function: cst.FunctionDef) -> bool:
+        """``f.write()`` after ``with open(p) as f`` was reported: one comment per object."""
+        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+        if not isinstance(receiver, cst.Name):
+            return False
+        return (id(function), receiver.value) in self._reported_objects
