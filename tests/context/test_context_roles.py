@@ -485,3 +485,24 @@ def test_a_standalone_main_module_serving_routes_is_the_app(tmp_path: Path) -> N
         "its main guard starts a server (a standalone module, not in a package), "
         "but it serves the application (app = FastAPI())"
     )
+
+
+def test_numbered_migration_functions_in_migrations_py_are_migrations(tmp_path: Path) -> None:
+    code = "async def m001_initial(db):\n    await db.execute('CREATE TABLE t (id INT)')\n"
+    _write(tmp_path, "lnbits/core/migrations.py", code)
+    _write(tmp_path, "ext/migrations.py", "def m002_add_column(db):\n    db.execute('...')\n")
+    _write(tmp_path, "app/migrations.py", "def migrate(db):\n    db.execute('...')\n")
+    _write(tmp_path, "app/upgrades.py", code)
+    assert _role(tmp_path, "lnbits/core/migrations.py").role is Role.MIGRATION
+    assert _role(tmp_path, "ext/migrations.py").role is Role.MIGRATION
+    assert _role(tmp_path, "app/migrations.py").role is Role.APP
+    assert _role(tmp_path, "app/upgrades.py").role is Role.APP
+
+
+def test_a_copied_in_versioneer_is_not_the_projects_code(tmp_path: Path) -> None:
+    _write(
+        tmp_path, "versioneer.py", '# Version: 0.19\n\n"""The Versioneer - like a rocketeer."""\n'
+    )
+    _write(tmp_path, "app/versioneer.py", "def bump(version):\n    return version\n")
+    assert _role(tmp_path, "versioneer.py").role is Role.GENERATED
+    assert _role(tmp_path, "app/versioneer.py").role is Role.APP

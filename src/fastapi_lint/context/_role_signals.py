@@ -47,6 +47,18 @@ _DJANGO_MIGRATION = re.compile(
 )
 
 
+# lnbits and its extensions: ``migrations.py`` holding ``async def m001_initial(db)``...
+_NUMBERED_MIGRATION = re.compile(r"^(?:async[ \t]+)?def[ \t]+m\d{3}_\w*[ \t]*\(", re.MULTILINE)
+_MIGRATIONS_MODULE = "migrations.py"
+
+
+def numbered_migrations_reason(name: str, source: str) -> str | None:
+    """A ``migrations.py`` of numbered migration functions, run by the project's own runner."""
+    if name != _MIGRATIONS_MODULE or _NUMBERED_MIGRATION.search(source) is None:
+        return None
+    return "numbered migration functions (migrations.py: m001_...)"
+
+
 def migration_reason(source: str) -> str | None:
     """An Alembic revision or environment, or a Django migration, by its own text."""
     if "down_revision" in source and _REVISION.search(source) and _DOWN_REVISION.search(source):
