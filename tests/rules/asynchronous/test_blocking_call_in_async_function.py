@@ -156,6 +156,7 @@ def test_methods_of_tracked_client_variables_are_flagged() -> None:
 def test_an_object_opened_in_the_function_is_reported_once_at_its_opening() -> None:
     source = """
         import smtplib
+        import subprocess
 
         async def copy(src, dst):
             with open(src) as reader, open(dst, "w") as writer:
@@ -165,11 +166,16 @@ def test_an_object_opened_in_the_function_is_reported_once_at_its_opening() -> N
             server = smtplib.SMTP("mail.example.com")
             server.starttls()
             server.send_message(message)
+
+        async def backup():
+            process = subprocess.Popen(["pg_dump", "db"])
+            process.wait()
     """
     found = findings(source)
-    assert [(d.line, d.column) for d in found] == [(5, 10), (5, 31), (9, 14)]
+    assert [(d.line, d.column) for d in found] == [(6, 10), (6, 31), (10, 14), (15, 15), (16, 5)]
     assert "`open()`" in found[0].message
     assert "`smtplib.SMTP()`" in found[2].message
+    assert "`subprocess.Popen.wait()`" in found[4].message
 
 
 def test_reads_and_writes_of_files_opened_elsewhere_are_flagged() -> None:

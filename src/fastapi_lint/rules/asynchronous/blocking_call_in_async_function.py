@@ -11,6 +11,10 @@ from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import FileContext, Invalid, Valid
 from fastapi_lint.rules.asynchronous._sleep_fix import sleep_fix
 
+# Objects whose creation returns at once: the wait on them (``process.wait()``) is the
+# stall, so it keeps its own finding.
+_WAITED_ON = frozenset({"subprocess.Popen"})
+
 
 class BlockingCallInAsyncFunction(AsyncBodyRule):
     """
@@ -24,7 +28,8 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
 
     One comment per object: when the call that opens a file or a connection
     (`with open(path) as f`, `server = smtplib.SMTP(host)`) is reported, the calls on that
-    object in the same function (`f.write()`, `server.login()`) are not reported again.
+    object in the same function (`f.write()`, `server.login()`) are not reported again. A
+    process is the exception: `Popen()` returns at once and its `wait()` is the stall.
 
     A lifespan or start-up/shutdown handler the same file registers
     (`FastAPI(lifespan=lifespan)`, `@app.on_event("startup")`, `add_event_handler`,
@@ -249,10 +254,10 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
             return
         if self._on_reported_object(node, function):
             return
-        bound = self._binds.get(id(node))
-        if bound is not None:
-            self._reported_objects.add((id(function), bound))
         call, advice = found
+        bound = self._binds.get(id(node))
+        if bound is not None and call not in _WAITED_ON:
+            self._reported_objects.add((id(function), bound))
         fix = None
         if id(node) in self._statement_calls:
             fix = sleep_fix(self.context.module, self.context.model, node, lookup)
