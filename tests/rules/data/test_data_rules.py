@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from fastapi_lint.cli import cli
+from fastapi_lint.context.project import Placement, ProjectContext
+from fastapi_lint.context.versions import resolve_target_versions
 from fastapi_lint.models import Diagnostic
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules.data.async_session_expires_on_commit import AsyncSessionExpiresOnCommit
@@ -199,6 +201,43 @@ def test_http_session_named_session_is_not_a_database() -> None:
         setup="import aiohttp\n" + ASYNC,
     )
     assert findings(source, QueryInLoop) == []
+
+
+def _in_sqlalchemy_project(source: str, rule: type[Rule], root: Path) -> list[int]:
+    """Lines of ``rule``'s findings in a module of a project that declares SQLAlchemy."""
+    targets = resolve_target_versions(root, overrides={"sqlalchemy": "2.0"})
+    placement = Placement(ProjectContext(root=root, targets=targets))
+    result = lint_source(textwrap.dedent(source), "app.py", (rule,), placement=placement)
+    return [d.line for d in result.diagnostics if d.code == rule.code]
+
+
+def test_an_untyped_session_name_is_the_orms_in_a_project_that_declares_it(
+    tmp_path: Path,
+) -> None:
+    source = """\
+        from app.db import get_db_session
+
+        async def names(items: list) -> None:
+            db = get_db_session()
+            for item in items:
+                await db.get(User, item)
+    """
+    assert _in_sqlalchemy_project(source, QueryInLoop, tmp_path) == [6]
+    assert lines(source, QueryInLoop) == []  # no project: nothing says it is the ORM's
+
+
+def test_a_session_name_in_a_module_using_an_http_client_is_not_guessed(tmp_path: Path) -> None:
+    source = """\
+        import requests
+
+        class SafeLoader(WebBaseLoader):
+            async def load_all(self, items: list) -> None:
+                for item in items:
+                    await self.session.get(User, item)
+    """
+    assert _in_sqlalchemy_project(source, QueryInLoop, tmp_path) == []
+    without_client = source.replace("import requests", "import json")
+    assert _in_sqlalchemy_project(without_client, QueryInLoop, tmp_path) == [6]
 
 
 def test_sync_query_chain_reads_the_chained_filters() -> None:

@@ -249,10 +249,17 @@ class SessionFinder:
         if name is None or name.lstrip("_").lower() not in SESSION_NAMES:
             return False
         if self._orm_module is None:
-            self._orm_module = imports_from(self._context.model, _ORM_PACKAGES) or (
-                _project_uses_sqlalchemy(self._context)
-            )
+            self._orm_module = self._names_orm_sessions()
         return self._orm_module
+
+    def _names_orm_sessions(self) -> bool:
+        """Whether a session-like name of unknown type is the ORM's here: the module imports
+        the ORM, or the project uses it and the module imports no library whose sessions
+        are not a database's (``requests.Session``, ``aiohttp.ClientSession``)."""
+        model = self._context.model
+        if imports_from(model, _ORM_PACKAGES):
+            return True
+        return _project_uses_sqlalchemy(self._context) and not imports_from(model, _NOT_DATABASES)
 
     def uses_sqlmodel(self) -> bool:
         """True when the module imports SQLModel, whose sessions run ``select()`` with ``exec``."""

@@ -69,8 +69,10 @@ class LegacyQueryApi(Rule):
     type, the receiver must be named like a session (`session`, `db`, `db_session`,
     `sess`..., or `self.session`, `self.db`) in a module that imports `sqlalchemy` or
     `sqlmodel`, or in any module of a project that declares SQLAlchemy (a `db_session`
-    from the project's own helper): an untyped `db` in a module that imports neither,
-    in a project that does not declare it, is not flagged.
+    from the project's own helper) unless the module imports an HTTP or cloud client
+    whose objects are sessions too (`requests`, `httpx`, `aiohttp`, `boto3`...): an
+    untyped `db` in a module that imports neither, in a project that does not declare
+    it, is not flagged.
     Flask-SQLAlchemy's `Model.query` attribute is not flagged.
     """
 

@@ -162,7 +162,8 @@ class QueryInLoop(Rule):
     The receiver must be known to be a session or a SQLAlchemy connection, as for
     FAPI701 (`legacy-query-api`): by its type, or by a session-like name in a module that
     imports `sqlalchemy` or `sqlmodel` (or anywhere in a project that declares
-    SQLAlchemy). Only direct calls count: a loop calling the project's own CRUD helper
+    SQLAlchemy, but for modules importing an HTTP client such as `requests`, whose
+    objects are sessions too). Only direct calls count: a loop calling the project's own CRUD helper
     (`await crud.get_user(db, user_id)`) is not followed into the helper. Not one query
     per row, so skipped:
     - loops over a fixed collection: a literal (`for role in ("admin", "user")`), an
