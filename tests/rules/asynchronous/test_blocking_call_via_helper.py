@@ -367,57 +367,42 @@ def test_async_functions_awaited_only_from_start_up_are_start_up_code() -> None:
 
 
 @pytest.mark.parametrize(
-    ("elsewhere", "line"),
+    ("decorator", "elsewhere"),
     [
         # also awaited by a route
-        ("@app.get('/reload')\nasync def reload():\n    await refresh()\n", 13),
+        ("", "@app.get('/reload')\nasync def reload():\n    await refresh()\n"),
         # started as a task: it runs beside the requests
-        ("async def start():\n    asyncio.create_task(refresh())\n", 13),
+        ("", "async def start():\n    asyncio.create_task(refresh())\n"),
         # handed to a scheduler, which calls it at any time
-        ("def schedule(scheduler):\n    scheduler.add_job(refresh, 'interval')\n", 13),
+        ("", "def schedule(scheduler):\n    scheduler.add_job(refresh, 'interval')\n"),
         # awaited in a nested def: where that runs is not followed
-        ("async def outer():\n    async def inner():\n        await refresh()\n", 13),
+        ("", "async def outer():\n    async def inner():\n        await refresh()\n"),
+        # decorated: what the decorator does with it is not known
+        ("@retry\n", ""),
     ],
 )
-def test_start_up_code_that_also_runs_elsewhere_is_reviewed(elsewhere: str, line: int) -> None:
-    source = (
-        _BLOCKING_HELPER
-        + """
-    import asyncio
+def test_start_up_code_that_may_also_run_elsewhere_is_reviewed(
+    decorator: str, elsewhere: str
+) -> None:
+    code = textwrap.dedent(
+        """
+        import asyncio
+        from tenacity import retry
 
-    async def refresh():
-        load_model()
+        {decorator}async def refresh():
+            load_model()
 
-    @asynccontextmanager
-    async def lifespan(app):
-        await refresh()
-        yield
+        @asynccontextmanager
+        async def lifespan(app):
+            await refresh()
+            yield
 
-    app = FastAPI(lifespan=lifespan)
-    """
-    )
-    assert lines(textwrap.dedent(source) + elsewhere) == [line]
-
-
-def test_a_decorated_function_awaited_from_start_up_is_reviewed() -> None:
-    source = (
-        _BLOCKING_HELPER
-        + """
-    from tenacity import retry
-
-    @retry
-    async def connect():
-        load_model()
-
-    @asynccontextmanager
-    async def lifespan(app):
-        await connect()
-        yield
-
-    app = FastAPI(lifespan=lifespan)
-    """
-    )
-    assert lines(source) == [14]
+        app = FastAPI(lifespan=lifespan)
+        """
+    ).format(decorator=decorator)
+    source = textwrap.dedent(_BLOCKING_HELPER) + code + elsewhere
+    blocking_line = source.splitlines().index("    load_model()", 10) + 1
+    assert lines(source) == [blocking_line]
 
 
 def test_start_up_code_is_followed_across_modules(tmp_path: Path) -> None:
