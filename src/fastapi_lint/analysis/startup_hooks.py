@@ -18,9 +18,21 @@ from fastapi_lint.tree import children
 
 EVENTS = frozenset({"startup", "shutdown"})
 _LIFESPAN = "lifespan"
-_HANDLER_LISTS = frozenset({"on_startup", "on_shutdown"})
+HANDLER_LISTS = frozenset({"on_startup", "on_shutdown"})
 _ON_EVENT = "on_event"
 _ADD_EVENT_HANDLER = "add_event_handler"
+_REGISTRARS = frozenset({_ON_EVENT, _ADD_EVENT_HANDLER})
+
+
+def registered_event(call: cst.Call) -> str | None:
+    """``"startup"`` for ``app.on_event("startup")`` or ``app.add_event_handler("startup",
+    f)`` (the event by position or as ``event_type=``), ``"shutdown"`` likewise; else None."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in _REGISTRARS:
+        return None
+    args = positional_args(call)
+    event = string_value(args[0] if args else keyword_arg(call, "event_type"))
+    return event if event in EVENTS else None
 
 
 def registered_hooks(call: cst.Call) -> Iterator[cst.BaseExpression]:
@@ -33,16 +45,15 @@ def registered_hooks(call: cst.Call) -> Iterator[cst.BaseExpression]:
         keyword = arg.keyword.value if arg.keyword is not None else None
         if keyword == _LIFESPAN:
             yield arg.value
-        elif keyword in _HANDLER_LISTS and isinstance(arg.value, cst.List | cst.Tuple):
+        elif keyword in HANDLER_LISTS and isinstance(arg.value, cst.List | cst.Tuple):
             yield from (element.value for element in arg.value.elements)
 
 
 def _added_handler(call: cst.Call) -> Iterator[cst.BaseExpression]:
     """``app.add_event_handler("startup", connect)``, by position or by keyword."""
     args = positional_args(call)
-    event = args[0] if args else keyword_arg(call, "event_type")
     handler = args[1] if len(args) > 1 else keyword_arg(call, "func")
-    if string_value(event) in EVENTS and handler is not None:
+    if registered_event(call) is not None and handler is not None:
         yield handler
 
 
@@ -51,11 +62,7 @@ def is_hook_decorator(decorator: cst.Decorator) -> bool:
     call = decorator.decorator
     if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
         return False
-    if call.func.attr.value != _ON_EVENT:
-        return False
-    args = positional_args(call)
-    event = args[0] if args else keyword_arg(call, "event_type")
-    return string_value(event) in EVENTS
+    return call.func.attr.value == _ON_EVENT and registered_event(call) is not None
 
 
 def is_decorated_hook(function: cst.FunctionDef) -> bool:

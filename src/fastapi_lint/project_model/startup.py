@@ -31,7 +31,7 @@ class StartupOnly:
         candidates = {
             ref: found
             for ref, found in callers.items()
-            if found is not None and found and ref not in escaped and self._plain(ref)
+            if found and ref not in escaped and self._plain(ref)
         }
         self._spread(candidates)
 
@@ -40,13 +40,11 @@ class StartupOnly:
 
     def _hooks(self) -> Iterable[tuple[Module, str, str]]:
         for module in self.project.modules.values():
-            for scope, name in module.summary.startup_hooks:
-                yield module, scope, name
+            yield from ((module, *named) for named in module.summary.startup_hooks)
 
     def _references(self) -> Iterable[tuple[Module, str, str]]:
         for module in self.project.modules.values():
-            for scope, name in module.summary.references:
-                yield module, scope, name
+            yield from ((module, *named) for named in module.summary.references)
 
     def _resolved(self, named: Iterable[tuple[Module, str, str]]) -> Iterable[FunctionRef]:
         for module, scope, name in named:

@@ -7,15 +7,10 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.analysis.startup_hooks import HANDLER_LISTS, registered_event
 from fastapi_lint.context.roles import Role
-from fastapi_lint.fastapi_model.syntax import keyword_arg, positional_args, string_value
 from fastapi_lint.rule import Invalid, Rule, Valid
 
-_EVENT_REGISTRARS = frozenset({"on_event", "add_event_handler"})
-_EVENTS = frozenset({"startup", "shutdown"})
-_EVENT_KEYWORDS = frozenset({"on_startup", "on_shutdown"})
-# The keyword the event may be passed by: Starlette's ``add_event_handler(event_type, func)``.
-_EVENT_TYPE_KEYWORDS = {"on_event": "event_type", "add_event_handler": "event_type"}
 # A longer call is named by its registrar alone in the message.
 _MAX_SHOWN = 70
 
@@ -129,18 +124,11 @@ class OnEventHandler(Rule):
     )
 
     def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _EVENT_REGISTRARS:
-            self._check_registrar(node, func)
-        elif any(arg.keyword and arg.keyword.value in _EVENT_KEYWORDS for arg in node.args):
+        event = registered_event(node)
+        if event is not None and isinstance(node.func, cst.Attribute):
+            self.report(node, call=self._shown(node, node.func), event=event)
+        elif any(arg.keyword and arg.keyword.value in HANDLER_LISTS for arg in node.args):
             self._check_constructor(node)
-
-    def _check_registrar(self, node: cst.Call, func: cst.Attribute) -> None:
-        args = positional_args(node)
-        keyword = _EVENT_TYPE_KEYWORDS.get(func.attr.value, "")
-        event = string_value(args[0] if args else keyword_arg(node, keyword))
-        if event in _EVENTS:
-            self.report(node, call=self._shown(node, func), event=event)
 
     def _shown(self, node: cst.Call, func: cst.Attribute) -> str:
         """The call as written when it fits on a line, else the registrar's name alone."""
@@ -155,6 +143,6 @@ class OnEventHandler(Rule):
             return
         for arg in node.args:
             keyword = arg.keyword.value if arg.keyword is not None else ""
-            if keyword in _EVENT_KEYWORDS:
+            if keyword in HANDLER_LISTS:
                 event = keyword.removeprefix("on_")
                 self.report(arg, call=f"{keyword}=", event=event)
