@@ -322,14 +322,14 @@ def test_json_response_class_is_still_checked(response_class: str) -> None:
     source = f"""
     @app.get("/page", response_class={response_class})
     def page():
-        return {{"title": "Home"}}
+        return {{"title": title()}}
     """
     assert positions(source, "FAPI302") == [(3, 5)]
 
 
 @pytest.mark.parametrize(
     "value",
-    ['{"status": "ok"}', "{k: v for k, v in pairs}", "dict(status='ok')", "OrderedDict(a=1)"],
+    ['{"status": status}', "{k: v for k, v in pairs}", "dict(status='ok')", "OrderedDict(a=1)"],
 )
 def test_dict_returned_without_annotation_is_reported_at_the_name(value: str) -> None:
     source = f"""
@@ -387,7 +387,7 @@ def test_returns_of_nested_functions_and_classes_are_not_the_routes() -> None:
         def respond():
             return Response("x")
 
-        return {"wrapped": True}
+        return {"wrapped": respond is not None}
     """
     assert positions(source, "FAPI302") == [(15, 5)]
 
@@ -404,6 +404,52 @@ def test_websocket_and_starlette_routes_are_not_checked() -> None:
         return {"closed": True}
     """
     assert findings(source, "FAPI302") == []
+
+
+@pytest.mark.parametrize("payload", ['{"status": "ok"}', "{}", '{"ok": True, "code": -1}'])
+def test_a_fixed_acknowledgement_is_not_a_shape_to_model(payload: str) -> None:
+    source = f"""
+    @app.post("/events", status_code=202)
+    async def publish(event: Event):
+        await bus.publish(event)
+        return {payload}
+    """
+    assert findings(source, "FAPI302") == []
+
+
+def test_a_payload_that_varies_is_reported_even_beside_an_acknowledgement() -> None:
+    source = """
+    @app.get("/health")
+    async def health():
+        if not ready():
+            return {"status": "starting"}
+        return {"status": "ok", "uptime": uptime()}
+    """
+    assert positions(source, "FAPI302") == [(3, 11)]
+
+
+def test_a_declared_untyped_mapping_is_reported_even_for_an_acknowledgement() -> None:
+    source = """
+    @app.get("/ping")
+    async def ping() -> dict:
+        return {"pong": True}
+    """
+    assert positions(source, "FAPI302") == [(3, 21)]
+
+
+def test_routes_hidden_from_the_schema_are_not_api_responses() -> None:
+    source = """
+    @app.get("/healthcheck", include_in_schema=False)
+    def healthcheck() -> dict:
+        return {"reader": reader.state()}
+
+
+    @app.get("/a", include_in_schema=True)
+    @app.get("/b", include_in_schema=False)
+    def both():
+        return {"value": compute()}
+    """
+    assert positions(source, "FAPI302") == [(9, 5)]
 
 
 def test_each_route_of_a_function_is_checked() -> None:

@@ -49,6 +49,33 @@ def _non_json_response_class(route: RouteInfo, resolve: Resolve) -> bool:
     return response_class is not None and not is_json_response_class(response_class, resolve)
 
 
+def _is_hidden(route: RouteInfo) -> bool:
+    """``include_in_schema=False``: a probe or an internal page, not part of the API."""
+    shown = route.keyword("include_in_schema")
+    return isinstance(shown, cst.Name) and shown.value == "False"
+
+
+def _is_constant(value: cst.BaseExpression) -> bool:
+    """A literal that is the same on every call: a string, a number, True/False/None."""
+    if isinstance(value, cst.SimpleString | cst.ConcatenatedString | cst.Integer | cst.Float):
+        return True
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        return _is_constant(value.expression)
+    return isinstance(value, cst.Name) and value.value in ("True", "False", "None")
+
+
+def _is_fixed_payload(value: cst.BaseExpression) -> bool:
+    """``{"status": "ok"}`` or ``{}``: an acknowledgement that says the same on every call."""
+    if not isinstance(value, cst.Dict):
+        return False
+    return all(
+        isinstance(element, cst.DictElement)
+        and _is_constant(element.key)
+        and _is_constant(element.value)
+        for element in value.elements
+    )
+
+
 def _uses_annotation(route: RouteInfo) -> bool:
     """FastAPI takes the response model from the return annotation (or has none at all)."""
     response_model = route.keyword("response_model")
@@ -69,7 +96,11 @@ class DictResponse(Rule):
     Routes that do not produce JSON are exempt: a `response_class=` other than
     `JSONResponse`/`ORJSONResponse`/`UJSONResponse` (`HTMLResponse`, `RedirectResponse`,
     `StreamingResponse`...), a return annotation naming a `*Response` class, or any
-    `return` of a call to a `*Response` class.
+    `return` of a call to a `*Response` class. So are routes hidden from the schema
+    (`include_in_schema=False`: probes, internal pages), and a route without annotation
+    or response model whose every `return` is a fixed acknowledgement such as
+    `{"status": "ok"}` or `{}` (keys and values all literals): there is no shape to
+    model.
 
     ## Why is this bad?
     FastAPI uses the response model to validate and filter what leaves the endpoint (an
@@ -112,9 +143,9 @@ class DictResponse(Rule):
     Only the top level of an annotation is checked (`list[dict]` is not reported), type
     aliases are not followed, and an app- or router-wide `default_response_class` is not
     seen. A `*Response` class is recognised by its name. A route returning a dict held in
-    a variable, without annotation or response model, is not reported. Small fixed
-    payloads such as `{"status": "ok"}` from a health check are reported: a two-line
-    model documents them, or suppress the finding.
+    a variable, without annotation or response model, is not reported. A fixed
+    acknowledgement declared as `-> dict` or `response_model=dict` is still reported:
+    the route states a type, and it is the untyped one.
     """
 
     code = "FAPI302"
@@ -164,6 +195,22 @@ class DictResponse(Rule):
             "def delete_item(item_id: int) -> None:\n"
             "    items.delete(item_id)\n"
         ),
+        Valid(
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/health")\n'
+            "async def health():\n"
+            "    if not db_ready():\n"
+            '        return {"status": "starting", "ready": False}\n'
+            '    return {"status": "ok", "ready": True}\n'
+        ),
+        Valid(
+            "from fastapi import FastAPI\n\n"
+            "app = FastAPI()\n\n\n"
+            '@app.get("/internal/state", include_in_schema=False)\n'
+            "def state() -> dict:\n"
+            '    return {"workers": pool.size()}\n'
+        ),
     )
     INVALID: ClassVar[tuple[Invalid, ...]] = (
         Invalid(
@@ -190,9 +237,11 @@ class DictResponse(Rule):
         Invalid(
             "from fastapi import FastAPI\n\n"
             "app = FastAPI()\n\n\n"
-            '@app.get("/health")\n'
-            "async def health():\n"
-            '    return {"status": "ok"}\n',
+            '@app.get("/status")\n'
+            "async def status():\n"
+            "    if maintenance():\n"
+            '        return {"status": "maintenance"}\n'
+            '    return {"status": "ok", "version": VERSION}\n',
             line=7,
             column=11,
             message_contains="and it returns a dict",
@@ -208,6 +257,8 @@ class DictResponse(Rule):
         routes = api_routes(self.context.model, node)
         resolve = self.context.model.qualified_name
         if not routes or any(_non_json_response_class(r, resolve) for r in routes):
+            return
+        if all(_is_hidden(route) for route in routes):
             return
         for route in routes:
             self._check_response_model(node, route, resolve)
@@ -243,6 +294,8 @@ class DictResponse(Rule):
             return
         resolve = self.context.model.qualified_name
         if any(_is_response_call(value, resolve) for value in values):
+            return
+        if all(_is_fixed_payload(value) for value in values):
             return
         if any(_is_dict_value(value, resolve) for value in values):
             detail = "no return annotation or `response_model`, and it returns a dict"
