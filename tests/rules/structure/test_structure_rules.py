@@ -165,6 +165,18 @@ def _else_findings(body: str, **options: object) -> list[str]:
         "if a:\n    return 1\nelif b:\n    x = 2\nelse:\n    x = 3\nreturn x\n",
         # A one-line `if` branch and its error: alternatives too.
         "if a:\n    return a\nelse:\n    raise ValueError(a)\n",
+        # Two results of like size, the first a real value, not a case turned away.
+        "if a:\n    return [x for x in a if x]\nelse:\n    m = find(b)\n    return pick(m)\n",
+        "if a:\n    m = a.msg\n    return Reply(m)\n"
+        "else:\n    m = str(b)\n    return Reply(None, m)\n",
+        # One error for each case.
+        "if a:\n    m = a.text\n    raise Stop(m)\n"
+        "else:\n    m = f'{b}'\n    log(m)\n    raise Failed(m)\n",
+        # Every path of the `else`'s `try` leaves, after a branch of like size.
+        "if a:\n    x = load(a)\n    return x\n"
+        "else:\n    try:\n        return get(b)\n    except E:\n        return None\n",
+        # The exhaustiveness check closing a dispatch.
+        "if a is A.X:\n    return 1\nelif a is A.Y:\n    return 2\nelse:\n    assert_never(a)\n",
     ],
 )
 def test_superfluous_else_leaves_alternatives_alone(body: str) -> None:
@@ -179,8 +191,15 @@ def test_superfluous_else_leaves_alternatives_alone(body: str) -> None:
         ("if not a:\n    return None\nelse:\n    a.touch()\n    return a\n", "drop the"),
         # An `else` that goes on with the function.
         ("if a:\n    work(a)\n    return a\nelse:\n    b = 2\nreturn b\n", "drop the"),
-        # A long `else`.
-        ("if a:\n    x = a\n    return x\nelse:\n    x = 1\n    y = 2\n    return x + y\n", "drop"),
+        # An `else` more than twice the size of the branch above.
+        ("if a:\n    return a.x\nelse:\n    if b:\n        b = 1\n    return b\n", "drop"),
+        # The last of a run of `if`s that each leave: its long `else` is the rest.
+        (
+            "if b:\n    x = 1\n    log(x)\n    return x\n"
+            "if a:\n    y = 2\n    log(y)\n    return y\n"
+            "else:\n    z = 3\n    log(z)\n    return z\n",
+            "drop",
+        ),
         # `else: return` and `else: continue` say nothing.
         ("if a:\n    work(a)\n    return a\nelse:\n    return\n", "drop the"),
         # Guards in a chain, then the main path.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
 
-from fastapi_lint.analysis.statements import statements
+from fastapi_lint.analysis.statements import Statement, statements
 from fastapi_lint.context.roles import Role
 from fastapi_lint.fixes import (
     PendingFix,
@@ -39,8 +40,10 @@ _INVERT = (
     "The `else` branch only does `raise` after an `if` branch that holds the main path; "
     "invert the condition and raise first"
 )
-# Statements from which an `else` that ends in an exit is the main path, not an alternative.
-_LONG_ELSE = 3
+
+
+# Statements from which the `else` after an `if`/`elif` chain of exits is the main path.
+_REST_OF_THE_WORK = 3
 
 
 @dataclass(slots=True)
@@ -97,18 +100,112 @@ def _is_guard(body: cst.BaseSuite) -> bool:
     )
 
 
-def _holds_main_path(body: cst.BaseSuite, after_guard: bool) -> bool:
+def _weight(body: cst.BaseSuite) -> int:
+    """Statements of a branch, those nested in its blocks included."""
+    total = 0
+    for statement in statements(body):
+        total += 1
+        if isinstance(statement, cst.BaseCompoundStatement):
+            total += sum(_weight(suite) for suite in _suites(statement))
+    return total
+
+
+def _suites(statement: cst.BaseCompoundStatement) -> list[cst.BaseSuite]:
+    """The blocks of a compound statement: its body and those of its other clauses."""
+    suites = [statement.body]
+    if isinstance(statement, cst.Match):
+        return [case.body for case in statement.cases]
+    orelse = getattr(statement, "orelse", None)
+    if orelse is not None:
+        suites.append(orelse.body)
+    if isinstance(statement, cst.Try | cst.TryStar):
+        suites.extend(handler.body for handler in statement.handlers)
+        if statement.finalbody is not None:
+            suites.append(statement.finalbody.body)
+    return suites
+
+
+def _holds_main_path(body: cst.BaseSuite, above: cst.BaseSuite, after_guard: bool) -> bool:
     """Whether dropping the `else` would dedent the main path, not one of two alternatives.
 
-    The `else` goes on with the function (its last statement is no exit), or it is long
-    (three statements or more), or the `if` above it is a mere guard: then it is the code
-    that matters. Two short branches that both leave (`return a` / `return b`, a two-line
-    fallback each) are alternatives, and reviewers leave them as they are.
+    ``above`` is the branch before the `else` (the largest one of a chain), and
+    ``after_guard`` says whether every branch above is a guard that turns a case away.
+    The `else` holds the main path when it goes on with the function (it does not always
+    leave), when it follows such guards, or when it outweighs the branch above (more
+    than twice its statements, nested ones included). Two branches of like size that both
+    leave (`return a` / `return b`, a two-line fallback each, one error for each case)
+    are alternatives, and reviewers leave them as they are; so is `else: assert_never(x)`.
     """
     inside = statements(body)
+    if _is_exhaustiveness_check(inside):
+        return False
+    if not _always_leaves(inside[-1]):
+        return True
     if len(inside) == 1 and exit_keyword(inside[0]) is not None:
         return False
-    return after_guard or exit_keyword(inside[-1]) is None or len(inside) >= _LONG_ELSE
+    if isinstance(inside[-1], cst.Raise) and _raises(above):
+        return False  # an error for each case
+    return after_guard or _weight(body) > 2 * _weight(above)
+
+
+def _raises(body: cst.BaseSuite) -> bool:
+    inside = statements(body)
+    return bool(inside) and isinstance(inside[-1], cst.Raise)
+
+
+def _turns_away(body: cst.BaseSuite) -> bool:
+    """A guard that rejects a case: `raise`, `continue`, `break`, or a `return` of nothing,
+    a constant or an empty collection, after at most one plain statement."""
+    if not _is_guard(body):
+        return False
+    last = statements(body)[-1]
+    if not isinstance(last, cst.Return) or last.value is None:
+        return True
+    value = last.value
+    if isinstance(value, cst.List | cst.Tuple | cst.Dict | cst.Set):
+        return not value.elements
+    if isinstance(value, cst.Name):
+        return value.value in ("None", "True", "False")
+    return isinstance(value, cst.Integer | cst.Float | cst.SimpleString)
+
+
+def _always_leaves(statement: Statement) -> bool:
+    """An exit, or a `try`/`if` every branch of which ends in one (`finally` aside)."""
+    if exit_keyword(statement) is not None:
+        return True
+    branches: list[cst.BaseSuite | cst.If | cst.Else]
+    if isinstance(statement, cst.Try):
+        branches = [statement.body, *(handler.body for handler in statement.handlers)]
+        if statement.orelse is not None:
+            branches[0] = statement.orelse.body
+    elif isinstance(statement, cst.If) and isinstance(statement.orelse, cst.If | cst.Else):
+        branches = [statement.body, statement.orelse]
+    else:
+        return False
+    return all(_branch_leaves(branch) for branch in branches)
+
+
+def _branch_leaves(branch: cst.BaseSuite | cst.If | cst.Else) -> bool:
+    if isinstance(branch, cst.If):
+        return _always_leaves(branch)
+    inside = statements(branch.body if isinstance(branch, cst.Else) else branch)
+    return bool(inside) and _always_leaves(inside[-1])
+
+
+def _is_exhaustiveness_check(inside: Sequence[Statement]) -> bool:
+    """`else: assert_never(x)`: the clause that makes a type checker prove the chain total."""
+    if len(inside) != 1 or not isinstance(inside[0], cst.Expr):
+        return False
+    call = inside[0].value
+    if not isinstance(call, cst.Call):
+        return False
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+    return name == "assert_never"
+
+
+def _is_long(clause: cst.Else) -> bool:
+    return len(statements(clause.body)) >= _REST_OF_THE_WORK
 
 
 def _is_bare_exit(statement: cst.BaseSmallStatement | None) -> bool:
@@ -142,12 +239,15 @@ class SuperfluousElse(Rule):
     ## What it does
     Flags an `else` that wraps the main path after an `if` branch that returns, raises,
     continues or breaks: dropping the `else` would dedent code that matters. That is an
-    `else` whose code goes on with the function, or holds three statements or more, or
-    follows an `if` branch that is a mere guard (one or two plain statements ending in
-    the exit); also an `else` that only says `return` or `continue`, which is noise. After
-    an `if`/`elif` chain whose branches all exit, the final `else` is judged the same way.
-    When the `if` branch holds the main path and the `else` only raises, the advice is to
-    invert the condition and raise first. Only code inside functions is checked.
+    `else` whose code goes on with the function (it does not leave on every path); an
+    `else` after a guard that turns a case away (`raise`, `continue`, `break`, or a
+    `return` of nothing, a constant or an empty collection, after at most one plain
+    statement); an `else` more than twice the size of the branch above it (nested
+    statements included); the long `else` (three statements or more) closing a run of
+    `if`s that each leave, or an `if`/`elif` chain of exits; and an `else` that only says
+    `return` or `continue`, which is noise. When the `if` branch holds the main path and
+    the `else` only raises, the advice is to invert the condition and raise first. Only
+    code inside functions is checked.
 
     ## Why is this bad?
     The branch above already leaves the function or the loop, so the `else` only adds a
@@ -196,8 +296,10 @@ class SuperfluousElse(Rule):
     follows one level up.
 
     ## Known limitations
-    Two short branches that both exit (`return a` / `return b`, `elif` ladders of
-    returns) are left alone: they are alternatives, not a main path. The exit may be any
+    Two branches of like size that both leave (`return a` / `return b`, a two-line
+    fallback each, an error for each case, `elif` ladders of returns) are left alone:
+    they are alternatives, not a main path; so is `else: assert_never(x)`, which makes a
+    type checker prove a dispatch complete. The exit may be any
     statement of the `if` body, not only the last; generators (functions containing
     `yield`) are skipped entirely; code at module or class level is not checked, as in
     ruff. A `yield` in a class's base list inside a function makes that function a
@@ -353,7 +455,9 @@ class SuperfluousElse(Rule):
         """`if ...: <exits> else: ...`: the `else` wraps the main path, or is noise."""
         guard = _is_guard(statement.body)
         lone = _lone_exit(clause)
-        if _holds_main_path(clause.body, guard) or _is_bare_exit(lone):
+        rest = self._ends_early_exits(statement) and _is_long(clause)
+        main = _holds_main_path(clause.body, statement.body, _turns_away(statement.body))
+        if rest or main or _is_bare_exit(lone):
             fix = dedent_fix(self.context, statement, _FIX["else"])
             self.report(
                 clause, keyword="else", exit=exit_, advice=_ADVICE["else"], length=4, fix=fix
@@ -362,12 +466,28 @@ class SuperfluousElse(Rule):
             fix = guard_fix(self.context, statement, "raise")
             self.report(clause, _INVERT, length=4, fix=fix)
 
+    def _ends_early_exits(self, statement: cst.If) -> bool:
+        """The `if` closes its block after other `if`s that each leave: a chain in all but
+        name, whose `else` is what is left of the work."""
+        within = self.context.statement[0] if self.context.statement else None
+        block = enclosing_block(self.context.module, statement, within)
+        if block is None or block.body[-1] is not statement:
+            return False
+        return any(
+            isinstance(earlier, cst.If)
+            and earlier.orelse is None
+            and _first_exit(earlier.body) is not None
+            for earlier in block.body[:-1]
+        )
+
     def _review_chain(self, statement: cst.If, exit_: str) -> None:
         """`if/elif/.../else`: only an `else` holding the main path after exits is flagged."""
         branches, clause = _chain(statement)
         if clause is None or any(_first_exit(branch.body) is None for branch in branches):
             return
-        guards = all(_is_guard(branch.body) for branch in branches)
-        if _holds_main_path(clause.body, guards):
+        guards = all(_turns_away(branch.body) for branch in branches)
+        largest = max((branch.body for branch in branches), key=_weight)
+        # After a run of special cases that each leave, a long `else` is the rest of the work.
+        if _is_long(clause) or _holds_main_path(clause.body, largest, guards):
             fix = dedent_fix(self.context, statement, _CHAIN_FIX)
             self.report(clause, keyword="else", exit=exit_, advice=_CHAIN_ADVICE, length=4, fix=fix)
