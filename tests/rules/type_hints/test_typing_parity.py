@@ -254,6 +254,68 @@ def _untyped_inits(file: Path) -> set[Finding]:
     return found
 
 
+def _is_wraps(decorator: ast.expr) -> bool:
+    called = decorator.func if isinstance(decorator, ast.Call) else decorator
+    name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", None)
+    return name == "wraps"
+
+
+def _closures(tree: ast.AST) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Defs directly in a function's body that no decorator registers (``@wraps`` aside)."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for inner in ast.walk(node):
+            if inner is node or not isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if _owner(node, inner) is node and all(map(_is_wraps, inner.decorator_list)):
+                found.append(inner)
+    return found
+
+
+def _owner(function: ast.AST, inner: ast.AST) -> ast.AST | None:
+    """The innermost def or class of ``function`` (itself included) that holds ``inner``."""
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+    stack: list[tuple[ast.AST, ast.AST]] = [
+        (child, function) for child in ast.iter_child_nodes(function)
+    ]
+    while stack:
+        node, owner = stack.pop()
+        if node is inner:
+            return owner
+        inside = node if isinstance(node, scopes) else owner
+        stack.extend((child, inside) for child in ast.iter_child_nodes(node))
+    return None
+
+
+def _closure_findings(file: Path) -> set[Finding]:
+    """What ruff reports on closures, which the default mode leaves to their function."""
+    try:
+        tree = ast.parse(file.read_bytes())
+    except SyntaxError:
+        return set()
+    lines = file.read_bytes().splitlines()
+
+    def column(line: int, offset: int) -> int:
+        # ruff's column counts characters; ``col_offset`` counts UTF-8 bytes.
+        return len(lines[line - 1][:offset].decode("utf-8", "replace")) + 1
+
+    found: set[Finding] = set()
+    for closure in _closures(tree):
+        name_line = closure.lineno
+        text = lines[name_line - 1].decode("utf-8", "replace")
+        found.add(("FAPI202", name_line, text.index(closure.name) + 1))
+        arguments = closure.args
+        named = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        found.update(("FAPI201", p.lineno, column(p.lineno, p.col_offset)) for p in named)
+        # ruff reports `*args` and `**kwargs` at their stars; ``ast`` points at the names.
+        for stars, star in ((1, arguments.vararg), (2, arguments.kwarg)):
+            if star is not None:
+                found.add(("FAPI201", star.lineno, column(star.lineno, star.col_offset) - stars))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Mode:
     """One semantics of FAPI201/FAPI202 and the ruff run it equals."""
@@ -265,7 +327,9 @@ class Mode:
 
 
 STRICT = Mode(RuleOptions(strict=("FAPI201", "FAPI202")), STABLE, lambda file: set())
-DEFAULT = Mode(RuleOptions(), ANN_REVIEW, _untyped_inits)
+DEFAULT = Mode(
+    RuleOptions(), ANN_REVIEW, lambda file: _untyped_inits(file) | _closure_findings(file)
+)
 MODES = {"strict": STRICT, "default": DEFAULT}
 
 
@@ -324,7 +388,8 @@ def test_snippets_do_produce_findings(tmp_path: Path) -> None:
 
 
 def test_the_modes_differ_where_documented(tmp_path: Path) -> None:
-    """Dummy names and typed (or wholly untyped) `__init__`s: only the strict mode reports."""
+    """Dummy names, typed (or wholly untyped) `__init__`s and closures: only the strict
+    mode reports them."""
     file = tmp_path / "f.py"
     text = SNIPPETS["basics"] + SNIPPETS["methods"]
     file.write_text(text, encoding="utf-8")
@@ -333,6 +398,7 @@ def test_the_modes_differ_where_documented(tmp_path: Path) -> None:
     lines = text.splitlines()
     expected = {lines.index("def g(_, __, *_args, **_kw) -> None:") + 1}
     expected.add(lines.index("    def __init__(self, a: int): pass") + 1)
+    expected.add(lines.index("        def nested(self, z):") + 1)
     assert {line for _, line, _ in strict - default} == expected
     assert ("FAPI202", lines.index("    def __init__(self):") + 1, 9) in default
 

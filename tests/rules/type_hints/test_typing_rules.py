@@ -334,3 +334,60 @@ def test_no_response_model_hint_on_a_route_returning_its_own_response() -> None:
         return RedirectResponse("/oauth")
     """
     assert route_messages(code) == ["Missing return type annotation for `login`"]
+
+
+LOCAL_HELPERS = """
+import functools
+
+
+def retry(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def start(task) -> None:
+    def done(finished):
+        log(finished.result())
+
+    task.add_done_callback(done)
+"""
+
+
+def test_closures_nothing_registers_are_read_with_their_function() -> None:
+    codes = [(d.code, d.line) for d in found(LOCAL_HELPERS)]
+    # The outer functions are reported; the wrapper and the callback are left alone.
+    assert codes == [("FAPI202", 5), ("FAPI201", 5), ("FAPI201", 13)]
+
+
+def test_closures_are_reported_in_strict_mode() -> None:
+    lines = {d.line for d in strict_lint(LOCAL_HELPERS).diagnostics}
+    assert {7, 14} <= lines
+
+
+def test_decorated_closures_are_registered_and_still_checked() -> None:
+    code = """
+    from fastapi import APIRouter, FastAPI
+
+
+    def build(app: FastAPI) -> APIRouter:
+        router = APIRouter()
+
+        @router.get("/items")
+        async def items():
+            return []
+
+        @app.exception_handler(ValueError)
+        async def bad_value(request, exc):
+            return None
+
+        return router
+    """
+    assert [(d.code, d.line) for d in found(code)] == [
+        ("FAPI202", 9),
+        ("FAPI202", 13),
+        ("FAPI201", 13),
+        ("FAPI201", 13),
+    ]

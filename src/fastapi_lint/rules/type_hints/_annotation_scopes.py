@@ -52,6 +52,13 @@ class DefInfo:
         return self.is_method and not self.is_staticmethod
 
 
+def _is_wraps(decorator: cst.BaseExpression) -> bool:
+    """``@functools.wraps(func)``: the closure is a decorator's wrapper."""
+    called = decorator.func if isinstance(decorator, cst.Call) else decorator
+    name = called.attr.value if isinstance(called, cst.Attribute) else None
+    return name == "wraps" or (isinstance(called, cst.Name) and called.value == "wraps")
+
+
 @dataclass(slots=True)
 class _Scope:
     kind: str  # "module", "class" or "function"
@@ -304,7 +311,18 @@ class DefinitionRule(Rule):
             return None
         if self.options.peer_noqa and self._not_type_checked(node):
             return None  # the project opted out of typing here
+        if not self.options.is_strict(self.code) and self._is_local_helper(node):
+            return None
         return info
+
+    def _is_local_helper(self, node: cst.FunctionDef) -> bool:
+        """A closure nothing registers: a callback or a decorator's wrapper, which
+        reviewers read with the function around it and do not ask to annotate. A
+        decorated one (a route, an exception handler, a task) is checked."""
+        scopes = [scope for scope in self.context.scopes if scope is not node]
+        if not scopes or not isinstance(scopes[-1], cst.FunctionDef):
+            return False
+        return all(_is_wraps(decorator.decorator) for decorator in node.decorators)
 
     @functools.cached_property
     def _mentions_no_type_check(self) -> bool:

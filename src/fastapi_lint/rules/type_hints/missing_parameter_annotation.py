@@ -42,8 +42,11 @@ class MissingParameterAnnotation(DefinitionRule):
     the summary. Parameters named only with underscores (`_`, `*_`, `**_`) say they are
     unused and are left alone, and a function the project opted out of type checking
     (`@typing.no_type_check` on it or its class, a `# type: ignore` on its line or atop
-    the file, `# noqa: ANN001`) is not checked. Otherwise the findings are exactly ruff's
-    `ANN001`, `ANN002` and `ANN003` with `suppress-dummy-args` on (for those names).
+    the file, `# noqa: ANN001`) is not checked. Nor is a closure that no decorator
+    registers (a callback, a decorator's `@wraps` wrapper): reviewers read it with the
+    function around it; a decorated one (a route in a router factory, an exception
+    handler) is checked. Otherwise the findings are exactly ruff's `ANN001`, `ANN002`
+    and `ANN003` with `suppress-dummy-args` on (for those names).
 
     ## Why is this bad?
     FastAPI reads parameter annotations to decide where a value comes from (path, query,
@@ -67,7 +70,8 @@ class MissingParameterAnnotation(DefinitionRule):
 
     ## Options
     `strict` (default `[]`): with `"FAPI201"` listed, the findings are exactly those of
-    ruff's `ANN001`-`ANN003` with their default settings (dummy names reported too).
+    ruff's `ANN001`-`ANN003` with their default settings (dummy names and closures
+    reported too).
 
     ## Known limitations
     The first parameter of a method (`self`, `cls`) is exempt unless the method is a

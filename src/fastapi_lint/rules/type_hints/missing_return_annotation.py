@@ -117,7 +117,9 @@ class MissingReturnAnnotation(DefinitionRule):
     any typed parameter is left to FAPI201, which asks for the parameters' types; only
     `def __init__(self):` is reported). A function the project opted out of type checking
     (`@typing.no_type_check` on it or its class, a `# type: ignore` on its line or atop
-    the file, `# noqa: ANN201`) is not checked. Otherwise the findings are exactly ruff's
+    the file, `# noqa: ANN201`) is not checked, nor is a closure that no decorator
+    registers (a callback, a decorator's `@wraps` wrapper), which reviewers read with the
+    function around it. Otherwise the findings are exactly ruff's
     `ANN201`, `ANN202`, `ANN204`, `ANN205` and `ANN206` with `mypy-init-return` on.
 
     ## Why is this bad?
@@ -143,7 +145,8 @@ class MissingReturnAnnotation(DefinitionRule):
 
     ## Options
     `strict` (default `[]`): with `"FAPI202"` listed, the findings are exactly those of
-    ruff's `ANN201`-`ANN206` with their default settings, every `__init__` included.
+    ruff's `ANN201`-`ANN206` with their default settings, every `__init__` and closure
+    included.
     Functions that only return `None` are reported in both modes.
 
     ## Fix safety
