@@ -455,9 +455,10 @@ class SuperfluousElse(Rule):
         """`if ...: <exits> else: ...`: the `else` wraps the main path, or is noise."""
         guard = _is_guard(statement.body)
         lone = _lone_exit(clause)
-        rest = self._ends_early_exits(statement) and _is_long(clause)
         main = _holds_main_path(clause.body, statement.body, _turns_away(statement.body))
-        if rest or main or _is_bare_exit(lone):
+        # Looking for the `if`s before this one searches the block: only for a long `else`.
+        rest = not main and _is_long(clause) and self._ends_early_exits(statement)
+        if main or rest or _is_bare_exit(lone):
             fix = dedent_fix(self.context, statement, _FIX["else"])
             self.report(
                 clause, keyword="else", exit=exit_, advice=_ADVICE["else"], length=4, fix=fix
