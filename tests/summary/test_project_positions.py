@@ -111,7 +111,9 @@ def test_counted_lines_are_exact_on_the_fixtures() -> None:
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="run scripts/fetch_corpus.py first")
 def test_counted_lines_are_exact_on_the_corpus() -> None:
-    files = corpus_files()
+    # Every third file: the snippets and fixtures hold the tricky forms, the corpus adds
+    # breadth, and all of it took over two minutes of the suite's fifteen.
+    files = corpus_files()[::3]
     found = parallel_map(_file_mismatches, files)  # one worker per core: a long check
     wrong = {
         path.relative_to(CORPUS).as_posix(): mismatches[:3]
