@@ -7,9 +7,10 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.analysis.statements import statements
 from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
-from fastapi_lint.rules.structure._blocks import ElifTracker, Frames
+from fastapi_lint.rules.structure._blocks import ElifTracker, Frames, exit_keyword
 
 Compound = cst.If | cst.For | cst.While | cst.With | cst.Try | cst.TryStar | cst.Match
 
@@ -35,6 +36,14 @@ _ADVICE = "return early or move the inner block into a function"
 _ELIF_ADVICE = "the `else:` around it holds only this `if`: make it an `elif`"
 
 
+def _skips_item(node: Compound) -> bool:
+    """`if bad: continue` (or `break`): a loop's guard, no `else`, nothing else inside."""
+    if not isinstance(node, cst.If) or node.orelse is not None:
+        return False
+    inside = statements(node.body)
+    return len(inside) == 1 and exit_keyword(inside[0]) in ("continue", "break")
+
+
 def _keyword(node: Compound) -> str:
     keyword = _KEYWORDS[type(node)]
     if isinstance(node, (cst.For, cst.With)) and node.asynchronous is not None:
@@ -48,8 +57,10 @@ class TooDeeplyNested(Rule):
     Flags control flow nested more levels deep inside a function than the limit allows:
     an `if`, `for`, `while`, `try` or `match` statement (async forms included) inside as
     many others, counted as SonarSource's S134 counts them. A `with` block adds no level
-    (it holds a resource, not a decision), unless `nesting-counts-with` is set. When the
-    extra level is an `else:` holding a lone `if`, the message says to use `elif`.
+    (it holds a resource, not a decision), unless `nesting-counts-with` is set. A loop's
+    guard past the limit (`if not line: continue`, or `break`, with no `else`) is not
+    reported: it is how nesting is avoided, not more of it. When the extra level is an
+    `else:` holding a lone `if`, the message says to use `elif`.
 
     ## Why is this bad?
     Each level adds a condition the reader has to keep in mind, and pushes the code that
@@ -186,6 +197,8 @@ class TooDeeplyNested(Rule):
             return
         level.depth += 1
         if level.depth > self.options.max_nesting and level.muted_by is None:
+            if _skips_item(node):
+                return  # `if bad: continue` is the cure for nesting, not more of it
             level.muted_by = node
             self._report(node, level.depth)
 
