@@ -175,6 +175,9 @@ def _else_findings(body: str, **options: object) -> list[str]:
         # Every path of the `else`'s `try` leaves, after a branch of like size.
         "if a:\n    x = load(a)\n    return x\n"
         "else:\n    try:\n        return get(b)\n    except E:\n        return None\n",
+        # A `match` in the `else` is weighed with its cases.
+        "if a:\n    x = a\n    return x\n"
+        "else:\n    match b:\n        case 1:\n            b = 2\n    return b\n",
         # The exhaustiveness check closing a dispatch.
         "if a is A.X:\n    return 1\nelif a is A.Y:\n    return 2\nelse:\n    assert_never(a)\n",
     ],

@@ -112,10 +112,13 @@ def _weight(body: cst.BaseSuite) -> int:
 
 def _suites(statement: cst.BaseCompoundStatement) -> list[cst.BaseSuite]:
     """The blocks of a compound statement: its body and those of its other clauses."""
-    suites = [statement.body]
     if isinstance(statement, cst.Match):
         return [case.body for case in statement.cases]
+    suites = [statement.body]
     orelse = getattr(statement, "orelse", None)
+    while isinstance(orelse, cst.If):  # an `elif`, and the clauses after it
+        suites.append(orelse.body)
+        orelse = orelse.orelse
     if orelse is not None:
         suites.append(orelse.body)
     if isinstance(statement, cst.Try | cst.TryStar):
