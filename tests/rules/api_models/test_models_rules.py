@@ -452,6 +452,25 @@ def test_routes_hidden_from_the_schema_are_not_api_responses() -> None:
     assert positions(source, "FAPI302") == [(9, 5)]
 
 
+def test_webhook_receivers_answer_their_sender_with_a_status() -> None:
+    source = """
+    @app.post("/webhooks/github")
+    async def on_push(event: PushEvent):
+        return {"received": event.id}
+
+
+    @app.post("/events")
+    async def stripe_webhook(request: Request) -> dict:
+        return {"handled": await handle(request)}
+
+
+    @app.post("/hooks")
+    async def on_hook(request: Request):
+        return {"handled": await handle(request)}
+    """
+    assert positions(source, "FAPI302") == [(13, 11)]
+
+
 def test_each_route_of_a_function_is_checked() -> None:
     source = """
     @app.get("/a", response_model=dict)

@@ -55,6 +55,12 @@ def _is_hidden(route: RouteInfo) -> bool:
     return isinstance(shown, cst.Name) and shown.value == "False"
 
 
+def _is_webhook(route: RouteInfo, function: cst.FunctionDef) -> bool:
+    """A webhook receiver: its caller (GitHub, Stripe...) reads the status, not the body."""
+    named = f"{route.path or ''} {function.name.value}".lower()
+    return "webhook" in named
+
+
 def _is_constant(value: cst.BaseExpression) -> bool:
     """A literal that is the same on every call: a string, a number, True/False/None."""
     if isinstance(value, cst.SimpleString | cst.ConcatenatedString | cst.Integer | cst.Float):
@@ -97,7 +103,9 @@ class DictResponse(Rule):
     `JSONResponse`/`ORJSONResponse`/`UJSONResponse` (`HTMLResponse`, `RedirectResponse`,
     `StreamingResponse`...), a return annotation naming a `*Response` class, or any
     `return` of a call to a `*Response` class. So are routes hidden from the schema
-    (`include_in_schema=False`: probes, internal pages), and a route without annotation
+    (`include_in_schema=False`: probes, internal pages), webhook receivers (`webhook` in
+    the path or the function's name: the sender reads the status, not the body), and a
+    route without annotation
     or response model whose every `return` is a fixed acknowledgement such as
     `{"status": "ok"}` or `{}` (keys and values all literals): there is no shape to
     model.
@@ -258,7 +266,7 @@ class DictResponse(Rule):
         resolve = self.context.model.qualified_name
         if not routes or any(_non_json_response_class(r, resolve) for r in routes):
             return
-        if all(_is_hidden(route) for route in routes):
+        if all(_is_hidden(route) or _is_webhook(route, node) for route in routes):
             return
         for route in routes:
             self._check_response_model(node, route, resolve)
