@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -30,6 +31,24 @@ def is_block(statement: Statement) -> bool:
     return isinstance(statement, cst.BaseCompoundStatement) and not isinstance(
         statement, (cst.FunctionDef, cst.ClassDef)
     )
+
+
+def clauses(statement: cst.BaseCompoundStatement) -> Iterator[cst.CSTNode]:
+    """The statement and its other clauses (`elif`, `else`, `except`, `finally`, `case`)."""
+    if isinstance(statement, cst.Match):
+        yield from statement.cases
+        return
+    yield statement
+    orelse = getattr(statement, "orelse", None)
+    while isinstance(orelse, cst.If):  # an `elif`
+        yield orelse
+        orelse = orelse.orelse
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        yield from statement.handlers
+    if orelse is not None:
+        yield orelse
+    if isinstance(statement, (cst.Try, cst.TryStar)) and statement.finalbody is not None:
+        yield statement.finalbody
 
 
 class ElifTracker:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import tokenize
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 import libcst as cst
 
 from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import Invalid, Rule, Valid
+from fastapi_lint.rules.structure._blocks import clauses
 
 # Tokens that do not make a line count: a line holding only these is blank or a comment.
 _LAYOUT = frozenset(
@@ -87,24 +88,6 @@ def _body_text(module: cst.Module, body: cst.BaseSuite) -> str:
     return ""
 
 
-def _clauses(statement: cst.BaseCompoundStatement) -> Iterator[cst.CSTNode]:
-    """The statement and its other clauses (`elif`, `else`, `except`, `finally`, `case`)."""
-    if isinstance(statement, cst.Match):
-        yield from statement.cases
-        return
-    yield statement
-    orelse = getattr(statement, "orelse", None)
-    while isinstance(orelse, cst.If):  # an `elif`
-        yield orelse
-        orelse = orelse.orelse
-    if isinstance(statement, (cst.Try, cst.TryStar)):
-        yield from statement.handlers
-    if orelse is not None:
-        yield orelse
-    if isinstance(statement, (cst.Try, cst.TryStar)) and statement.finalbody is not None:
-        yield statement.finalbody
-
-
 def _statement_lines(statement: cst.BaseStatement) -> int:
     """Logical lines of one statement of a body; a nested `def` or `class` is its header."""
     if isinstance(statement, cst.SimpleStatementLine):
@@ -114,7 +97,7 @@ def _statement_lines(statement: cst.BaseStatement) -> int:
     if not isinstance(statement, cst.BaseCompoundStatement):
         return 1
     header = 1 if isinstance(statement, cst.Match) else 0  # `match x:` has no body of its own
-    bodies = (getattr(clause, "body", None) for clause in _clauses(statement))
+    bodies = (getattr(clause, "body", None) for clause in clauses(statement))
     return header + sum(1 + logical_lines(body) for body in bodies if body is not None)
 
 

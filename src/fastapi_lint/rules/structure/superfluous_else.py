@@ -19,7 +19,13 @@ from fastapi_lint.fixes import (
     with_leading,
 )
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
-from fastapi_lint.rules.structure._blocks import ElifTracker, Frames, exit_keyword, is_block
+from fastapi_lint.rules.structure._blocks import (
+    ElifTracker,
+    Frames,
+    clauses,
+    exit_keyword,
+    is_block,
+)
 from fastapi_lint.rules.structure._guards import guard_fix
 
 _ADVICE = {
@@ -106,26 +112,9 @@ def _weight(body: cst.BaseSuite) -> int:
     for statement in statements(body):
         total += 1
         if isinstance(statement, cst.BaseCompoundStatement):
-            total += sum(_weight(suite) for suite in _suites(statement))
+            bodies = (getattr(clause, "body", None) for clause in clauses(statement))
+            total += sum(_weight(body) for body in bodies if isinstance(body, cst.BaseSuite))
     return total
-
-
-def _suites(statement: cst.BaseCompoundStatement) -> list[cst.BaseSuite]:
-    """The blocks of a compound statement: its body and those of its other clauses."""
-    if isinstance(statement, cst.Match):
-        return [case.body for case in statement.cases]
-    suites = [statement.body]
-    orelse = getattr(statement, "orelse", None)
-    while isinstance(orelse, cst.If):  # an `elif`, and the clauses after it
-        suites.append(orelse.body)
-        orelse = orelse.orelse
-    if orelse is not None:
-        suites.append(orelse.body)
-    if isinstance(statement, cst.Try | cst.TryStar):
-        suites.extend(handler.body for handler in statement.handlers)
-        if statement.finalbody is not None:
-            suites.append(statement.finalbody.body)
-    return suites
 
 
 def _holds_main_path(body: cst.BaseSuite, above: cst.BaseSuite, after_guard: bool) -> bool:
