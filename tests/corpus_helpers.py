@@ -29,7 +29,7 @@ from fastapi_lint.models import Diagnostic, FileResult
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.registry import all_rules
 from fastapi_lint.rule import Rule
-from fastapi_lint.runner.jobs import available_cpus
+from fastapi_lint.runner.cpus import available_cpus
 from fastapi_lint.runner.single_file import lint_bytes, lint_file
 from fastapi_lint.suppression import FileSuppressions, unsuppressed
 

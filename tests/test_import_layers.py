@@ -25,7 +25,17 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("faces", ("__main__", "cli", "server", "docs_gen")),
     (
         "orchestration",
-        ("runner", "fixer", "selection", "config", "cache", "baseline", "changed_lines"),
+        (
+            "runner",
+            "fixer",
+            "selection",
+            "config",
+            "cache",
+            "cache_entries",
+            "snapshot",
+            "baseline",
+            "changed_lines",
+        ),
     ),
     ("reporters", ("reporters",)),
     ("steps", ("engine", "project")),
@@ -51,6 +61,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "peers",
             "docs_links",
             "review",
+            "rule_codes",
+            "run_inputs",
         ),
     ),
 )

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias, TypeGuard
 
-from fastapi_lint import registry
+from fastapi_lint import rule_codes
+from fastapi_lint.context._constraints import PACKAGES, parse_target_override
 from fastapi_lint.context.roles import RoleGlobs, parse_role_globs
-from fastapi_lint.context.versions import PACKAGES, parse_target_override
 from fastapi_lint.files import invalid_pattern
 from fastapi_lint.options import STRICT_RULES, RuleOptions
 from fastapi_lint.small_files import (
@@ -163,8 +163,8 @@ def _merge(base: tuple[str, ...], extra: Sequence[str] | None) -> tuple[str, ...
 def check_selectors(setting: str, selectors: Sequence[str]) -> None:
     """Raise ConfigError, naming ``setting``, when a selector names no rule."""
     try:
-        registry.validate(selectors, setting=setting)
-    except registry.SelectionError as error:
+        rule_codes.validate(selectors, setting=setting)
+    except rule_codes.SelectionError as error:
         raise ConfigError(str(error)) from None
 
 

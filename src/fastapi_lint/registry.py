@@ -9,18 +9,16 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 from fastapi_lint import rules as rules_package
 from fastapi_lint.rule import Rule
-
-ALL = "ALL"
-_EXACT_CODE = 100
-
-
-class SelectionError(ValueError):
-    """A selector that names no rule, code prefix or family."""
+from fastapi_lint.rule_codes import ALL as ALL
+from fastapi_lint.rule_codes import SelectionError as SelectionError
+from fastapi_lint.rule_codes import families as families
+from fastapi_lint.rule_codes import specificity as code_specificity
+from fastapi_lint.rule_codes import validate
 
 
 def _rules_in(module_name: str) -> list[type[Rule]]:
@@ -43,10 +41,6 @@ def all_rules() -> tuple[type[Rule], ...]:
     return tuple(sorted(found, key=lambda rule: rule.code))
 
 
-def families() -> tuple[str, ...]:
-    return tuple(sorted({rule.family for rule in all_rules()}))
-
-
 def rule_by_code(code: str) -> type[Rule] | None:
     wanted = code.strip().upper()
     return next((rule for rule in all_rules() if rule.code == wanted), None)
@@ -54,27 +48,7 @@ def rule_by_code(code: str) -> type[Rule] | None:
 
 def specificity(selector: str, rule: type[Rule]) -> int | None:
     """How precisely ``selector`` names ``rule`` (higher wins), or None if it does not."""
-    text = selector.strip()
-    if text.upper() == ALL:
-        return 0
-    if text.lower() == rule.family:
-        return 1
-    if text.upper() == rule.code:
-        return _EXACT_CODE
-    if text.upper().startswith("FAPI") and rule.code.startswith(text.upper()):
-        return len(text)
-    return None
-
-
-def validate(selectors: Iterable[str], *, setting: str) -> None:
-    for selector in selectors:
-        if not any(specificity(selector, rule) is not None for rule in all_rules()):
-            known = ", ".join(families())
-            raise SelectionError(
-                f"{setting}: unknown rule selector {selector!r} "
-                f"(expected ALL, a code such as FAPI101, a code prefix such as FAPI1, "
-                f"or a family: {known})"
-            )
+    return code_specificity(selector, rule.code, rule.family)
 
 
 def _best(selectors: Sequence[str], rule: type[Rule]) -> int | None:

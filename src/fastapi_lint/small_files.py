@@ -13,6 +13,8 @@ import os
 import stat
 from pathlib import Path
 
+from fastapi_lint.run_inputs import note_read
+
 MEGABYTE = 1_000_000
 # Settings files are small; a lock file of a large project can be a few megabytes.
 SETTINGS_LIMIT = MEGABYTE
@@ -26,7 +28,20 @@ class SmallFileError(ValueError):
 
 
 def read_small_file(path: Path, limit: int) -> bytes:
-    """The bytes of ``path``; raises SmallFileError, or OSError when it cannot be read."""
+    """The bytes of ``path``; raises SmallFileError, or OSError when it cannot be read.
+
+    What it read, or why it could not, is noted for a run that records its inputs.
+    """
+    try:
+        data = _read_small_file(path, limit)
+    except (OSError, SmallFileError) as error:
+        note_read(path, limit, error)
+        raise
+    note_read(path, limit, data)
+    return data
+
+
+def _read_small_file(path: Path, limit: int) -> bytes:
     refuse_unless_small(os.stat(path), limit)  # devices are not even opened
     descriptor = os.open(path, _OPEN_FLAGS)
     with os.fdopen(descriptor, "rb") as handle:

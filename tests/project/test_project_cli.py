@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import fastapi_lint.runner.jobs as runner
 import fastapi_lint.runner.project as analysis
-from fastapi_lint.cache import _sealed
+from fastapi_lint.cache_entries import seal
 from fastapi_lint.cli import cli
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.registry import rule_by_code
@@ -206,7 +206,7 @@ def test_a_corrupted_cached_summary_is_made_again(shop: Path, parses: list[str])
             # Sealed again: a well-formed entry whose summary text no longer decodes.
             del payload["checksum"]
             payload["summary"] = '["not", "a summary"]'
-            entry.write_text(_sealed(json.dumps(payload, separators=(",", ":"))))
+            entry.write_text(seal(json.dumps(payload, separators=(",", ":"))))
     parses.clear()
     out = run("check", "--jobs", "1", "--output-format", "concise")[1]
     assert parses == [] and "FAPI102" in out  # answered from the cache, summaries rebuilt

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 import fastapi_lint.cache as cache_module
 import fastapi_lint.runner.jobs as runner
+from fastapi_lint.cache_entries import ENTRY_FORMAT
 from fastapi_lint.cli import cli
 from fastapi_lint.models import ChainStep, Diagnostic, Edit, FileResult, Fix, TypeCoverage
 from fastapi_lint.options import RuleOptions
@@ -104,7 +105,7 @@ def test_corrupted_or_foreign_entry_is_ignored_and_rewritten(
     entry.write_text(garbage)
     result = lint_job(job(source), RuleOptions(), tmp_path / "cache")
     assert [d.code for d in result.diagnostics] == ["FAPI101"] and len(parses) == 2
-    assert json.loads(entry.read_text())["format"] == cache_module._FORMAT
+    assert json.loads(entry.read_text())["format"] == ENTRY_FORMAT
 
 
 FIXABLE = BLOCKING + "\n\ndef untyped(x):\n    return x\n"

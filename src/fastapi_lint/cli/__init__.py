@@ -6,35 +6,50 @@
 target versions, the rules they switch off); ``server`` starts the language server. ``common``
 holds what they share: exit codes, configuration, the files a run works on, the output.
 Commands turn flags into options and pick exit codes; the runner does the work.
+
+A command's module is imported only when that command runs: ``check`` answered from a
+snapshot must not pay for the language server's or the fixer's imports.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from fastapi_lint import __version__
-from fastapi_lint.cli import check, context, routes, rules, server
 from fastapi_lint.cli.common import EXIT_ERROR
 
+# Command name: the module of ``fastapi_lint.cli`` and the command's name in it.
+_COMMANDS = {
+    "check": ("check", "check"),
+    "rules": ("rules", "list_rules"),
+    "rule": ("rules", "show_rule"),
+    "routes": ("routes", "list_routes"),
+    "context": ("context", "show_context"),
+    "server": ("server", "language_server"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Commands(click.Group):
+    """The commands, each imported when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        module, name = _COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"fastapi_lint.cli.{module}"), name)
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="fastapi-lint")
 def cli() -> None:
     """fastapi-lint: the review a senior FastAPI engineer would give, automated."""
-
-
-_COMMANDS = (
-    check.check,
-    rules.list_rules,
-    rules.show_rule,
-    routes.list_routes,
-    context.show_context,
-    server.language_server,
-)
-for command in _COMMANDS:
-    cli.add_command(command)
 
 
 def main() -> None:

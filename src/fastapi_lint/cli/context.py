@@ -21,10 +21,9 @@ from fastapi_lint.cli.common import (
     display_path,
     fail,
     load_config_or_exit,
-    planned_run,
-    selected_rules,
     split_values,
 )
+from fastapi_lint.cli.planning import planned_run, selected_rules
 from fastapi_lint.config import PYPROJECT, Config
 from fastapi_lint.context.versions import TargetVersion
 from fastapi_lint.models import JsonObject, JsonValue

@@ -17,11 +17,9 @@ from fastapi_lint.cli.common import (
     CheckRequest,
     emit,
     exit_code,
-    planned_run,
     report_internal_errors,
-    setup_here,
-    stdin_rules,
 )
+from fastapi_lint.cli.planning import planned_run, setup_here, stdin_rules
 from fastapi_lint.cli.scope import narrowed
 from fastapi_lint.config import Config
 from fastapi_lint.files import exclude_patterns, is_excluded

@@ -12,17 +12,12 @@ from collections.abc import Sequence
 
 import click
 
-from fastapi_lint.cli.common import CheckRequest, Plan
+from fastapi_lint.cli.common import CheckRequest
+from fastapi_lint.cli.planning import Plan
 from fastapi_lint.models import FileResult, Report
 from fastapi_lint.reporters.html_report import render_review
 from fastapi_lint.runner.project import build_project
 from fastapi_lint.runner.review import build_review
-
-HTML = "html"
-
-
-def wants_review(request: CheckRequest) -> bool:
-    return request.output_format == HTML and not request.statistics
 
 
 def summarised(plan: Plan) -> Plan:

@@ -15,13 +15,14 @@ from fastapi_lint.cli.common import (
     EXIT_ERROR,
     CheckRequest,
     load_config_or_exit,
-    planned_run,
     report_internal_errors,
 )
+from fastapi_lint.cli.planning import planned_run
 from fastapi_lint.config import Config
 from fastapi_lint.models import JsonObject, JsonValue
 from fastapi_lint.project_model.routes import RootInfo, RouteEntry, by_root, route_table
-from fastapi_lint.runner.jobs import available_cpus, run_jobs
+from fastapi_lint.runner.cpus import available_cpus
+from fastapi_lint.runner.jobs import run_jobs
 from fastapi_lint.runner.project import build_project
 
 if TYPE_CHECKING:

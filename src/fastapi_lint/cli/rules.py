@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from fastapi_lint import registry
-from fastapi_lint.cli.common import fail, setup_here
+from fastapi_lint.cli.common import fail
+from fastapi_lint.cli.planning import setup_here
 from fastapi_lint.config import ConfigError, load_config
 from fastapi_lint.models import RuleInfo
 from fastapi_lint.rule import Rule

@@ -193,3 +193,25 @@ def _without_trailing_zeros(release: tuple[int, ...]) -> tuple[int, ...]:
     while end and release[end - 1] == 0:
         end -= 1
     return release[:end]
+
+
+PACKAGES = ("python", "fastapi", "pydantic", "starlette", "sqlalchemy")
+"""The packages whose target versions are resolved (``target-versions`` keys)."""
+_MAJOR_X = re.compile(r"^(\d+)\.x$")
+
+
+def parse_target_override(package: str, text: str) -> Bound:
+    """One ``target-versions`` value: ``1.10``, ``2``, ``1.x`` or a specifier (``>=2,<3``).
+
+    Raises ``ValueError`` with a message for the user on an unknown package or value.
+    """
+    if package not in PACKAGES:
+        raise ValueError(f"unknown package {package!r}; expected one of {', '.join(PACKAGES)}")
+    major = _MAJOR_X.match(text.strip())
+    if major is not None:
+        return Bound(ceiling=Version(str(int(major.group(1)) + 1)))
+    version = parse_version(text)
+    bound = Bound(lowest=version, exact=True) if version else pep440_bound(text)
+    if bound is None or bound.is_empty:
+        raise ValueError(f"{package}: expected a version like '1.10' or '1.x', got {text!r}")
+    return bound

@@ -29,6 +29,7 @@ from packaging.utils import canonicalize_name
 
 from fastapi_lint.context._constraints import Bound, oldest_first, pep440_bound, poetry_bound
 from fastapi_lint.context._toml import TomlTable, TomlValue, array, load_toml, table
+from fastapi_lint.run_inputs import listed
 from fastapi_lint.small_files import (
     DECLARATIONS_LIMIT,
     SETTINGS_LIMIT,
@@ -123,10 +124,7 @@ def read_with(
 
 
 def listdir(directory: Path) -> frozenset[str]:
-    try:
-        return frozenset(os.listdir(directory))
-    except OSError:
-        return frozenset()
+    return listed(directory)
 
 
 def _pep508(raw: str, file: DeclarationFile, source: str | None = None) -> Declaration | None:

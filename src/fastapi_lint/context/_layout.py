@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from fastapi_lint.context._role_signals import ALEMBIC_CONTEXT
+from fastapi_lint.run_inputs import listed
 from fastapi_lint.small_files import SETTINGS_LIMIT, SmallFileError, read_small_file
 
 _DJANGO_MIGRATION = re.compile(r"^\d{4}_\w*\.py$")
@@ -44,11 +45,7 @@ class Layout:
     def names(self, directory: str) -> frozenset[str]:
         names = self._names.get(directory)
         if names is None:
-            try:
-                names = frozenset(os.listdir(directory))
-            except OSError:
-                names = frozenset()
-            self._names[directory] = names
+            names = self._names[directory] = listed(directory)
         return names
 
     def is_package(self, directory: str) -> bool:

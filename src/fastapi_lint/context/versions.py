@@ -39,12 +39,13 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from fastapi_lint.context import _inference
-from fastapi_lint.context._constraints import Bound, oldest_first, parse_version, pep440_bound
+from fastapi_lint.context._constraints import PACKAGES as PACKAGES
+from fastapi_lint.context._constraints import Bound, oldest_first
+from fastapi_lint.context._constraints import parse_target_override as parse_target_override
 from fastapi_lint.context._declarations import Declaration, listdir, read_declarations
 from fastapi_lint.context._locks import PIPFILE_LOCK, TOML_LOCKS, read_locks
 from fastapi_lint.context.evidence import Evidence, combine_evidence
 
-PACKAGES = ("python", "fastapi", "pydantic", "starlette", "sqlalchemy")
 CONFIGURED_SOURCE = "configuration (target-versions)"
 DECLARATION_FILES = frozenset(
     {"pyproject.toml", "setup.cfg", "setup.py", "Pipfile", PIPFILE_LOCK, *TOML_LOCKS}
@@ -52,7 +53,6 @@ DECLARATION_FILES = frozenset(
 # Read but not a target: it only says something about Pydantic.
 _HELPERS = ("pydantic-settings",)
 _REQUIREMENTS = re.compile(r"^requirements.*\.(?:txt|in)$")
-_MAJOR_X = re.compile(r"^(\d+)\.x$")
 # What an assumed-latest version is tested as: newer than any real release.
 _LATEST = Version("999999")
 
@@ -151,23 +151,6 @@ def resolve_target_versions(
         _add_evidence(resolved, tuple(evidence() if callable(evidence) else evidence))
         _add_inferred(resolved)
     return TargetVersions(tuple(_final(package, resolved, declarations) for package in PACKAGES))
-
-
-def parse_target_override(package: str, text: str) -> Bound:
-    """One ``target-versions`` value: ``1.10``, ``2``, ``1.x`` or a specifier (``>=2,<3``).
-
-    Raises ``ValueError`` with a message for the user on an unknown package or value.
-    """
-    if package not in PACKAGES:
-        raise ValueError(f"unknown package {package!r}; expected one of {', '.join(PACKAGES)}")
-    major = _MAJOR_X.match(text.strip())
-    if major is not None:
-        return Bound(ceiling=Version(str(int(major.group(1)) + 1)))
-    version = parse_version(text)
-    bound = Bound(lowest=version, exact=True) if version else pep440_bound(text)
-    if bound is None or bound.is_empty:
-        raise ValueError(f"{package}: expected a version like '1.10' or '1.x', got {text!r}")
-    return bound
 
 
 def declaration_root(path: Path, stop: Path) -> Path:

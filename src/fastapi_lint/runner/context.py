@@ -9,12 +9,12 @@ everything here its result depends on.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi_lint.config import PYPROJECT, Config
+from fastapi_lint.config import Config
 from fastapi_lint.context.evidence import Evidence, scan_evidence
 from fastapi_lint.context.project import Placement, ProjectContext
 from fastapi_lint.context.roles import FileRole, RoleDetector
@@ -22,10 +22,10 @@ from fastapi_lint.context.router_scan import scan_router_kinds
 from fastapi_lint.context.routers import RouterKinds
 from fastapi_lint.context.versions import PACKAGES, TargetVersions, resolve_target_versions
 from fastapi_lint.decoding import decode_source
-from fastapi_lint.files import discover
-from fastapi_lint.rule import Rule
+from fastapi_lint.runner.project_files import ProjectFiles
 
-ProjectFiles = Callable[[], Sequence[Path]]
+if TYPE_CHECKING:  # rule classes reach here built; importing them costs LibCST
+    from fastapi_lint.rule import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,33 +136,6 @@ def _shown(file: Path, root: Path) -> str:
 def router_kinds(root: Path, files: ProjectFiles, roots: Sequence[Path]) -> RouterKinds:
     """The project's own app, router and route builders, found across its files."""
     return scan_router_kinds(files(), root, roots)
-
-
-def project_files(
-    config: Config, root: Path, given: Sequence[Path] = ()
-) -> Callable[[], tuple[Path, ...]]:
-    """The files of the project at ``root``, found once when first asked for.
-
-    A project is a folder holding ``pyproject.toml``: its files are discovered as ``check
-    .`` there would (the configuration's excludes, ``.gitignore``), plus the files the run
-    was given (named on purpose, they belong to it even inside an excluded folder).
-    Elsewhere the files given are the project, as they always were.
-    """
-
-    @functools.cache
-    def files() -> tuple[Path, ...]:
-        if not (root / PYPROJECT).is_file():
-            return tuple(given)
-        found = discover(
-            [str(root)],
-            root=config.root,
-            exclude=config.exclude,
-            extend_exclude=config.extend_exclude,
-        )
-        seen = {file.resolve() for file in found.files}
-        return (*found.files, *(file for file in given if file.resolve() not in seen))
-
-    return files
 
 
 def project_setup(

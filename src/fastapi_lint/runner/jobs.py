@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -55,13 +54,6 @@ class FileJob:
 
     def placement(self, project: ProjectContext | None) -> Placement:
         return ALONE if project is None else Placement(project, self.role)
-
-
-def available_cpus() -> int:
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # not on Linux
-        return max(os.cpu_count() or 1, 1)
 
 
 def lint_job(

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi_lint import registry
-from fastapi_lint.cache import CACHE_DIR_ENV, CACHE_DIR_NAME
+from fastapi_lint.cache_entries import CACHE_DIR_ENV, CACHE_DIR_NAME
 from fastapi_lint.config import PYPROJECT, Config, ConfigError, load_config
 from fastapi_lint.context.project import ALONE, Placement
 from fastapi_lint.context.versions import DECLARATION_FILES
 from fastapi_lint.files import exclude_patterns, is_excluded
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.rule import Rule
-from fastapi_lint.runner.context import ProjectSetup, for_role, project_files, project_setup
+from fastapi_lint.runner.context import ProjectSetup, for_role, project_setup
 from fastapi_lint.runner.jobs import FileJob
+from fastapi_lint.runner.project_files import project_files
 from fastapi_lint.selection import rules_for_path
 
 

@@ -1,0 +1,169 @@
+"""How the caches keep an entry: JSON sealed with its checksum, checked field by field as
+it is read, written atomically.
+
+Every entry is sealed with the SHA-256 of its content (the entry's JSON object, less a last
+``checksum`` member that holds it), and every field of it is checked against the type of the
+record it stands for when read. An entry edited by hand, truncated, or holding a value of the
+wrong type (``"annotated": "1"``) is a miss, never trusted. Used by the per-file cache
+(``cache``) and the whole-run snapshots (``snapshot``); light to import, so that a run
+answered from a snapshot pays for nothing else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import tempfile
+import types
+import typing
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from fastapi_lint.models import JsonValue
+
+CACHE_DIR_NAME = ".fastapi_lint_cache"
+CACHE_DIR_ENV = "FASTAPI_LINT_CACHE_DIR"
+# 2: findings carry the fixes of issue 7 (entries from before would hide them from --fix).
+# 3: entries are sealed with a checksum of their content.
+ENTRY_FORMAT = 3
+_SEAL = ',"checksum":"'
+_SEAL_LENGTH = len(_SEAL) + 64 + len('"}')
+MISSES = (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError)
+Decoder = Callable[[JsonValue], object]
+
+
+def seal(content: str) -> str:
+    """The JSON object ``content`` with a last member, ``checksum``, holding its digest."""
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return f'{content[:-1]}{_SEAL}{digest}"}}'
+
+
+def _unsealed(text: str) -> str:
+    """The content of a sealed entry; raises ValueError when its checksum does not match."""
+    cut = len(text) - _SEAL_LENGTH
+    if cut < 1 or text[cut : cut + len(_SEAL)] != _SEAL or not text.endswith('"}'):
+        raise ValueError("not a sealed entry")
+    content = text[:cut] + "}"
+    if hashlib.sha256(content.encode("utf-8")).hexdigest() != text[cut + len(_SEAL) : -2]:
+        raise ValueError("the entry's checksum does not match its content")
+    return content
+
+
+def sealed_payload(text: str, key: str) -> dict[str, JsonValue] | None:
+    """A sealed entry's JSON object; None when it was written for another key or format."""
+    payload = json.loads(_unsealed(text))
+    if not isinstance(payload, dict):
+        raise TypeError("an entry is a JSON object")
+    if payload.get("format") != ENTRY_FORMAT or payload.get("key") != key:
+        return None  # foreign, or written by another version of this format
+    return payload
+
+
+@functools.cache
+def _decoder(kind: object) -> Decoder:
+    """How to check and rebuild a JSON value of type ``kind`` (a record's field), built once."""
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return _record_decoder(kind)
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is tuple:
+        return _tuple_form_decoder(args)
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        return _optional_decoder(_decoder(next(a for a in args if a is not type(None))))
+    if origin is typing.Literal:
+        return _literal_decoder(args)
+    if kind in (str, int, bool):
+        return _literal_decoder(kind)
+    raise TypeError(f"no decoder for {kind}")
+
+
+def _record_decoder(cls: type) -> Decoder:
+    """A record stored as the object ``asdict`` makes of it: exactly its fields."""
+    hints = typing.get_type_hints(cls)
+    fields = {field.name: _decoder(hints[field.name]) for field in dataclasses.fields(cls)}
+
+    def decode(raw: JsonValue) -> object:
+        if not isinstance(raw, dict) or raw.keys() != fields.keys():
+            raise TypeError(f"expected the fields of {cls.__name__}")
+        return cls(**{name: check(raw[name]) for name, check in fields.items()})
+
+    return decode
+
+
+def _tuple_form_decoder(args: tuple[object, ...]) -> Decoder:
+    """``tuple[X, ...]`` (any length) or ``tuple[X, Y]`` (fixed)."""
+    if len(args) == 2 and args[1] is Ellipsis:
+        return _tuple_decoder(_decoder(args[0]))
+    return _pair_decoder(tuple(map(_decoder, args)))
+
+
+def _tuple_decoder(item: Decoder) -> Decoder:
+    def decode(raw: JsonValue) -> object:
+        if not isinstance(raw, list):
+            raise TypeError("expected a list")
+        return tuple(map(item, raw))
+
+    return decode
+
+
+def _pair_decoder(items: tuple[Decoder, ...]) -> Decoder:
+    """A tuple of fixed length whose items have their own types (``tuple[str, int]``)."""
+
+    def decode(raw: JsonValue) -> object:
+        if not isinstance(raw, list) or len(raw) != len(items):
+            raise TypeError(f"expected a list of {len(items)} items")
+        return tuple(check(item) for check, item in zip(items, raw, strict=True))
+
+    return decode
+
+
+def _optional_decoder(inner: Decoder) -> Decoder:
+    def decode(raw: JsonValue) -> object:
+        return None if raw is None else inner(raw)
+
+    return decode
+
+
+def _literal_decoder(allowed: type | tuple[object, ...]) -> Decoder:
+    """A value of exactly one scalar type (``True`` is no int), or one of a few values."""
+
+    def decode(raw: JsonValue) -> object:
+        valid = type(raw) is allowed if isinstance(allowed, type) else raw in allowed
+        if not valid:
+            raise TypeError(f"expected {allowed}, got {raw!r}")
+        return raw
+
+    return decode
+
+
+def write_atomically(target: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+    try:
+        os.fchmod(handle, 0o644)  # mkstemp's 0600 would hide the cache from other users
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def sealed_entry(key: str, members: Mapping[str, object]) -> str:
+    """A sealed entry of this format for ``key``, holding ``members`` (JSON values)."""
+    return seal(json.dumps({"format": ENTRY_FORMAT, "key": key, **members}, separators=(",", ":")))
+
+
+def decoded(kind: object, raw: JsonValue) -> object:
+    """``raw`` rebuilt as a value of ``kind`` (a record, or a tuple, union or scalar type);
+    raises TypeError on any field of the wrong type."""
+    return _decoder(kind)(raw)
+
+
+def prepare_folder(directory: Path, folder: Path) -> None:
+    """Make ``folder`` inside the cache ``directory``, marking the cache as no source for git."""
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = directory / ".gitignore"
+    if not marker.exists():
+        write_atomically(marker, "# Created by fastapi-lint: the cache is not source.\n*\n")

@@ -1,0 +1,75 @@
+"""A ``check`` answered whole from a snapshot when nothing it read has changed.
+
+Only a run whose report is its whole output is answered so: not standard input, not
+``--fix``/``--diff`` (they write or print the fixes), not the review page (it draws the
+project's route table from the summaries). ``--baseline``, ``--write-baseline`` and
+``--diff-from`` narrow the report afterwards, so they are answered too. A run that names
+a missing path, or a file that cannot be read, is done again to report it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi_lint.cli.common import (
+    STDIN,
+    CheckRequest,
+    Outcome,
+    checked_project_root,
+    chosen_cache_dir,
+)
+from fastapi_lint.config import Config
+from fastapi_lint.files import discover
+from fastapi_lint.run_inputs import InputLog
+from fastapi_lint.runner.project_files import project_discovery
+from fastapi_lint.snapshot import Snapshots, files_digest, slot_key
+
+
+@dataclass(frozen=True, slots=True)
+class RunProbe:
+    """Where this kind of run keeps its snapshot, and the digest of its files now."""
+
+    snapshots: Snapshots
+    slot: str
+    files: str
+
+    def answer(self) -> Outcome | None:
+        report = self.snapshots.load(self.slot, self.files)
+        return None if report is None else Outcome(report, nothing_linted=report.files == 0)
+
+    def remember(self, inputs: InputLog, outcome: Outcome) -> None:
+        if not outcome.usage_problem:
+            self.snapshots.store(self.slot, self.files, inputs, outcome.report)
+
+
+def probe(request: CheckRequest, config: Config) -> RunProbe | None:
+    """The run's snapshot slot and files; None for a run never answered from a snapshot."""
+    cache_dir = chosen_cache_dir(request, config)
+    if cache_dir is None or request.fixing or request.paths == (STDIN,) or request.reviews:
+        return None
+    found = discover(
+        request.paths,
+        root=config.root,
+        exclude=config.exclude,
+        extend_exclude=config.extend_exclude,
+        force_exclude=request.force_exclude,
+    )
+    if found.problems:
+        return None
+    root = checked_project_root(config, found.files)
+    files = files_digest([*found.files, *_rest_of_project(config, root, request.paths)])
+    if files is None:
+        return None
+    kind = (os.getcwd(), repr(config), "\0".join(request.paths), str(request.force_exclude))
+    return RunProbe(Snapshots(cache_dir), slot_key(*kind), files)
+
+
+def _rest_of_project(config: Config, root: Path, paths: Sequence[str]) -> Sequence[Path]:
+    """The project's files that the run summarises besides those given (a partial run);
+    none to add when the run was given the project's root itself."""
+    if len(paths) == 1 and os.path.abspath(paths[0]) == os.path.abspath(root):
+        return ()
+    return project_discovery(config, root) or ()
