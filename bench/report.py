@@ -10,7 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from measure import Summary
-from tools import COLD, FIXIT, PARSE, RUFF, WARM, Setup, Tool
+from tools import (
+    COLD,
+    COLD_ALL_CORES,
+    EDITED_ALONE,
+    FIXIT,
+    PARSE,
+    RUFF,
+    WARM,
+    WARM_EDITED,
+    WARM_TEXT,
+    Setup,
+    Tool,
+)
 
 _LIBCST_VERSION = "from importlib.metadata import version; print(version('libcst'))"
 
@@ -64,6 +76,10 @@ def _quotient(numerator: float | None, denominator: float | None) -> float | Non
     if numerator is None or not denominator:
         return None
     return numerator / denominator
+
+
+def _difference(first: float | None, second: float | None) -> float | None:
+    return None if first is None or second is None else first - second
 
 
 def _ratio(value: float | None) -> str:
@@ -128,10 +144,28 @@ def targets(summaries: Mapping[str, Summary | None]) -> list[Target]:
         return summary.wall if summary else None
 
     cold = summaries.get(COLD)
+    edit_cost = _difference(wall(WARM_EDITED), wall(WARM))
     return [
         Target("fastapi-lint cold CPU / bare parse CPU", _quotient(cpu(COLD), cpu(PARSE)), 2.5),
         Target("Fixit CPU / fastapi-lint cold CPU", _quotient(cpu(FIXIT), cpu(COLD)), 10, False),
         Target("fastapi-lint warm wall / ruff wall", _quotient(wall(WARM), wall(RUFF)), 3),
+        Target(
+            "warm wall, text report − concise report",
+            _difference(wall(WARM_TEXT), wall(WARM)),
+            0.15,
+            unit=" s",
+        ),
+        Target(
+            "(1 file edited wall − warm wall) / that file's cold wall alone",
+            _quotient(edit_cost, wall(EDITED_ALONE)),
+            1.5,
+        ),
+        Target(
+            "cold wall, 1 job / all cores",
+            _quotient(wall(COLD), wall(COLD_ALL_CORES)),
+            1.7,
+            at_most=False,
+        ),
         Target(
             "fastapi-lint cold peak RSS (1 job, this corpus)",
             cold.peak_rss_mib if cold else None,

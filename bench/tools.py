@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from workspace import TARGET, append_comment, largest_file, line_count
 
 # Keys of the tools, used by the report to compute ratios.
 PARSE, COLD, COLD_ALL_CORES, WARM, WARM_EDITED = "parse", "cold", "cold-all", "warm", "edited"
+WARM_TEXT, EDITED_ALONE = "warm-text", "edited-alone"
 RUFF, FLAKE8, FIXIT = "ruff", "flake8", "fixit"
 
 RUFF_RULES = "ASYNC,ANN,C90,RET,FAST"
@@ -96,8 +98,10 @@ class Setup:
     flags: LintFlags
 
 
-def lint_command(fastapi_lint: Path, *options: str, target: str = TARGET) -> tuple[str, ...]:
-    common = ("--exit-zero", "--output-format", "concise", target)
+def lint_command(
+    fastapi_lint: Path, *options: str, target: str = TARGET, output: str = "concise"
+) -> tuple[str, ...]:
+    common = ("--exit-zero", "--output-format", output, target)
     return (str(fastapi_lint), "check", *options, *common)
 
 
@@ -128,6 +132,12 @@ def fastapi_lint_warm(setup: Setup) -> Tool:
     return Tool(WARM, "fastapi-lint warm", command, setup.edited, warm_up=True)
 
 
+def fastapi_lint_warm_text(setup: Setup) -> Tool:
+    """The warm run with the default text report (colourless: the output is a pipe)."""
+    command = lint_command(setup.fastapi_lint, "--cache-dir", str(setup.cache), output="text")
+    return Tool(WARM_TEXT, "fastapi-lint warm, text report", command, setup.edited)
+
+
 def _edit_largest_file(tree: Path) -> tuple[Callable[[], None], str]:
     """A callback that edits the corpus's largest file anew each call, and its description."""
     file = largest_file(tree)
@@ -144,9 +154,18 @@ def fastapi_lint_warm_edited(setup: Setup) -> tuple[Tool, str]:
     return Tool(WARM_EDITED, label, command, setup.edited, before_each=edit), description
 
 
+def edited_file_alone(setup: Setup) -> Tool:
+    """The edited file's own cold cost: a copy of it, alone in a folder, linted cold."""
+    alone = setup.pristine.parent / "alone"
+    alone.mkdir(exist_ok=True)
+    shutil.copy(largest_file(setup.pristine / TARGET), alone / "largest.py")
+    command = lint_command(setup.fastapi_lint, *cold_options(setup.flags, 1), target="largest.py")
+    return Tool(EDITED_ALONE, "the edited file alone, cold, 1 job", command, alone)
+
+
 def ruff(setup: Setup) -> Tool:
-    options = ("--isolated", "--no-cache", "--no-respect-gitignore", "--exit-zero")
-    options += ("--select", RUFF_RULES, "--output-format", "concise")
+    options: tuple[str, ...] = ("--isolated", "--no-cache", "--no-respect-gitignore")
+    options += ("--exit-zero", "--select", RUFF_RULES, "--output-format", "concise")
     command = (str(setup.peers / "ruff"), "check", *options, TARGET)
     return Tool(RUFF, f"ruff `--select {RUFF_RULES}`", command, setup.pristine)
 
@@ -173,7 +192,8 @@ def choose_tools(setup: Setup, *, quick: bool) -> tuple[list[Tool], list[str]]:
         tools.append(fastapi_lint_cold_all_cores(setup))
     if setup.flags.cache_dir:
         edited, description = fastapi_lint_warm_edited(setup)
-        tools += [fastapi_lint_warm(setup), edited]
+        tools += [fastapi_lint_warm(setup), fastapi_lint_warm_text(setup), edited]
+        tools.append(edited_file_alone(setup))
         notes.append(f"The edited file (a comment appended before each run) is {description}.")
     tools.append(ruff(setup))
     if quick:
