@@ -47,14 +47,53 @@ _TAB_SIZE = 8
 
 def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
     """Render ``report``; ``quiet`` keeps the findings and drops the summary."""
-    lines: list[Line] = []
-    for block in _file_blocks(report.diagnostics):
-        lines.extend(block)
-        lines.append(())  # a blank line after each file
-    if not quiet:
-        lines.extend(_summary(report))
     paint = _painted if color else _plain
-    return _trim("".join(f"{paint(line)}\n" for line in lines))
+    texts = _plain_blocks(report.diagnostics) if not color else _painted_blocks(report.diagnostics)
+    if not quiet:
+        texts.extend(map(paint, _summary(report)))
+    return _trim("".join(f"{text}\n" for text in texts))
+
+
+def _painted_blocks(diagnostics: Iterable[Diagnostic]) -> list[str]:
+    texts: list[str] = []
+    for block in _file_blocks(diagnostics):
+        texts.extend(map(_painted, block))
+        texts.append("")  # a blank line after each file
+    return texts
+
+
+def _plain_blocks(diagnostics: Iterable[Diagnostic]) -> list[str]:
+    """The findings without colour, each written straight as text: tens of thousands of
+    findings would otherwise spend most of a warm run in building and joining pieces."""
+    texts: list[str] = []
+    for path, group in groupby(diagnostics, key=lambda diagnostic: diagnostic.path):
+        findings = list(group)
+        gutter = max(len(str(diagnostic.line)) for diagnostic in findings)
+        texts.append(_plain(((path, _PATH),)))
+        texts.extend(_plain_finding(diagnostic, gutter) for diagnostic in findings)
+        texts.append("")
+    return texts
+
+
+def _plain_finding(diagnostic: Diagnostic, gutter: int) -> str:
+    """The lines ``_finding`` makes, as plain text (through ``_plain`` when any piece has a
+    tab or a control character, which rich would print differently)."""
+    head = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} "
+    head += f"{diagnostic.message}{_fixable(diagnostic)}"
+    source = diagnostic.source_line.rstrip("\r\n")
+    if _NEEDS_CARE.search(head) is not None or _NEEDS_CARE.search(source) is not None:
+        return "\n".join(map(_plain, _finding(diagnostic, gutter)))
+    if not diagnostic.source_line:
+        return head
+    padding, width = caret_span(diagnostic, source)
+    number = f"  {diagnostic.line:>{gutter}} | "
+    return f"{head}\n{number}{source}\n  {'':>{gutter}} | {padding}{'^' * width}"
+
+
+def _fixable(diagnostic: Diagnostic) -> str:
+    if diagnostic.fix is None:
+        return ""
+    return " [*] fixable (unsafe)" if diagnostic.fix.applicability == "unsafe" else " [*] fixable"
 
 
 def _trim(output: str) -> str:
@@ -101,8 +140,7 @@ def _finding(diagnostic: Diagnostic, gutter: int) -> list[Line]:
         (diagnostic.message, ""),
     ]
     if diagnostic.fix is not None:
-        unsafe = " (unsafe)" if diagnostic.fix.applicability == "unsafe" else ""
-        headline.append((f" [*] fixable{unsafe}", _FIXABLE))
+        headline.append((_fixable(diagnostic), _FIXABLE))
     return [headline, *_excerpt(diagnostic, gutter)]
 
 
