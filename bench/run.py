@@ -5,6 +5,7 @@ Usage (from the project's virtualenv, which has fastapi-lint installed)::
     python bench/run.py                # median of 3 runs; flake8 and Fixit run once
     python bench/run.py --runs 5 --slow-runs 3
     python bench/run.py --runs 1 --quick    # skip flake8 and Fixit (minutes each)
+    python bench/run.py --member khoj-1.42.10   # one application of the corpus
 
 It fetches the corpus (``scripts/fetch_corpus.py``), installs the pinned peers into
 ``bench/.venv``, runs every tool as a child process on a temporary copy of the corpus and
@@ -75,13 +76,15 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def make_setup(scratch: Path, python: Path, fastapi_lint: Path, peers: Path) -> Setup:
+def make_setup(
+    scratch: Path, python: Path, fastapi_lint: Path, peers: Path, member: str | None
+) -> Setup:
     return Setup(
         python=python,
         fastapi_lint=fastapi_lint,
         peers=peers,
-        pristine=copy_corpus(scratch / "pristine"),
-        edited=copy_corpus(scratch / "edited"),
+        pristine=copy_corpus(scratch / "pristine", member),
+        edited=copy_corpus(scratch / "edited", member),
         cache=scratch / "cache",
         cores=available_cores(),
         flags=LintFlags.detect(fastapi_lint),
@@ -128,6 +131,8 @@ class Circumstances:
     """What the report says besides the numbers."""
 
     size: TreeSize
+    tree: str
+    """What was copied: ``corpus/`` or one member of it."""
     runs: str
     load_before: str
     notes: list[str]
@@ -143,7 +148,8 @@ def render(
         f"Machine: {machine_line()}",
         f"Load average (1, 5, 15 min): {circumstances.load_before} at start, "
         f"{load_average()} at end",
-        f"Corpus: {circumstances.size} (a copy of `corpus/`, from `scripts/fetch_corpus.py`)",
+        f"Corpus: {circumstances.size} (a copy of `{circumstances.tree}`, from "
+        "`scripts/fetch_corpus.py`)",
         f"Runs: {circumstances.runs}",
     ]
     sections = [
@@ -173,6 +179,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--slow-runs", type=int, default=1, help="runs of flake8 and Fixit, at most --runs (1)"
     )
     parser.add_argument("--quick", action="store_true", help="skip flake8 and Fixit")
+    parser.add_argument(
+        "--member", help="benchmark one application of the corpus (a folder of corpus/)"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.slow_runs < 1:
         parser.error("--runs and --slow-runs must be at least 1")
@@ -186,13 +195,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ensure_corpus(python)
     peers = ensure_peers()
     with tempfile.TemporaryDirectory(prefix="fastapi-lint-bench-") as scratch:
-        setup = make_setup(Path(scratch), python, fastapi_lint, peers)
+        setup = make_setup(Path(scratch), python, fastapi_lint, peers, args.member)
         size = tree_size(setup.pristine / TARGET)
         progress(f"corpus: {size}")
         tools, notes = choose_tools(setup, quick=args.quick)
         samples = measure_all(tools, args.runs, args.slow_runs)
         runs = runs_description(args.runs, args.slow_runs, args.quick)
-        circumstances = Circumstances(size, runs, load_before, notes)
+        tree = "corpus/" if args.member is None else f"corpus/{args.member}/"
+        circumstances = Circumstances(size, tree, runs, load_before, notes)
         print(render(setup, tools, summarize_tools(tools, samples), circumstances))
     return 0
 

@@ -48,9 +48,13 @@ def tree_size(tree: Path) -> TreeSize:
     return TreeSize(len(files), sum(line_count(file) for file in files))
 
 
-def copy_corpus(into: Path) -> Path:
-    """Copy the corpus to ``into/corpus``; return ``into``, the directory to run tools in."""
-    shutil.copytree(CORPUS, into / TARGET)
+def copy_corpus(into: Path, member: str | None = None) -> Path:
+    """Copy the corpus (or one ``member`` of it) to ``into/corpus``; return ``into``, the
+    directory to run tools in."""
+    source = CORPUS if member is None else CORPUS / member
+    if not source.is_dir():
+        raise SystemExit(f"no corpus member {member!r} in {CORPUS}")
+    shutil.copytree(source, into / TARGET)
     return into
 
 
