@@ -97,7 +97,7 @@ def _record_decoder(cls: type) -> Decoder:
         for name, kind in scalars:
             if type(raw[name]) is not kind:
                 raise TypeError(f"{cls.__name__}.{name}: expected {kind}, got {raw[name]!r}")
-        values = dict(raw)
+        values: dict[str, object] = dict(raw)
         for name, check in others:
             values[name] = check(raw[name])
         return cls(**values)
