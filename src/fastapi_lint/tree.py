@@ -11,6 +11,8 @@ per (class, present fields) from ``children`` itself and reused for every later 
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import typing
 from collections.abc import Sequence
 
 import libcst as cst
@@ -104,3 +106,59 @@ def children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
         else:
             found.append(value)  # type: ignore[arg-type]
     return found
+
+
+# Whitespace: what an annotation must name for a field to hold nothing but whitespace.
+_WHITESPACE_TYPES = (
+    cst.BaseParenthesizableWhitespace,
+    cst.TrailingWhitespace,
+    cst.EmptyLine,
+    cst.Comment,
+    cst.Newline,
+)
+
+
+def _annotated_classes(annotation: object) -> list[object]:
+    """The classes a field annotation names, through ``Optional``, ``Union`` and ``Sequence``."""
+    arguments = typing.get_args(annotation)
+    if not arguments:
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    return [origin, *arguments] if origin is tuple else list(arguments)
+
+
+def _whitespace_or_plain(annotation: object) -> bool:
+    """A field annotated so that it can hold whitespace nodes and plain values, nothing else."""
+    pending, seen = [annotation], 0
+    while pending and seen < 100:
+        seen += 1
+        current = pending.pop()
+        classes = _annotated_classes(current)
+        if classes != [current]:
+            pending.extend(classes)
+        elif not isinstance(current, type):
+            return False  # a forward reference or a special form: assume it may hold code
+        elif issubclass(current, cst.CSTNode) and not issubclass(current, _WHITESPACE_TYPES):
+            return False
+    return not pending
+
+
+def _holds_only_whitespace(node_class: type[cst.CSTNode]) -> bool:
+    fields = dataclasses.fields(node_class)
+    return all(_whitespace_or_plain(field.type) for field in fields)
+
+
+def _token_classes() -> frozenset[type[cst.CSTNode]]:
+    found = set()
+    for value in vars(cst).values():
+        concrete = isinstance(value, type) and not inspect.isabstract(value)
+        if concrete and issubclass(value, cst.CSTNode) and _holds_only_whitespace(value):
+            found.add(value)
+    return frozenset(found)
+
+
+# Whitespace, comments, and the tokens made of nothing else (``,``, ``.``, ``=``,
+# brackets, operators, the text between an f-string's fields): more than half of a
+# module's nodes. A walk whose callbacks ignore them all only has to count their line
+# breaks (``engine.walk``).
+TOKEN_CLASSES: frozenset[type[cst.CSTNode]] = _token_classes()
