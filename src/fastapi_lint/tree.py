@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
@@ -162,3 +162,23 @@ def _token_classes() -> frozenset[type[cst.CSTNode]]:
 # module's nodes. A walk whose callbacks ignore them all only has to count their line
 # breaks (``engine.walk``).
 TOKEN_CLASSES: frozenset[type[cst.CSTNode]] = _token_classes()
+
+
+def code_nodes(
+    root: cst.CSTNode, *, not_into: frozenset[type[cst.CSTNode]] = frozenset()
+) -> Iterator[cst.CSTNode]:
+    """``root`` and the nodes under it in the order a ``CSTVisitor`` visits them, tokens
+    (``TOKEN_CLASSES``) left out: no code is in them.
+
+    A node of a ``not_into`` class is given but not entered, as when a visitor's
+    ``visit_X`` returns False. Unlike ``root.visit(visitor)``, nothing is rebuilt.
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        node_class = type(node)
+        if node_class in TOKEN_CLASSES:
+            continue
+        yield node
+        if node_class not in not_into:
+            stack.extend(reversed(children(node)))
