@@ -153,4 +153,9 @@ def _token_line_breaks(token: cst.CSTNode, text_nodes: frozenset[type[cst.CSTNod
         return 1
     if token_class in text_nodes:
         return _line_breaks(token)
-    return sum(_token_line_breaks(child, text_nodes) for child in children(token))
+    plain_whitespace = cst.SimpleWhitespace not in text_nodes
+    breaks = 0
+    for child in children(token):
+        if not (plain_whitespace and type(child) is cst.SimpleWhitespace):  # most children
+            breaks += _token_line_breaks(child, text_nodes)
+    return breaks
