@@ -122,19 +122,27 @@ class NodeStart:
 
 
 class _StartState(_PositionState):
-    """Also remembers where each wanted node's whole code starts, and its indentation."""
+    """Remembers where each wanted node's whole code starts, and its indentation.
+
+    Only starts are wanted, so generation stops as soon as the last wanted node starts:
+    a fix that edits the module (or a long class) no longer generates it to its end.
+    """
 
     def __init__(
         self, module: cst.Module, wanted: Collection[cst.CSTNode], first_line: int = 1
     ) -> None:
         super().__init__(module, wanted, first_line)
         self.node_starts: dict[int, NodeStart] = {}
+        self.unstarted = set(self.wanted)
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         super().before_codegen(node)
-        if id(node) in self.wanted:
-            start = NodeStart(self.line, self.column, tuple(self.indent_tokens))
-            self.node_starts[id(node)] = start
+        key = id(node)
+        if key in self.unstarted:
+            self.node_starts[key] = NodeStart(self.line, self.column, tuple(self.indent_tokens))
+            self.unstarted.discard(key)
+            if not self.unstarted:
+                raise _AllFoundSignal
 
 
 def node_starts(

@@ -8,7 +8,7 @@ import libcst as cst
 import pytest
 
 from corpus_helpers import corpus_files
-from fastapi_lint.tree import children
+from fastapi_lint.tree import TOKEN_CLASSES, children
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "fixtures").rglob("*.py")) + sorted((ROOT / "src").rglob("*.py"))
@@ -82,3 +82,31 @@ def test_corpus_files_match_libcst() -> None:
         except cst.ParserSyntaxError:
             continue
         _same_walk(module)
+
+
+def _tokens_hold_only_tokens(module: cst.Module) -> list[str]:
+    """Nodes under a token class that are not tokens themselves (the walk skips them)."""
+    wrong: list[str] = []
+    stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+    while stack:
+        node, under_token = stack.pop()
+        is_token = type(node) in TOKEN_CLASSES
+        if under_token and not is_token:
+            wrong.append(type(node).__name__)
+        stack.extend((child, is_token or under_token) for child in node.children)
+    return wrong
+
+
+def test_token_classes_are_whitespace_punctuation_and_operators() -> None:
+    names = {node_class.__name__ for node_class in TOKEN_CLASSES}
+    assert {"SimpleWhitespace", "Newline", "Comment", "Comma", "Dot", "LeftParen"} <= names
+    assert {"Name", "Call", "Attribute", "SimpleString", "Module"}.isdisjoint(names)
+
+
+@pytest.mark.parametrize("sample", SAMPLES[:40], ids=lambda p: str(p.relative_to(ROOT)))
+def test_token_subtrees_hold_only_tokens(sample: Path) -> None:
+    assert _tokens_hold_only_tokens(cst.parse_module(sample.read_text(encoding="utf-8"))) == []
+
+
+def test_token_subtrees_hold_only_tokens_on_every_shape() -> None:
+    assert _tokens_hold_only_tokens(cst.parse_module(EVERY_SHAPE)) == []

@@ -15,6 +15,7 @@ import libcst as cst
 from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.fastapi_model.names import Bindings, BoundValue, Lookup
 from fastapi_lint.rule import FileContext, Rule, Scope
+from fastapi_lint.tree import children
 
 
 def is_async(scope: Scope) -> bool:
@@ -96,7 +97,7 @@ class AsyncBodyRule(Rule):
             if isinstance(child, cst.Call | cst.Lambda):
                 self._lambda_default_owner[id(child)] = node
             if not isinstance(child, cst.Lambda):
-                stack.extend(child.children)
+                stack.extend(children(child))
 
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))

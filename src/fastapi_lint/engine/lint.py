@@ -10,9 +10,11 @@ nothing of the whole-project step: ``runner`` combines the two.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -118,7 +120,28 @@ def lint_source(
     ``placement`` gives the rules the project context and the file's role, and gates
     fixes by the project's target versions. Never raises for bad input.
     """
-    return _lint_once(source, path, rules, options or RuleOptions(), summarise, placement)
+    with _no_cycle_collection():
+        return _lint_once(source, path, rules, options or RuleOptions(), summarise, placement)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while one file is linted.
+
+    A module's tree is a million objects without a cycle among them (nodes do not point
+    back to their parents), freed by reference counting once the file is done. While the
+    tree is alive, the collector would traverse it over and over, young generation then
+    old: about 5% of a cold run. Cycles a rule leaves behind are collected as usual once
+    the collector is back on.
+    """
+    if not gc.isenabled():  # paused already: by the caller, or by a file linted around us
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _lint_once(

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 
 from fastapi_lint.engine.findings import internal_error
 from fastapi_lint.models import InternalError
 from fastapi_lint.rule import FileContext, Rule
-from fastapi_lint.tree import children
+from fastapi_lint.tree import TOKEN_CLASSES, children
 
 Callback = Callable[[cst.CSTNode], object]
 _SCOPE_TYPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
@@ -75,18 +76,28 @@ class Walk:
         """
         self.top_level = {id(statement) for statement in module.body}
         self.text_nodes = _text_nodes(self.context.source)
-        leave = self.dispatch.leave
-        stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+        tokens = self._skipped_tokens()
+        marked = _SCOPE_CLASSES.union(self.dispatch.leave)
+        # Nodes, and leave markers: a node in a 1-tuple, pushed only for nodes someone
+        # leaves (cheaper than a pair for every node; Any, as the branches tell them apart).
+        stack: list[Any] = [module]
         while stack:
-            node, leaving = stack.pop()
+            node = stack.pop()
             node_class = type(node)
-            if leaving:
-                self._leave(node, node_class)
-                continue
-            self._enter(node, node_class)
-            if node_class in leave or node_class in _SCOPE_CLASSES:
-                stack.append((node, True))  # only nodes that someone leaves get a marker
-            stack.extend((child, False) for child in reversed(children(node)))
+            if node_class in tokens:
+                self.context.line += _token_line_breaks(node, self.text_nodes)
+            elif node_class is tuple:
+                self._leave(node[0])
+            else:
+                self._enter(node, node_class)
+                if node_class in marked:
+                    stack.append((node,))
+                stack.extend(reversed(children(node)))
+
+    def _skipped_tokens(self) -> frozenset[type[cst.CSTNode]]:
+        """Token classes that need no visit: their line breaks are all the walk reads of them."""
+        dispatched = self.dispatch.visit.keys() | self.dispatch.leave.keys()
+        return frozenset() if TOKEN_CLASSES & dispatched else TOKEN_CLASSES
 
     def _enter(self, node: cst.CSTNode, node_class: type[cst.CSTNode]) -> None:
         context = self.context
@@ -102,7 +113,8 @@ class Walk:
         if callbacks:
             self.call(callbacks, node)
 
-    def _leave(self, node: cst.CSTNode, node_class: type[cst.CSTNode]) -> None:
+    def _leave(self, node: cst.CSTNode) -> None:
+        node_class = type(node)
         callbacks = self.dispatch.leave.get(node_class)
         if callbacks:
             self.call(callbacks, node)
@@ -130,3 +142,20 @@ def _text_nodes(source: str) -> frozenset[type[cst.CSTNode]]:
 def _line_breaks(node: cst.CSTNode) -> int:
     value = getattr(node, "value", "")
     return value.count("\n") if isinstance(value, str) else 0
+
+
+def _token_line_breaks(token: cst.CSTNode, text_nodes: frozenset[type[cst.CSTNode]]) -> int:
+    """The line breaks the walk would count in a token's subtree, had it visited it."""
+    token_class = type(token)
+    if token_class is cst.SimpleWhitespace and token_class not in text_nodes:
+        return 0  # the most common node of all, and it has no children
+    if token_class is cst.Newline:
+        return 1
+    if token_class in text_nodes:
+        return _line_breaks(token)
+    plain_whitespace = cst.SimpleWhitespace not in text_nodes
+    breaks = 0
+    for child in children(token):
+        if not (plain_whitespace and type(child) is cst.SimpleWhitespace):  # most children
+            breaks += _token_line_breaks(child, text_nodes)
+    return breaks

@@ -13,6 +13,7 @@ from fastapi_lint.fastapi_model.syntax import (
     positional_args,
     subscript_args,
 )
+from fastapi_lint.tree import TOKEN_CLASSES, children
 
 if TYPE_CHECKING:
     from fastapi_lint.context.project import ProjectContext
@@ -51,10 +52,12 @@ class DependencyModel(NameModel):
         stack = [root]
         while stack:
             node = stack.pop()
+            if type(node) in TOKEN_CLASSES:
+                continue  # whitespace and punctuation: no dependency in there
             target = self._dependency_of(node)
             if target is not None:
                 self._dependencies.add(target)
-            stack.extend(node.children)
+            stack.extend(children(node))
 
     def _dependency_of(self, node: cst.CSTNode) -> str | None:
         """The dependency a node declares: ``Depends(f)``, or the class of a bare ``Depends()``."""

@@ -11,10 +11,12 @@ import libcst as cst
 def dotted_name(expr: cst.CSTNode | None) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, None for anything else."""
     parts: list[str] = []
-    while isinstance(expr, cst.Attribute):
+    # Exact classes (LibCST has no subclasses of these): isinstance() goes through
+    # ABCMeta, and this runs for about every call and decorator of a file, several times.
+    while type(expr) is cst.Attribute:
         parts.append(expr.attr.value)
         expr = expr.value
-    if not isinstance(expr, cst.Name):
+    if type(expr) is not cst.Name:
         return None
     parts.append(expr.value)
     return ".".join(reversed(parts))

@@ -35,6 +35,7 @@ from fastapi_lint.analysis.mappings import (
 from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.fastapi_model.syntax import child_statements, dotted_name, string_value
+from fastapi_lint.tree import code_nodes
 
 # ``Param`` subclasses and dependencies: the parameter is not read from the body.
 NOT_BODY_MARKERS = frozenset({"Depends", "Security", "Query", "Path", "Header", "Cookie"})
@@ -286,30 +287,26 @@ def spreads_keywords(route: RouteInfo) -> bool:
     return any(arg.star == "**" for arg in route.call.args)
 
 
-class _Returns(cst.CSTVisitor):
+# A nested def, lambda or class returns and assigns for itself.
+_NESTED_SCOPES: frozenset[type[cst.CSTNode]] = frozenset(
+    {cst.FunctionDef, cst.Lambda, cst.ClassDef}
+)
+
+
+def _returns_and_assignments(
+    func: cst.FunctionDef,
+) -> tuple[list[cst.BaseExpression], dict[str, list[cst.BaseExpression]]]:
     """What a function's own ``return`` statements give back, and what its names hold."""
-
-    def __init__(self) -> None:
-        self.returned: list[cst.BaseExpression] = []
-        self.assigned: dict[str, list[cst.BaseExpression]] = {}
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # a nested def returns for itself
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            self.returned.append(node.value)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self.assigned.setdefault(target.target.value, []).append(node.value)
+    returned: list[cst.BaseExpression] = []
+    assigned: dict[str, list[cst.BaseExpression]] = {}
+    for node in code_nodes(func.body, not_into=_NESTED_SCOPES):
+        if isinstance(node, cst.Return) and node.value is not None:
+            returned.append(node.value)
+        elif isinstance(node, cst.Assign):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    assigned.setdefault(target.target.value, []).append(node.value)
+    return returned, assigned
 
 
 def returned_calls(func: cst.FunctionDef) -> list[cst.Call]:
@@ -317,11 +314,10 @@ def returned_calls(func: cst.FunctionDef) -> list[cst.Call]:
 
     ``response = RedirectResponse(...)`` then ``return response`` counts.
     """
-    found = _Returns()
-    func.body.visit(found)
+    returned, assigned = _returns_and_assignments(func)
     calls: list[cst.Call] = []
-    for value in found.returned:
-        held = found.assigned.get(value.value, []) if isinstance(value, cst.Name) else []
+    for value in returned:
+        held = assigned.get(value.value, []) if isinstance(value, cst.Name) else []
         calls.extend(node for node in (value, *held) if isinstance(node, cst.Call))
     return calls
 

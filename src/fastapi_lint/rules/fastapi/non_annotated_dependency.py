@@ -32,6 +32,7 @@ from fastapi_lint.rules.fastapi._marker_advice import (
     marker_of,
     one_line_code,
 )
+from fastapi_lint.tree import TOKEN_CLASSES, children
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +115,13 @@ def direct_calls(module: cst.Module) -> dict[str, list[cst.Call]]:
     stack: list[cst.CSTNode] = [module]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:  # the exact class: isinstance() goes through ABCMeta
             name = dotted_name(node.func)
             if name is not None:
                 found.setdefault(name, []).append(node)
-        stack.extend(node.children)
+        elif type(node) in TOKEN_CLASSES:
+            continue  # whitespace and punctuation: no call in there
+        stack.extend(children(node))
     return found
 
 

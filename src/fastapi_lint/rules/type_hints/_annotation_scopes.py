@@ -24,6 +24,7 @@ import libcst as cst
 
 from fastapi_lint.fastapi_model.syntax import assigned_names
 from fastapi_lint.rule import Rule
+from fastapi_lint.tree import children
 
 OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
 STATICMETHOD = "builtins.staticmethod"
@@ -172,7 +173,7 @@ def _child_statements(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Statements and clauses directly inside a compound statement or clause."""
     if isinstance(node, cst.SimpleStatementLine | cst.BaseSmallStatement):
         return
-    for child in node.children:
+    for child in children(node):
         if isinstance(child, cst.BaseSuite):
             yield from child.body
         elif isinstance(child, _CLAUSES):
