@@ -186,11 +186,9 @@ class Rule:
     @classmethod
     def visitor_methods(cls) -> dict[str, tuple[str, str]]:
         """Map each ``visit_X``/``leave_X`` method name to ``(phase, X)``."""
-        found: dict[str, tuple[str, str]] = {}
-        for attr in dir(cls):
-            phase, _, node_type = attr.partition("_")
-            if phase in ("visit", "leave") and node_type and hasattr(cst, node_type):
-                found[attr] = (phase, node_type)
+        found = _VISITOR_METHODS.get(cls)
+        if found is None:
+            found = _VISITOR_METHODS[cls] = _visitor_methods(cls)
         return found
 
     @classmethod
@@ -284,3 +282,16 @@ class ProjectRule(Rule):
 
 def is_project_rule(rule: type[Rule]) -> bool:
     return issubclass(rule, ProjectRule)
+
+
+# Per rule class, found once: the engine asks for every rule of every file (``dir`` is slow).
+_VISITOR_METHODS: dict[type[Rule], dict[str, tuple[str, str]]] = {}
+
+
+def _visitor_methods(rule_class: type[Rule]) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for attr in dir(rule_class):
+        phase, _, node_type = attr.partition("_")
+        if phase in ("visit", "leave") and node_type and hasattr(cst, node_type):
+            found[attr] = (phase, node_type)
+    return found
