@@ -53,6 +53,11 @@ def _unsealed(text: str) -> str:
     return content
 
 
+def seal_of(text: str) -> str:
+    """The checksum a sealed entry ends with: it names that exact content."""
+    return text[-_SEAL_LENGTH + len(_SEAL) : -2]
+
+
 def sealed_payload(text: str, key: str) -> dict[str, JsonValue] | None:
     """A sealed entry's JSON object; None when it was written for another key or format."""
     payload = json.loads(_unsealed(text))

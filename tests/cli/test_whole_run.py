@@ -65,7 +65,11 @@ def _check(*args: str, cache: bool = True) -> str:
 
 
 def _snapshots(cache: Path) -> list[Path]:
-    return sorted(cache.glob("v*-runs/*.json"))
+    return sorted(path for path in cache.glob("v*-runs/*.json") if "-" not in path.name)
+
+
+def _kept_outputs(cache: Path) -> list[Path]:
+    return sorted(path for path in cache.glob("v*-runs/*.json") if "-" in path.name)
 
 
 @pytest.mark.parametrize("output_format", ["text", "concise", "json", "sarif", "github"])
@@ -137,9 +141,40 @@ def test_each_kind_of_run_has_one_snapshot_that_edits_overwrite(project: Path) -
     _check(".")
     _edit_a_linted_file(project)
     _check(".")
-    assert len(_snapshots(cache)) == 1
+    assert len(_snapshots(cache)) == 1 and len(_kept_outputs(cache)) == 1
     _check("app")
     assert len(_snapshots(cache)) == 2
+
+
+@pytest.mark.parametrize("garbage", ["", "{not json", '{"format": 3, "key": "other"}'])
+def test_a_corrupted_kept_output_is_a_miss_and_the_report_is_printed_again(
+    project: Path, garbage: str
+) -> None:
+    expected = _check(".", cache=False)
+    _check(".")
+    for output in _kept_outputs(project.parent / "cache"):
+        output.write_text(garbage)
+    assert _check(".") == expected
+
+
+def test_a_kept_output_gives_the_exit_code_of_its_findings(project: Path) -> None:
+    codes = [CliRunner().invoke(cli, ["check", "-q", "."]).exit_code for _ in range(3)]
+    assert codes == [1, 1, 1]
+    _write(project / "app" / "main.py", "")
+    _write(project / "app" / "models.py", "")
+    _write(project / "migrations" / "versions" / "a1.py", "")
+    codes = [CliRunner().invoke(cli, ["check", "-q", "."]).exit_code for _ in range(3)]
+    assert codes == [0, 0, 0]
+
+
+def test_a_narrowed_report_is_not_printed_from_a_kept_output(project: Path) -> None:
+    everything = _check(".")
+    assert _check(".") == everything  # printed from the kept output
+    baseline = project.parent / "baseline.json"
+    CliRunner().invoke(cli, ["check", "--write-baseline", str(baseline), "."])
+    narrowed = _check("--baseline", str(baseline), ".")
+    assert narrowed != everything
+    assert narrowed == _check("--baseline", str(baseline), ".", cache=False)
 
 
 def test_a_run_with_a_missing_path_reports_it_every_time(project: Path) -> None:
@@ -158,6 +193,7 @@ try:
 except SystemExit:
     pass
 heavy = ("libcst", "fastapi_lint.rule", "fastapi_lint.registry")
+heavy += ("fastapi_lint.reporters.json_format",)
 loaded = [name for name in heavy if name in sys.modules]
 print(json.dumps(loaded), file=sys.stderr)
 """
@@ -177,7 +213,8 @@ def _modules_loaded(root: Path) -> list[str]:
 
 
 def test_an_unchanged_run_imports_neither_the_rules_nor_libcst(project: Path) -> None:
-    assert _modules_loaded(project) == ["libcst", "fastapi_lint.rule", "fastapi_lint.registry"]
-    assert _modules_loaded(project) == []
+    everything = ["libcst", "fastapi_lint.rule", "fastapi_lint.registry"]
+    assert _modules_loaded(project) == [*everything, "fastapi_lint.reporters.json_format"]
+    assert _modules_loaded(project) == []  # nor the reporter: it prints the kept output
     _edit_a_linted_file(project)
     assert "libcst" in _modules_loaded(project)

@@ -26,9 +26,11 @@ from fastapi_lint.cli.common import (
     Outcome,
     emit,
     exit_code,
+    exit_code_of,
     load_config_or_exit,
     report_internal_errors,
     split_values,
+    write_output,
 )
 from fastapi_lint.cli.scope import check_scope_flags, narrowed, recorded_all
 from fastapi_lint.config import Config
@@ -80,7 +82,26 @@ def run_check(request: CheckRequest, config: Config) -> int:
         from fastapi_lint.cli.linting import fix  # imports the rules (see _lint)
 
         return fix(request, config)
-    outcome = _outcome(request, config)
+    probe = whole_run.probe(request, config)
+    answer = probe.answer() if probe is not None else None
+    printed = answer.printed(request) if answer is not None else None
+    if answer is not None and printed is not None:
+        return _print_again(answer, printed, request)
+    outcome: Outcome | None = answer.outcome() if answer is not None else None
+    if outcome is None:
+        outcome, answer = _linted(request, config, probe)
+    return _report(outcome, request, answer)
+
+
+def _print_again(answer: whole_run.Answer, printed: str, request: CheckRequest) -> int:
+    """An identical run's output, printed as it was."""
+    if answer.nothing_linted:
+        _warn_nothing_linted(request.paths)
+    write_output(printed, request)
+    return exit_code_of(request, found=answer.snapshot.findings > 0)
+
+
+def _report(outcome: Outcome, request: CheckRequest, answer: whole_run.Answer | None) -> int:
     if outcome.nothing_linted:
         _warn_nothing_linted(request.paths)
     report_internal_errors(outcome.report.internal_errors)
@@ -88,21 +109,20 @@ def run_check(request: CheckRequest, config: Config) -> int:
     if outcome.review is not None:
         outcome.review(report)
     elif not recorded_all(report, request):
-        emit(report, request)
+        printed = emit(report, request)
+        if answer is not None:
+            answer.keep_printed(request, printed)
     return exit_code(report, request, outcome.usage_problem)
 
 
-def _outcome(request: CheckRequest, config: Config) -> Outcome:
-    """The run's findings: from its snapshot when nothing it read changed, else linted."""
-    probe = whole_run.probe(request, config)
-    answer = probe.answer() if probe is not None else None
-    if answer is not None:
-        return answer
+def _linted(
+    request: CheckRequest, config: Config, probe: whole_run.RunProbe | None
+) -> tuple[Outcome, whole_run.Answer | None]:
+    """Lint, recording what the run reads; keep the run's snapshot, and answer from it."""
     with recording() as inputs:
         outcome = _lint(request, config)
-    if probe is not None:
-        probe.remember(inputs, outcome)
-    return outcome
+    answer = probe.remember(inputs, outcome) if probe is not None else None
+    return outcome, answer
 
 
 def _lint(request: CheckRequest, config: Config) -> Outcome:

@@ -168,8 +168,14 @@ def report_internal_errors(errors: Sequence[InternalError]) -> None:
         )
 
 
-def emit(report: Report, request: CheckRequest, *, err: bool = False) -> None:
-    output = _rendered(report, request)
+def emit(report: Report, request: CheckRequest, *, err: bool = False) -> str:
+    """Render ``report`` as the request asks and write it out; return what was written."""
+    output = rendered(report, request)
+    write_output(output, request, err=err)
+    return output
+
+
+def write_output(output: str, request: CheckRequest, *, err: bool = False) -> None:
     if request.output_file is None:
         click.echo(output, nl=False, color=request.color, err=err)
         return
@@ -177,7 +183,7 @@ def emit(report: Report, request: CheckRequest, *, err: bool = False) -> None:
     request.output_file.write_text(output, encoding="utf-8")
 
 
-def _rendered(report: Report, request: CheckRequest) -> str:
+def rendered(report: Report, request: CheckRequest) -> str:
     if request.statistics:  # like ruff: JSON for json, the text table for any other format
         json_wanted = request.output_format == "json"
         return render_statistics_json(report) if json_wanted else render_statistics(report)
@@ -185,8 +191,11 @@ def _rendered(report: Report, request: CheckRequest) -> str:
 
 
 def exit_code(report: Report, request: CheckRequest, usage_problem: bool) -> int:
-    if report.internal_errors or usage_problem:
+    failed = bool(report.internal_errors) or usage_problem
+    return exit_code_of(request, found=bool(report.diagnostics), failed=failed)
+
+
+def exit_code_of(request: CheckRequest, *, found: bool, failed: bool = False) -> int:
+    if failed:
         return EXIT_ERROR
-    if report.diagnostics and not request.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+    return EXIT_FINDINGS if found and not request.exit_zero else EXIT_CLEAN

@@ -5,6 +5,10 @@ Only a run whose report is its whole output is answered so: not standard input, 
 project's route table from the summaries). ``--baseline``, ``--write-baseline`` and
 ``--diff-from`` narrow the report afterwards, so they are answered too. A run that names
 a missing path, or a file that cannot be read, is done again to report it.
+
+The output printed from a snapshot is kept too, per format and options, and printed back
+as it was by the next identical run: not when a flag narrows the report, nor for SARIF,
+whose rule links come from the environment and the installed package.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastapi_lint.cache_entries import MISSES
 from fastapi_lint.cli.common import (
     STDIN,
     CheckRequest,
@@ -25,7 +30,7 @@ from fastapi_lint.config import Config
 from fastapi_lint.files import discover
 from fastapi_lint.run_inputs import InputLog
 from fastapi_lint.runner.project_files import project_discovery
-from fastapi_lint.snapshot import Snapshots, files_digest, slot_key
+from fastapi_lint.snapshot import Snapshot, Snapshots, files_digest, slot_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +41,57 @@ class RunProbe:
     slot: str
     files: str
 
-    def answer(self) -> Outcome | None:
-        report = self.snapshots.load(self.slot, self.files)
-        return None if report is None else Outcome(report, nothing_linted=report.files == 0)
+    def answer(self) -> Answer | None:
+        snapshot = self.snapshots.load(self.slot, self.files)
+        return None if snapshot is None else Answer(self, snapshot)
 
-    def remember(self, inputs: InputLog, outcome: Outcome) -> None:
-        if not outcome.usage_problem:
-            self.snapshots.store(self.slot, self.files, inputs, outcome.report)
+    def remember(self, inputs: InputLog, outcome: Outcome) -> Answer | None:
+        """Keep the run's snapshot; the answer it now gives (for its output to be kept)."""
+        if outcome.usage_problem:
+            return None
+        snapshot = self.snapshots.store(self.slot, self.files, inputs, outcome.report)
+        return None if snapshot is None else Answer(self, snapshot)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A run answered from its snapshot."""
+
+    probe: RunProbe
+    snapshot: Snapshot
+
+    @property
+    def nothing_linted(self) -> bool:
+        return self.snapshot.files == 0
+
+    def outcome(self) -> Outcome | None:
+        """The run's findings; None when the snapshot's report text is corrupted."""
+        try:
+            report = self.snapshot.report()
+        except MISSES:
+            return None
+        return Outcome(report, nothing_linted=self.nothing_linted)
+
+    def printed(self, request: CheckRequest) -> str | None:
+        """What an identical run printed of this snapshot, when it can be printed again."""
+        if not _replayable(request):
+            return None
+        return self.probe.snapshots.output(self.probe.slot, self.snapshot, _variant(request))
+
+    def keep_printed(self, request: CheckRequest, text: str) -> None:
+        if _replayable(request):
+            snapshots, slot = self.probe.snapshots, self.probe.slot
+            snapshots.store_output(slot, self.snapshot, _variant(request), text)
+
+
+def _replayable(request: CheckRequest) -> bool:
+    narrowed = request.baseline or request.write_baseline or request.diff_from
+    return not narrowed and request.output_format != "sarif"
+
+
+def _variant(request: CheckRequest) -> str:
+    options = (request.output_format, request.color, request.quiet, request.statistics)
+    return "|".join(map(str, options))
 
 
 def probe(request: CheckRequest, config: Config) -> RunProbe | None:
