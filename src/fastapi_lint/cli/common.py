@@ -19,6 +19,7 @@ from fastapi_lint.config import (
     load_config,
     with_overrides,
 )
+from fastapi_lint.files import Discovery, discover
 from fastapi_lint.models import InternalError, Report
 from fastapi_lint.project_model.modules import common_root
 from fastapi_lint.reporters.statistics import render_statistics, render_statistics_json
@@ -118,6 +119,17 @@ def working_folder() -> Path:
         gone = isinstance(error, FileNotFoundError)
         problem = "no longer exists" if gone else f"cannot be read ({error.strerror})"
         raise fail(f"the working directory{where} {problem}; run from an existing one") from None
+
+
+def discover_paths(request: CheckRequest, config: Config) -> Discovery:
+    """The files the request's paths name, as the configuration's excludes leave them."""
+    return discover(
+        request.paths,
+        root=config.root,
+        exclude=config.exclude,
+        extend_exclude=config.extend_exclude,
+        force_exclude=request.force_exclude,
+    )
 
 
 def project_root(config: Config, files: Sequence[Path]) -> Path:

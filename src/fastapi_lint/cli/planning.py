@@ -21,13 +21,13 @@ from fastapi_lint.cli.common import (
     CheckRequest,
     checked_project_root,
     chosen_cache_dir,
+    discover_paths,
     display_path,
     fail,
 )
 from fastapi_lint.config import PYPROJECT, Config
 from fastapi_lint.context.project import Placement
 from fastapi_lint.decoding import decode_source
-from fastapi_lint.files import discover
 from fastapi_lint.models import FileResult
 from fastapi_lint.project.step import project_rules
 from fastapi_lint.rule import Rule
@@ -73,13 +73,7 @@ def planned_run(
 
     ``all_targets`` resolves every target version, not only those the rules read.
     """
-    discovery = discover(
-        request.paths,
-        root=config.root,
-        exclude=config.exclude,
-        extend_exclude=config.extend_exclude,
-        force_exclude=request.force_exclude,
-    )
+    discovery = discover_paths(request, config)
     for problem in discovery.problems:
         click.echo(f"fastapi-lint: error: {problem.path}: {problem.reason}", err=True)
     root = checked_project_root(config, discovery.files)

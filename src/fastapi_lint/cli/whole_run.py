@@ -25,9 +25,9 @@ from fastapi_lint.cli.common import (
     Outcome,
     checked_project_root,
     chosen_cache_dir,
+    discover_paths,
 )
 from fastapi_lint.config import Config
-from fastapi_lint.files import discover
 from fastapi_lint.run_inputs import InputLog
 from fastapi_lint.runner.project_files import project_discovery
 from fastapi_lint.snapshot import Snapshot, Snapshots, files_digest, slot_key
@@ -99,13 +99,7 @@ def probe(request: CheckRequest, config: Config) -> RunProbe | None:
     cache_dir = chosen_cache_dir(request, config)
     if cache_dir is None or request.fixing or request.paths == (STDIN,) or request.reviews:
         return None
-    found = discover(
-        request.paths,
-        root=config.root,
-        exclude=config.exclude,
-        extend_exclude=config.extend_exclude,
-        force_exclude=request.force_exclude,
-    )
+    found = discover_paths(request, config)
     if found.problems:
         return None
     root = checked_project_root(config, found.files)
