@@ -47,6 +47,12 @@ def read_key(path: os.PathLike[str] | str, limit: int) -> str:
     return f"{limit}:{os.fspath(path)}"
 
 
+def read_of_key(key: str) -> tuple[str, int]:
+    """The path and size limit of a ``reads`` key; ValueError when it is not one."""
+    limit, _, path = key.partition(":")
+    return path, int(limit)
+
+
 def outcome_digest(outcome: bytes | BaseException) -> str:
     """The digest of bytes read, or the name of the error that stopped the read."""
     if isinstance(outcome, BaseException):

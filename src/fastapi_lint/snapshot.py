@@ -40,7 +40,7 @@ from fastapi_lint.cache_entries import (
     write_atomically,
 )
 from fastapi_lint.models import JsonValue, Report
-from fastapi_lint.run_inputs import InputLog, listing_digest, outcome_digest
+from fastapi_lint.run_inputs import InputLog, listing_digest, outcome_digest, read_of_key
 from fastapi_lint.small_files import SmallFileError, read_small_file, read_source_file
 
 
@@ -153,8 +153,8 @@ def _variant_suffix(variant: str) -> str:
 def _unchanged(reads: JsonValue, listings: JsonValue) -> bool:
     """Every file and folder read is as it was (``run_inputs`` recorded them)."""
     for key, digest in _strings(reads).items():
-        limit, _, path = key.partition(":")
-        if _read_outcome(Path(path), int(limit)) != digest:
+        path, limit = read_of_key(key)
+        if _read_outcome(Path(path), limit) != digest:
             return False
     return all(_listing(folder) == digest for folder, digest in _strings(listings).items())
 
