@@ -22,7 +22,7 @@ PACKAGE = "fastapi_lint"
 # Top to bottom. A module belongs to the layer of the longest entry naming it (itself or
 # a package above it); it may import modules of its own layer or of the layers below.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("faces", ("__main__", "cli", "server", "docs_gen")),
+    ("faces", ("__main__", "launch", "cli", "server", "docs_gen")),
     (
         "orchestration",
         (
@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "cache",
             "cache_entries",
             "snapshot",
+            "replay",
             "baseline",
             "changed_lines",
         ),
@@ -63,6 +64,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "review",
             "rule_codes",
             "run_inputs",
+            "input_checks",
+            "cache_folder",
         ),
     ),
 )

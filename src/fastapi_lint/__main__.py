@@ -1,3 +1,3 @@
-from fastapi_lint.cli import main
+from fastapi_lint.launch import main
 
 main()

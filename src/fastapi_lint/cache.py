@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi_lint import __version__
-from fastapi_lint.cache_entries import (
+from fastapi_lint.cache_entries import MISSES, decoded
+from fastapi_lint.cache_folder import (
     ENTRY_FORMAT,
-    MISSES,
-    decoded,
     prepare_folder,
     seal,
     sealed_payload,

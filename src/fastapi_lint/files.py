@@ -32,6 +32,9 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
+from fastapi_lint.run_inputs import note_read, note_scan
+from fastapi_lint.small_files import DECLARATIONS_LIMIT
+
 DEFAULT_EXCLUDES = (
     ".git",
     ".hg",
@@ -53,6 +56,9 @@ DEFAULT_EXCLUDES = (
     "*.egg-info",
 )
 GITIGNORE = ".gitignore"
+# Read whole, whatever the size; a recorded read is checked again with this bound (a
+# larger file is then never found unchanged, so a replay is only ever missed).
+GITIGNORE_LIMIT = DECLARATIONS_LIMIT
 _PYTHON_SUFFIX = ".py"
 
 
@@ -215,10 +221,13 @@ def _ignored(path: str, is_dir: bool, layers: Layers) -> bool:
 
 def _read_gitignore(file: str) -> GitIgnoreSpec | None:
     try:
-        with open(file, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:  # absent (the usual case), a directory, or unreadable
+        with open(file, "rb") as handle:
+            data = handle.read()
+    except OSError as error:  # absent (the usual case), a directory, or unreadable
+        note_read(file, GITIGNORE_LIMIT, error)
         return None
+    note_read(file, GITIGNORE_LIMIT, data)
+    lines = data.decode("utf-8", errors="replace").splitlines()
     try:
         return GitIgnoreSpec.from_lines(lines)
     except (ValueError, re.error):
@@ -275,9 +284,11 @@ def _kind(entry: os.DirEntry[str]) -> _Kind | None:
 def _scan(directory: str) -> list[os.DirEntry[str]] | OSError:
     try:
         with os.scandir(directory) as entries:
-            return sorted(entries, key=lambda entry: entry.name)
+            found: list[os.DirEntry[str]] | OSError = sorted(entries, key=lambda e: e.name)
     except OSError as error:  # permission denied, or vanished meanwhile
-        return error
+        found = error
+    note_scan(directory, found)
+    return found
 
 
 def _identity(directory: str) -> tuple[int, int] | None:

@@ -23,25 +23,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from fastapi_lint import __version__
-from fastapi_lint.cache_entries import (
-    MISSES,
-    decoded,
+from fastapi_lint.cache_entries import MISSES, decoded
+from fastapi_lint.cache_folder import (
     prepare_folder,
     seal_of,
     sealed_entry,
     sealed_payload,
     write_atomically,
 )
+from fastapi_lint.input_checks import unchanged
 from fastapi_lint.models import JsonValue, Report
-from fastapi_lint.run_inputs import InputLog, listing_digest, outcome_digest, read_of_key
-from fastapi_lint.small_files import SmallFileError, read_small_file, read_source_file
+from fastapi_lint.run_inputs import InputLog
 
 
 def slot_key(*parts: str) -> str:
@@ -49,20 +47,6 @@ def slot_key(*parts: str) -> str:
     digest = hashlib.sha256(__version__.encode())
     for part in parts:
         digest.update(b"\0" + part.encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
-
-
-def files_digest(files: Iterable[Path]) -> str | None:
-    """One digest of the files' paths and bytes; None when one cannot be read (that run
-    reports it, and is not answered from a snapshot)."""
-    digest = hashlib.sha256()
-    for path in sorted({os.path.abspath(file) for file in files}):
-        try:
-            data = read_source_file(Path(path))
-        except OSError:
-            return None
-        digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 
@@ -74,6 +58,8 @@ class Snapshot:
     report_json: str
     findings: int
     files: int
+    inputs: InputLog
+    """What the run that made it read besides the Python files."""
 
     def report(self) -> Report:
         """The report; raises TypeError or ValueError when its text is corrupted."""
@@ -96,13 +82,15 @@ class Snapshots:
             payload = sealed_payload(text, slot)
             if payload is None or payload["files"] != files:
                 return None
-            if not _unchanged(payload["reads"], payload["listings"]):
+            inputs = InputLog(_strings(payload["reads"]), _strings(payload["listings"]))
+            inputs.scans.update(_strings(payload.get("scans", {})))
+            if not unchanged(inputs):
                 return None
             report, counts = payload["report"], payload["counts"]
             if not isinstance(report, str) or not isinstance(counts, list):
                 raise TypeError("expected the report's text and its counts")
             findings, linted = typing.cast(tuple[int, int], decoded(tuple[int, int], counts))
-            return Snapshot(seal_of(text), report, findings, linted)
+            return Snapshot(seal_of(text), report, findings, linted, inputs)
         except MISSES:
             return None  # missing, corrupted or edited: the run is done again
 
@@ -130,13 +118,14 @@ class Snapshots:
             "files": files,
             "reads": inputs.reads,
             "listings": inputs.listings,
+            "scans": inputs.scans,
             # Text inside the snapshot: reading the snapshot does not decode the findings.
             "report": report_json,
             "counts": counts,
         }
         text = sealed_entry(slot, members)
         self._write(self._file(slot), text)
-        return Snapshot(seal_of(text), report_json, *counts)
+        return Snapshot(seal_of(text), report_json, *counts, inputs)
 
     def _write(self, target: Path, text: str) -> None:
         try:
@@ -150,30 +139,7 @@ def _variant_suffix(variant: str) -> str:
     return "-" + hashlib.sha256(variant.encode()).hexdigest()[:16]
 
 
-def _unchanged(reads: JsonValue, listings: JsonValue) -> bool:
-    """Every file and folder read is as it was (``run_inputs`` recorded them)."""
-    for key, digest in _strings(reads).items():
-        path, limit = read_of_key(key)
-        if _read_outcome(Path(path), limit) != digest:
-            return False
-    return all(_listing(folder) == digest for folder, digest in _strings(listings).items())
-
-
 def _strings(raw: JsonValue) -> Mapping[str, str]:
     if not isinstance(raw, dict) or not all(isinstance(value, str) for value in raw.values()):
         raise TypeError("expected an object of strings")
     return typing.cast(Mapping[str, str], raw)
-
-
-def _read_outcome(path: Path, limit: int) -> str:
-    try:
-        return outcome_digest(read_small_file(path, limit))
-    except (OSError, SmallFileError) as error:
-        return outcome_digest(error)
-
-
-def _listing(folder: str) -> str:
-    try:
-        return listing_digest(os.listdir(folder))
-    except OSError as error:
-        return listing_digest(error)

@@ -69,7 +69,11 @@ def _snapshots(cache: Path) -> list[Path]:
 
 
 def _kept_outputs(cache: Path) -> list[Path]:
-    return sorted(path for path in cache.glob("v*-runs/*.json") if "-" in path.name)
+    return sorted(
+        path
+        for path in cache.glob("v*-runs/*.json")
+        if "-" in path.name and "replay-" not in path.name
+    )
 
 
 @pytest.mark.parametrize("output_format", ["text", "concise", "json", "sarif", "github"])

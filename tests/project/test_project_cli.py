@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import fastapi_lint.runner.jobs as runner
 import fastapi_lint.runner.project as analysis
-from fastapi_lint.cache_entries import seal
+from fastapi_lint.cache_folder import seal
 from fastapi_lint.cli import cli
 from fastapi_lint.options import RuleOptions
 from fastapi_lint.registry import rule_by_code

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import fastapi_lint.cache as cache_module
 import fastapi_lint.runner.jobs as runner
-from fastapi_lint.cache_entries import ENTRY_FORMAT
+from fastapi_lint.cache_folder import ENTRY_FORMAT
 from fastapi_lint.cli import cli
 from fastapi_lint.models import ChainStep, Diagnostic, Edit, FileResult, Fix, TypeCoverage
 from fastapi_lint.options import RuleOptions

@@ -20,6 +20,7 @@ import click
 
 from fastapi_lint import __version__
 from fastapi_lint.cli.common import EXIT_ERROR
+from fastapi_lint.replay import Command
 
 # Command name: the module of ``fastapi_lint.cli`` and the command's name in it.
 _COMMANDS = {
@@ -52,9 +53,11 @@ def cli() -> None:
     """fastapi-lint: the review a senior FastAPI engineer would give, automated."""
 
 
-def main() -> None:
+def main(command: Command | None = None) -> None:
+    """Run the command line; ``command`` is the one ``launch`` could not replay (it keeps
+    its replay when it can)."""
     try:
-        cli.main(prog_name="fastapi-lint", standalone_mode=True)
+        cli.main(prog_name="fastapi-lint", standalone_mode=True, obj=command)
     except KeyboardInterrupt:  # a user's Ctrl-C is not an internal error
         sys.exit(130)
     except Exception as error:  # noqa: BLE001 - never show users a traceback

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypedDict
 import click
 
 from fastapi_lint import reporters
-from fastapi_lint.cache_entries import CACHE_DIR_ENV, CACHE_DIR_NAME
+from fastapi_lint.cache_folder import CACHE_DIR_ENV, CACHE_DIR_NAME
 from fastapi_lint.cli import whole_run
 from fastapi_lint.cli.common import (
     STDIN,
@@ -34,7 +34,8 @@ from fastapi_lint.cli.common import (
 )
 from fastapi_lint.cli.scope import check_scope_flags, narrowed, recorded_all
 from fastapi_lint.config import Config
-from fastapi_lint.run_inputs import recording
+from fastapi_lint.replay import Command, Recorder
+from fastapi_lint.run_inputs import InputLog, recording
 from fastapi_lint.runner.cpus import available_cpus
 
 if TYPE_CHECKING:
@@ -76,7 +77,8 @@ def _wants_color(no_color: bool, output_file: Path | None) -> bool:
     return sys.stdout.isatty()
 
 
-def run_check(request: CheckRequest, config: Config) -> int:
+def run_check(request: CheckRequest, config: Config, recorder: Recorder | None = None) -> int:
+    """Check as ``request`` asks; ``recorder`` keeps the command's replay when it can."""
     check_scope_flags(request)
     if request.fixing:
         from fastapi_lint.cli.linting import fix  # imports the rules (see _lint)
@@ -86,11 +88,13 @@ def run_check(request: CheckRequest, config: Config) -> int:
     answer = probe.answer() if probe is not None else None
     printed = answer.printed(request) if answer is not None else None
     if answer is not None and printed is not None:
-        return _print_again(answer, printed, request)
+        code = _print_again(answer, printed, request)
+        answer.keep_replay(recorder, request, printed, code)
+        return code
     outcome: Outcome | None = answer.outcome() if answer is not None else None
     if outcome is None:
         outcome, answer = _linted(request, config, probe)
-    return _report(outcome, request, answer)
+    return _report(outcome, request, answer, recorder)
 
 
 def _print_again(answer: whole_run.Answer, printed: str, request: CheckRequest) -> int:
@@ -101,18 +105,26 @@ def _print_again(answer: whole_run.Answer, printed: str, request: CheckRequest) 
     return exit_code_of(request, found=answer.snapshot.findings > 0)
 
 
-def _report(outcome: Outcome, request: CheckRequest, answer: whole_run.Answer | None) -> int:
+def _report(
+    outcome: Outcome,
+    request: CheckRequest,
+    answer: whole_run.Answer | None,
+    recorder: Recorder | None,
+) -> int:
     if outcome.nothing_linted:
         _warn_nothing_linted(request.paths)
     report_internal_errors(outcome.report.internal_errors)
     report = narrowed(outcome.report, request, complete=not outcome.usage_problem)
+    printed = None
     if outcome.review is not None:
         outcome.review(report)
     elif not recorded_all(report, request):
         printed = emit(report, request)
-        if answer is not None:
-            answer.keep_printed(request, printed)
-    return exit_code(report, request, outcome.usage_problem)
+    code = exit_code(report, request, outcome.usage_problem)
+    if answer is not None and printed is not None:
+        answer.keep_printed(request, printed)
+        answer.keep_replay(recorder, request, printed, code)
+    return code
 
 
 def _linted(
@@ -201,8 +213,19 @@ _FORMAT = click.Choice(reporters.FORMATS)
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of the findings.")
 def check(paths: tuple[str, ...], **flags: Unpack[CheckFlags]) -> None:
     """Lint PATHS (default: the current directory); '-' reads standard input."""
-    config = load_config_or_exit(flags["config_path"], _overrides(flags))
-    raise click.exceptions.Exit(run_check(_request(paths, flags), config))
+    # Everything the command reads is recorded, from its configuration on: a replay of
+    # the command (``replay``) is right only while all of it is unchanged.
+    with recording() as observed:
+        config = load_config_or_exit(flags["config_path"], _overrides(flags))
+        code = run_check(_request(paths, flags), config, _recorder(observed))
+    raise click.exceptions.Exit(code)
+
+
+def _recorder(observed: InputLog) -> Recorder | None:
+    """The command's recorder, when the command line was given by ``launch`` (whose
+    arguments are the replay's key); not in tests that invoke the command in process."""
+    command = click.get_current_context().obj
+    return Recorder(command, observed) if isinstance(command, Command) else None
 
 
 def _overrides(flags: CheckFlags) -> dict[str, tuple[str, ...] | None]:

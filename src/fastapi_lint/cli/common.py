@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from fastapi_lint import reporters
-from fastapi_lint.cache_entries import CACHE_DIR_ENV, CACHE_DIR_NAME
+from fastapi_lint.cache_folder import CACHE_DIR_ENV, CACHE_DIR_NAME
 from fastapi_lint.config import (
     PYPROJECT,
     Config,

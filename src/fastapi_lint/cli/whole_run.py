@@ -8,7 +8,9 @@ a missing path, or a file that cannot be read, is done again to report it.
 
 The output printed from a snapshot is kept too, per format and options, and printed back
 as it was by the next identical run: not when a flag narrows the report, nor for SARIF,
-whose rule links come from the environment and the installed package.
+whose rule links come from the environment and the installed package. A command whose
+output is kept that way also leaves its replay (``replay``), for the next identical
+command to be answered before the command line is even parsed.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from fastapi_lint.cli.common import (
     discover_paths,
 )
 from fastapi_lint.config import Config
+from fastapi_lint.input_checks import files_digest
+from fastapi_lint.replay import Printed, Recorder
 from fastapi_lint.run_inputs import InputLog
 from fastapi_lint.runner.project_files import project_discovery
-from fastapi_lint.snapshot import Snapshot, Snapshots, files_digest, slot_key
+from fastapi_lint.snapshot import Snapshot, Snapshots, slot_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,8 @@ class RunProbe:
     snapshots: Snapshots
     slot: str
     files: str
+    paths: tuple[str, ...]
+    """The files digested into ``files``: those linted, and those only summarised."""
 
     def answer(self) -> Answer | None:
         snapshot = self.snapshots.load(self.slot, self.files)
@@ -83,6 +89,25 @@ class Answer:
             snapshots, slot = self.probe.snapshots, self.probe.slot
             snapshots.store_output(slot, self.snapshot, _variant(request), text)
 
+    def keep_replay(
+        self, recorder: Recorder | None, request: CheckRequest, printed: str, exit_code: int
+    ) -> None:
+        """Keep the command's replay: only for an output printed to standard output alone."""
+        quiet_on_stderr = not self.nothing_linted  # else it warned
+        if recorder is None or request.output_file is not None or not quiet_on_stderr:
+            return
+        if _replayable(request):
+            probe = self.probe
+            kept = Printed(
+                printed,
+                color=request.color,
+                exit_code=exit_code,
+                paths=request.paths,
+                files=(probe.paths, probe.files),
+                inputs=self.snapshot.inputs,
+            )
+            recorder.keep(kept, probe.snapshots.directory)
+
 
 def _replayable(request: CheckRequest) -> bool:
     narrowed = request.baseline or request.write_baseline or request.diff_from
@@ -103,11 +128,13 @@ def probe(request: CheckRequest, config: Config) -> RunProbe | None:
     if found.problems:
         return None
     root = checked_project_root(config, found.files)
-    files = files_digest([*found.files, *_rest_of_project(config, root, request.paths)])
+    paths = [*found.files, *_rest_of_project(config, root, request.paths)]
+    files = files_digest(paths)
     if files is None:
         return None
     kind = (os.getcwd(), repr(config), "\0".join(request.paths), str(request.force_exclude))
-    return RunProbe(Snapshots(cache_dir), slot_key(*kind), files)
+    named = tuple(sorted({os.path.abspath(path) for path in paths}))
+    return RunProbe(Snapshots(cache_dir), slot_key(*kind), files, named)
 
 
 def _rest_of_project(config: Config, root: Path, paths: Sequence[str]) -> Sequence[Path]:

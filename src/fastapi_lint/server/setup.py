@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi_lint import registry
-from fastapi_lint.cache_entries import CACHE_DIR_ENV, CACHE_DIR_NAME
+from fastapi_lint.cache_folder import CACHE_DIR_ENV, CACHE_DIR_NAME
 from fastapi_lint.config import PYPROJECT, Config, ConfigError, load_config
 from fastapi_lint.context.project import ALONE, Placement
 from fastapi_lint.context.versions import DECLARATION_FILES
