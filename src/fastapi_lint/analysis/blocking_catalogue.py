@@ -124,6 +124,7 @@ _METADATA = frozenset(
         *("is_file", "is_dir", "is_symlink", "is_mount", "is_socket", "is_fifo"),
         *("is_block_device", "is_char_device", "is_junction", "owner", "group", "readlink"),
         *("unlink", "remove", "mkdir", "rmdir", "touch", "chmod", "lchmod", "rename", "replace"),
+        "makedirs",  # a mkdir per missing folder, as Path.mkdir(parents=True)
     }
 )
 _METADATA_OWNERS = frozenset(

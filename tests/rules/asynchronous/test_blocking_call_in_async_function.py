@@ -59,7 +59,6 @@ def in_async(imports: str, body: str) -> str:
         ("from pathlib import Path", "Path('settings.json').read_text()"),
         ("import pathlib", "pathlib.Path('out').write_bytes(b'')"),
         ("from pathlib import Path", "Path('/srv').parent.iterdir()"),
-        ("import os", "os.makedirs('/tmp/x', exist_ok=True)"),
         ("import shutil", "shutil.rmtree('/tmp/x')"),
         ("import shutil", "shutil.copyfile('a', 'b')"),
         ("import subprocess", "subprocess.run(['ls'])"),
@@ -219,6 +218,7 @@ def test_path_methods_on_annotated_parameters_and_variables_are_flagged() -> Non
         ("from os import path", "path.getsize('/tmp/x')"),
         ("import os", "os.unlink('/tmp/x')"),
         ("from pathlib import Path", "Path('/tmp/uploads').mkdir(exist_ok=True)"),
+        ("import os", "os.makedirs('/tmp/uploads/today', exist_ok=True)"),
         ("import os", "os.stat('/tmp/x')"),
     ],
 )

@@ -23,8 +23,8 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     `urllib`, `subprocess`, `open` and file/`pathlib`/`os.path` I/O, sockets, SMTP,
     sync database and redis drivers...) written directly in the body of an `async def`.
     One metadata system call on the local disk (`os.path.isfile()`, `Path.exists()`,
-    `os.stat()`, `Path.mkdir()`, `os.unlink()`...) takes microseconds and is left alone;
-    reading, writing, listing or walking files is not.
+    `os.stat()`, `Path.mkdir()`, `os.makedirs()`, `os.unlink()`...) takes microseconds and
+    is left alone; reading, writing, listing or walking files is not.
 
     One comment per object: when the call that opens a file or a connection
     (`with open(path) as f`, `server = smtplib.SMTP(host)`) is reported, the calls on that
