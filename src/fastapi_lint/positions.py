@@ -10,7 +10,7 @@ soon as the last wanted node is done.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
@@ -167,14 +167,20 @@ def node_ranges(
 
 
 def statement_ranges(
-    module: cst.Module, statement: cst.CSTNode, first_line: int, wanted: Collection[cst.CSTNode]
+    module: cst.Module,
+    statement: cst.CSTNode,
+    first_line: int,
+    wanted: Collection[cst.CSTNode],
+    indent: Sequence[str] = (),
 ) -> dict[cst.CSTNode, CodeRange]:
-    """Ranges for ``wanted`` nodes inside one top-level ``statement`` of ``module``.
+    """Ranges for ``wanted`` nodes inside one ``statement`` of ``module``: a top-level one,
+    or one of an indented block when ``indent`` gives the blocks' indentation around it.
 
     ``first_line`` is the line its code (leading blank and comment lines included)
     starts on. Generating one statement instead of the module up to it is what makes
     findings cheap in long files; nodes outside ``statement`` are simply not found.
     """
     state = _PositionState(module, wanted, first_line)
+    state.indent_tokens = list(indent)
     _collect(state, statement)
     return _as_code_ranges(state, wanted)

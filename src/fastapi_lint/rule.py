@@ -63,6 +63,11 @@ class Invalid:
     path: str = "example.py"
 
 
+# A statement of a block (or of the module), the line its code starts on (its leading
+# comment and blank lines included), and the indentation of the blocks around it.
+InnerStatement = tuple[cst.CSTNode, int, tuple[str, ...]]
+
+
 @dataclass(slots=True)
 class PendingReport:
     """A finding whose position is resolved only once the file is done."""
@@ -78,6 +83,9 @@ class PendingReport:
     anchor: tuple[cst.CSTNode, int] | None = None
     # A finding milder (or graver) than its rule's default; None keeps ``rule.severity``.
     severity: Severity | None = None
+    # The innermost statement of a block being walked: its positions are generated
+    # alone, from where it starts and with the indentation of the blocks around it.
+    inner: InnerStatement | None = None
 
 
 @dataclass(slots=True)
@@ -95,6 +103,8 @@ class FileContext:
     # The line the walk is on (1-based); kept only while a project summary is collected.
     line: int = 1
     statement: tuple[cst.CSTNode, int] | None = None
+    # The statements of blocks being walked, outermost first (see ``PendingReport.inner``).
+    inner_statements: list[InnerStatement] = field(default_factory=list)
     # What the run knows about the project (None when a file is linted on its own, as
     # the engine-level entry points and tests do), and the role this file plays in it.
     project: ProjectContext | None = None
@@ -180,6 +190,7 @@ class Rule:
                 name or self.name,
                 self.context.statement,
                 severity,
+                self.context.inner_statements[-1] if self.context.inner_statements else None,
             )
         )
 

@@ -114,3 +114,49 @@ def test_statement_positions_on_the_corpus(monkeypatch: pytest.MonkeyPatch) -> N
         assert per_statement == whole_module, file
         compared += len(per_statement)
     assert compared > 500
+
+
+# Findings at every depth: blocks indented by tabs, two and eight spaces, comments above
+# nested statements, ``match`` cases (indented by the ``match`` itself), ``elif`` chains.
+NESTED = (
+    "import time\n"
+    "class Outer:\n"
+    "\t# a comment above a nested class\n"
+    "\tclass Inner:\n"
+    "\t  async def method(self, a, b=1):\n"
+    "\t          if a:\n"
+    "\t                  time.sleep(a); print(a)\n"
+    "\t          elif b:\n"
+    "\t                  # why\n"
+    "\t                  print(b, open(b).read())\n"
+    "\t          return a\n"
+    "async def matched(x):\n"
+    "    match x:\n"
+    "      case 1:\n"
+    "            time.sleep(x)\n"
+    "      case [first, *rest]:\n"
+    "        # comment\n"
+    "        print(first)\n"
+    "    try:\n"
+    "        time.sleep(1)\n"
+    "    except* ValueError:\n"
+    "        print(x)\n"
+    "    for i in x:\n"
+    "        while i:\n"
+    "            with open(i) as handle:\n"
+    "                print(handle.read(i)); time.sleep(i)\n"
+    "                if i:\n"
+    "                    for j in i:\n"
+    "                        match j:\n"
+    "                            case 2:\n"
+    "                                print(j)\n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_positions_from_the_innermost_statement_equal_whole_module_ones(
+    newline: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    per_statement, whole_module = _diagnostics_both_ways(NESTED.replace("\n", newline), monkeypatch)
+    assert len(per_statement) > 15
+    assert per_statement == whole_module

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -16,7 +16,7 @@ from libcst.metadata import CodeRange
 from fastapi_lint.fixes import LineIndex, PendingFix, edit_nodes, resolve_fix
 from fastapi_lint.models import Diagnostic, Fix, InternalError
 from fastapi_lint.positions import NodeStart, node_ranges, node_starts, statement_ranges
-from fastapi_lint.rule import FileContext, PendingReport
+from fastapi_lint.rule import FileContext, InnerStatement, PendingReport
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MAX_ERROR_TEXT = 300
@@ -65,19 +65,35 @@ def _diagnostic(
 
 
 def _ranges(context: FileContext) -> dict[cst.CSTNode, CodeRange]:
-    """Ranges of the reported nodes: statement by statement, the module as a fallback."""
-    by_statement: dict[int, list[PendingReport]] = {}
-    for pending in context.reports:
-        if pending.anchor is not None:
-            by_statement.setdefault(id(pending.anchor[0]), []).append(pending)
-    ranges: dict[cst.CSTNode, CodeRange] = {}
-    for group in by_statement.values():
-        statement, first_line = group[0].anchor  # type: ignore[misc]  # grouped on it
-        nodes = [pending.node for pending in group]
-        ranges.update(statement_ranges(context.module, statement, first_line, nodes))
-    missing = [pending.node for pending in context.reports if pending.node not in ranges]
-    if missing:  # reported from outside the statement being walked
+    """Ranges of the reported nodes: generated for the innermost statement each was
+    reported in, else its top-level statement, else the module (a node reported from
+    outside the statement being walked)."""
+    ranges = _statement_ranges(context, context.reports, lambda pending: pending.inner)
+    rest = [pending for pending in context.reports if pending.node not in ranges]
+    ranges.update(_statement_ranges(context, rest, _top_level))
+    missing = [pending.node for pending in rest if pending.node not in ranges]
+    if missing:
         ranges.update(node_ranges(context.module, missing))
+    return ranges
+
+
+def _top_level(pending: PendingReport) -> InnerStatement | None:
+    return None if pending.anchor is None else (*pending.anchor, ())
+
+
+def _statement_ranges(
+    context: FileContext,
+    reports: Sequence[PendingReport],
+    statement_of: Callable[[PendingReport], InnerStatement | None],
+) -> dict[cst.CSTNode, CodeRange]:
+    groups: dict[int, tuple[InnerStatement, list[cst.CSTNode]]] = {}
+    for pending in reports:
+        anchor = statement_of(pending)
+        if anchor is not None:
+            groups.setdefault(id(anchor[0]), (anchor, []))[1].append(pending.node)
+    ranges: dict[cst.CSTNode, CodeRange] = {}
+    for (statement, first_line, indent), nodes in groups.values():
+        ranges.update(statement_ranges(context.module, statement, first_line, nodes, indent))
     return ranges
 
 

@@ -53,6 +53,10 @@ class Walk:
     errors: list[InternalError] = field(default_factory=list)
     top_level: set[int] = field(default_factory=set)
     text_nodes: frozenset[type[cst.CSTNode]] = frozenset()
+    # The statements of the module and of the indented blocks met so far (by ``id``), and
+    # the indentation of the blocks being walked: ``context.inner_statements`` from them.
+    block_statements: set[int] = field(default_factory=set)
+    indents: tuple[str, ...] = ()
 
     def call(self, callbacks: list[tuple[Rule, Callback]] | None, node: cst.CSTNode) -> None:
         if not callbacks:
@@ -75,9 +79,10 @@ class Walk:
         lines for every node at no codegen cost (see ``_line_breaks``).
         """
         self.top_level = {id(statement) for statement in module.body}
+        self.block_statements = set(self.top_level)
         self.text_nodes = _text_nodes(self.context.source)
         tokens = self._skipped_tokens()
-        marked = _SCOPE_CLASSES.union(self.dispatch.leave)
+        marked = _SCOPE_CLASSES.union(self.dispatch.leave, _STATEMENT_CLASSES)
         # Nodes, and leave markers: a node in a 1-tuple, pushed only for nodes someone
         # leaves (cheaper than a pair for every node; Any, as the branches tell them apart).
         stack: list[Any] = [module]
@@ -101,14 +106,19 @@ class Walk:
 
     def _enter(self, node: cst.CSTNode, node_class: type[cst.CSTNode]) -> None:
         context = self.context
+        key = id(node)
+        if key in self.block_statements:  # before a ``match`` indents its cases
+            context.inner_statements.append((node, context.line, self.indents))
+            if key in self.top_level:
+                context.statement = (node, context.line)
         if node_class is cst.Newline:
             context.line += 1
         elif node_class in self.text_nodes:
             context.line += _line_breaks(node)
         elif node_class in _SCOPE_CLASSES:
             context.scopes.append(node)  # type: ignore[arg-type]  # checked just above
-        if id(node) in self.top_level:
-            context.statement = (node, context.line)
+        elif node_class is cst.IndentedBlock or node_class is cst.Match:
+            self._enter_block(node)  # type: ignore[arg-type]  # checked just above
         callbacks = self.dispatch.visit.get(node_class)
         if callbacks:
             self.call(callbacks, node)
@@ -120,10 +130,35 @@ class Walk:
             self.call(callbacks, node)
         if node_class in _SCOPE_CLASSES:
             self.context.scopes.pop()
+        elif node_class is cst.IndentedBlock or node_class is cst.Match:
+            self.indents = self.indents[:-1]
+        inner = self.context.inner_statements
+        if inner and inner[-1][0] is node:
+            inner.pop()
+
+    def _enter_block(self, block: cst.IndentedBlock | cst.Match) -> None:
+        """A block, or a ``match`` (its cases are indented by the ``match`` itself)."""
+        indent = self.context.module.default_indent if block.indent is None else block.indent
+        self.indents = (*self.indents, indent)
+        if isinstance(block, cst.IndentedBlock):
+            self.block_statements.update(map(id, block.body))
 
 
 # The exact classes: a set lookup instead of ``isinstance``, which goes through ABCMeta.
 _SCOPE_CLASSES: frozenset[type[cst.CSTNode]] = frozenset(_SCOPE_TYPES)
+# What a block's body holds, and the blocks themselves: left, to keep the stacks above.
+_STATEMENT_CLASSES: frozenset[type[cst.CSTNode]] = frozenset(
+    {
+        cst.IndentedBlock,
+        cst.SimpleStatementLine,
+        *(getattr(cst, name) for name in ("If", "For", "While", "Try", "TryStar", "With")),
+        *(
+            getattr(cst, name)
+            for name in ("FunctionDef", "ClassDef", "Match")
+            if hasattr(cst, name)
+        ),
+    }
+)
 # Tokens whose text may hold line breaks: strings, and whitespace after a backslash.
 _STRING_TOKENS: frozenset[type[cst.CSTNode]] = frozenset(
     getattr(cst, name)
