@@ -199,7 +199,9 @@ class Recorder:
 
 
 class Printed:
-    """What a command printed, and what it was computed from."""
+    """What a command printed, and what it was computed from: the ``paths`` it was given,
+    the Python ``files`` it linted or summarised (their ``files_digest``) and the
+    ``inputs`` of the run that made its snapshot."""
 
     __slots__ = ("color", "exit_code", "files", "files_digest", "inputs", "output", "paths")
 
@@ -210,12 +212,13 @@ class Printed:
         color: bool,
         exit_code: int,
         paths: Sequence[str],
-        files: tuple[Sequence[str], str],
+        files: Sequence[str],
+        files_digest: str,
         inputs: InputLog,
     ) -> None:
         self.output, self.color, self.exit_code = output, color, exit_code
         self.paths = paths
-        self.files, self.files_digest = files
+        self.files, self.files_digest = files, files_digest
         self.inputs = inputs
 
 

@@ -103,7 +103,8 @@ class Answer:
                 color=request.color,
                 exit_code=exit_code,
                 paths=request.paths,
-                files=(probe.paths, probe.files),
+                files=probe.paths,
+                files_digest=probe.files,
                 inputs=self.snapshot.inputs,
             )
             recorder.keep(kept, probe.snapshots.directory)
