@@ -18,12 +18,11 @@ import hashlib
 import json
 import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi_lint import __version__
-from fastapi_lint.cache_entries import MISSES, decoded
+from fastapi_lint.cache_entries import MISSES, decoded, encoded
 from fastapi_lint.cache_folder import (
     ENTRY_FORMAT,
     prepare_folder,
@@ -78,8 +77,8 @@ def _encode(key: str, result: FileResult) -> str:
     payload = {
         "format": ENTRY_FORMAT,
         "key": key,
-        "diagnostics": [asdict(diagnostic) for diagnostic in result.diagnostics],
-        "type_coverage": asdict(result.type_coverage),
+        "diagnostics": encoded(result.diagnostics),
+        "type_coverage": encoded(result.type_coverage),
         # JSON text inside the entry: reading the entry does not decode it (see FileResult).
         "summary": result.summary_json if summary is None else summary_text(summary),
     }
@@ -143,7 +142,7 @@ class ResultCache:
     def store_project(self, key: str, found: Mapping[str, Sequence[Diagnostic]]) -> None:
         if not self.writable:
             return
-        findings = {path: [asdict(d) for d in diagnostics] for path, diagnostics in found.items()}
+        findings = {path: encoded(diagnostics) for path, diagnostics in found.items()}
         payload = {"format": ENTRY_FORMAT, "key": key, "findings": findings}
         entry = self._project_entry(key)
         try:

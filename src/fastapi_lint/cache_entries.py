@@ -112,6 +112,30 @@ def _literal_decoder(allowed: type | tuple[object, ...]) -> Decoder:
     return decode
 
 
+def encoded(value: object) -> JsonValue:
+    """``value`` (a record, or tuples, lists and dicts of them) as JSON values: what
+    ``dataclasses.asdict`` gives, without the deep copy of every field it makes (a third
+    of a second for a report of 6,000 findings)."""
+    if value is None or type(value) in _JSON_SCALARS:
+        return typing.cast(JsonValue, value)
+    if isinstance(value, tuple | list):
+        return [encoded(item) for item in value]
+    if isinstance(value, dict):
+        return {typing.cast(str, key): encoded(item) for key, item in value.items()}
+    return {name: encoded(getattr(value, name)) for name in _field_names(type(value))}
+
+
+_JSON_SCALARS = frozenset({str, int, bool, float})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    return names
+
+
 def decoded(kind: object, raw: JsonValue) -> object:
     """``raw`` rebuilt as a value of ``kind`` (a record, or a tuple, union or scalar type);
     raises TypeError on any field of the wrong type."""

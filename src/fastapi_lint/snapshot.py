@@ -25,11 +25,11 @@ import hashlib
 import json
 import typing
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi_lint import __version__
-from fastapi_lint.cache_entries import MISSES, decoded
+from fastapi_lint.cache_entries import MISSES, decoded, encoded
 from fastapi_lint.cache_folder import (
     prepare_folder,
     seal_of,
@@ -112,7 +112,7 @@ class Snapshots:
         """Keep ``report`` for the slot; not a run with errors (reported again next time)."""
         if report.internal_errors:
             return None
-        report_json = json.dumps(asdict(report), separators=(",", ":"))
+        report_json = json.dumps(encoded(report), separators=(",", ":"))
         counts = (len(report.diagnostics), report.files)
         members: dict[str, object] = {
             "files": files,

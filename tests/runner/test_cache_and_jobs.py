@@ -280,3 +280,29 @@ def test_no_cache_and_cache_dir_and_environment(
     monkeypatch.setenv("FASTAPI_LINT_CACHE_DIR", str(tmp_path / "from-env"))
     CliRunner().invoke(cli, ["check", "."])
     assert list((tmp_path / "from-env").glob("v*"))
+
+
+def test_entries_encode_records_as_asdict_does() -> None:
+    """``encoded`` (no deep copies) writes the JSON ``dataclasses.asdict`` would."""
+    from fastapi_lint.cache_entries import encoded
+    from fastapi_lint.models import InternalError, Report
+    from fastapi_lint.runner.single_file import lint_source
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    diagnostics = tuple(
+        diagnostic
+        for file in sorted((fixtures / "sample_app").rglob("*.py"))
+        for diagnostic in lint_source(file.read_text(), file.name, all_rules()).diagnostics
+    )
+    chained = dataclasses.replace(diagnostics[0], chain=(ChainStep("helper", "a.py", 3),))
+    assert any(diagnostic.fix is not None for diagnostic in diagnostics)
+    report = Report(
+        tool_version="0.1.0",
+        files=3,
+        diagnostics=(chained, *diagnostics),
+        rules=tuple(rule.info() for rule in all_rules()),
+        internal_errors=(InternalError("a.py", "FAPI101", "boom"),),
+        type_coverage=TypeCoverage(annotated=1, total=2),
+        baselined=4,
+    )
+    assert json.dumps(encoded(report)) == json.dumps(dataclasses.asdict(report))
