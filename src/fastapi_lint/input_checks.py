@@ -38,6 +38,19 @@ def files_digest(files: Iterable[Path | str]) -> str | None:
     return digest.hexdigest()
 
 
+def recorded_inputs(reads: object, listings: object, scans: object) -> InputLog:
+    """The log a cache file kept as three JSON objects of strings; TypeError otherwise."""
+    return InputLog(_strings(reads), _strings(listings), _strings(scans))
+
+
+def _strings(raw: object) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise TypeError("expected an object of strings")
+    if not all(isinstance(key, str) and isinstance(value, str) for key, value in raw.items()):
+        raise TypeError("expected an object of strings")
+    return raw
+
+
 def unchanged(log: InputLog) -> bool:
     """Every file read, folder listed and folder scanned is as ``log`` recorded it.
 

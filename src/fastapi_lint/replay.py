@@ -49,7 +49,7 @@ from fastapi_lint.cache_folder import (
     sealed_payload,
     write_atomically,
 )
-from fastapi_lint.input_checks import files_digest, listing_of, unchanged
+from fastapi_lint.input_checks import files_digest, listing_of, recorded_inputs, unchanged
 from fastapi_lint.run_inputs import InputLog
 
 # What the output depends on besides the arguments: color, where the cache is (it holds
@@ -129,25 +129,17 @@ def _load(place: Path, key: str) -> Mapping[str, object] | None:
 
 def _still_right(replay: Mapping[str, object]) -> bool:
     files, digest = replay.get("files"), replay.get("digest")
-    reads, listings, scans = (_string_map(replay.get(part)) for part in _INPUTS)
-    if not _strings(files) or not isinstance(digest, str) or None in (reads, listings, scans):
+    if not _strings(files) or not isinstance(digest, str):
         return False
     try:
-        return files_digest(files) == digest and unchanged(InputLog(reads, listings, scans))
-    except ValueError:  # a read's key that is not one
+        inputs = recorded_inputs(*(replay.get(part) for part in _INPUTS))
+        return files_digest(files) == digest and unchanged(inputs)
+    except (TypeError, ValueError):  # not objects of strings, or a read's key that is not one
         return False
 
 
 def _strings(value: object) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-def _string_map(value: object) -> dict[str, str] | None:
-    if not isinstance(value, dict):
-        return None
-    if not all(isinstance(key, str) and isinstance(item, str) for key, item in value.items()):
-        return None
-    return value
 
 
 def _print(replay: Mapping[str, object]) -> int | None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import typing
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +36,8 @@ from fastapi_lint.cache_folder import (
     sealed_payload,
     write_atomically,
 )
-from fastapi_lint.input_checks import unchanged
-from fastapi_lint.models import JsonValue, Report
+from fastapi_lint.input_checks import recorded_inputs, unchanged
+from fastapi_lint.models import Report
 from fastapi_lint.run_inputs import InputLog
 
 
@@ -82,8 +81,7 @@ class Snapshots:
             payload = sealed_payload(text, slot)
             if payload is None or payload["files"] != files:
                 return None
-            inputs = InputLog(_strings(payload["reads"]), _strings(payload["listings"]))
-            inputs.scans.update(_strings(payload.get("scans", {})))
+            inputs = recorded_inputs(payload["reads"], payload["listings"], payload["scans"])
             if not unchanged(inputs):
                 return None
             report, counts = payload["report"], payload["counts"]
@@ -137,9 +135,3 @@ class Snapshots:
 
 def _variant_suffix(variant: str) -> str:
     return "-" + hashlib.sha256(variant.encode()).hexdigest()[:16]
-
-
-def _strings(raw: JsonValue) -> Mapping[str, str]:
-    if not isinstance(raw, dict) or not all(isinstance(value, str) for value in raw.values()):
-        raise TypeError("expected an object of strings")
-    return typing.cast(Mapping[str, str], raw)
