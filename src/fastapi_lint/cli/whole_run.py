@@ -92,22 +92,22 @@ class Answer:
     def keep_replay(
         self, recorder: Recorder | None, request: CheckRequest, printed: str, exit_code: int
     ) -> None:
-        """Keep the command's replay: only for an output printed to standard output alone."""
-        quiet_on_stderr = not self.nothing_linted  # else it warned
-        if recorder is None or request.output_file is not None or not quiet_on_stderr:
+        """Keep the command's replay: only for an output printed to standard output alone
+        (not to a file, and with no warning that nothing was linted)."""
+        to_stdout_alone = request.output_file is None and not self.nothing_linted
+        if recorder is None or not to_stdout_alone or not _replayable(request):
             return
-        if _replayable(request):
-            probe = self.probe
-            kept = Printed(
-                printed,
-                color=request.color,
-                exit_code=exit_code,
-                paths=request.paths,
-                files=probe.paths,
-                files_digest=probe.files,
-                inputs=self.snapshot.inputs,
-            )
-            recorder.keep(kept, probe.snapshots.directory)
+        probe = self.probe
+        kept = Printed(
+            printed,
+            color=request.color,
+            exit_code=exit_code,
+            paths=request.paths,
+            files=probe.paths,
+            files_digest=probe.files,
+            inputs=self.snapshot.inputs,
+        )
+        recorder.keep(kept, probe.snapshots.directory)
 
 
 def _replayable(request: CheckRequest) -> bool:

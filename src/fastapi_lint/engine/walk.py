@@ -147,18 +147,11 @@ class Walk:
 # The exact classes: a set lookup instead of ``isinstance``, which goes through ABCMeta.
 _SCOPE_CLASSES: frozenset[type[cst.CSTNode]] = frozenset(_SCOPE_TYPES)
 # What a block's body holds, and the blocks themselves: left, to keep the stacks above.
-_STATEMENT_CLASSES: frozenset[type[cst.CSTNode]] = frozenset(
-    {
-        cst.IndentedBlock,
-        cst.SimpleStatementLine,
-        *(getattr(cst, name) for name in ("If", "For", "While", "Try", "TryStar", "With")),
-        *(
-            getattr(cst, name)
-            for name in ("FunctionDef", "ClassDef", "Match")
-            if hasattr(cst, name)
-        ),
-    }
+_STATEMENT_TYPES: tuple[type[cst.CSTNode], ...] = (
+    *(cst.IndentedBlock, cst.SimpleStatementLine, cst.If, cst.For, cst.While, cst.Try),
+    *(cst.TryStar, cst.With, cst.FunctionDef, cst.ClassDef, cst.Match),
 )
+_STATEMENT_CLASSES: frozenset[type[cst.CSTNode]] = frozenset(_STATEMENT_TYPES)
 # Tokens whose text may hold line breaks: strings, and whitespace after a backslash.
 _STRING_TOKENS: frozenset[type[cst.CSTNode]] = frozenset(
     getattr(cst, name)
