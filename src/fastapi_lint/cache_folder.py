@@ -1,10 +1,12 @@
-"""Where the caches live, and how a file is written into them.
+"""Where the caches live, and how their files are sealed, written and read back.
 
 The per-file cache (``cache``), the snapshots (``snapshot``) and the replays (``replay``)
 share one folder: ``--cache-dir``, else ``$FASTAPI_LINT_CACHE_DIR``, else
-``.fastapi_lint_cache`` at the project's root. Every file is written atomically (a reader
-never sees half of one) and the folder is marked as no source for git. Light to import:
-a replayed run reads these names and nothing else of the caches.
+``.fastapi_lint_cache`` at the project's root. Every file is a JSON object sealed with
+the SHA-256 of its content (an edited or truncated one is refused), written atomically
+(a reader never sees half of one), in a folder marked as no source for git. Light to
+import: a replayed run needs this and nothing else of the caches (``cache_entries``
+checks the records inside entries field by field).
 """
 
 from __future__ import annotations
