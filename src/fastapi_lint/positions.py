@@ -149,10 +149,16 @@ def node_starts(
     module: cst.Module,
     wanted: Collection[cst.CSTNode],
     statement: tuple[cst.CSTNode, int] | None = None,
+    indent: Sequence[str] = (),
 ) -> dict[cst.CSTNode, NodeStart]:
-    """Starts of the ``wanted`` nodes: inside ``(statement, first_line)``, else the module."""
+    """Starts of the ``wanted`` nodes: inside ``(statement, first_line)``, else the module.
+
+    ``indent`` is the indentation of the blocks around ``statement`` (as for
+    ``statement_ranges``); nodes outside ``statement`` are simply not found.
+    """
     root, first_line = statement if statement is not None else (module, 1)
     state = _StartState(module, wanted, first_line)
+    state.indent_tokens = list(indent)
     _collect(state, root)
     return {node: state.node_starts[id(node)] for node in wanted if id(node) in state.node_starts}
 

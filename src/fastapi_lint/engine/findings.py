@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -100,19 +100,37 @@ def _statement_ranges(
 def _fix_starts(
     context: FileContext, pending: Sequence[PendingReport]
 ) -> dict[cst.CSTNode, NodeStart]:
-    """Where the nodes fixes replace start: statement by statement, the module as a fallback."""
-    groups: dict[int, tuple[tuple[cst.CSTNode, int] | None, list[cst.CSTNode]]] = {}
-    for report in pending:
-        assert isinstance(report.fix, PendingFix)  # only those are passed in
-        key = id(report.anchor[0]) if report.anchor is not None else 0
-        groups.setdefault(key, (report.anchor, []))[1].extend(edit_nodes(report.fix))
-    starts: dict[cst.CSTNode, NodeStart] = {}
-    for anchor, nodes in groups.values():
-        if anchor is not None:
-            starts.update(node_starts(context.module, nodes, anchor))
-    missing = [n for _, nodes in groups.values() for n in nodes if n not in starts]
-    if missing:  # outside the statement being walked: an import to add, the module itself
+    """Where the nodes fixes replace start: from the innermost statement each finding was
+    reported in, else its top-level statement, else the module (an import to add)."""
+    starts = _starts_in_statements(context, pending, lambda report: report.inner)
+    starts.update(_starts_in_statements(context, pending, _top_level, starts))
+    missing = [node for report in pending for node in _edited(report) if node not in starts]
+    if missing:
         starts.update(node_starts(context.module, missing))
+    return starts
+
+
+def _edited(report: PendingReport) -> list[cst.CSTNode]:
+    assert isinstance(report.fix, PendingFix)  # only those are passed in
+    return edit_nodes(report.fix)
+
+
+def _starts_in_statements(
+    context: FileContext,
+    pending: Sequence[PendingReport],
+    statement_of: Callable[[PendingReport], InnerStatement | None],
+    known: Mapping[cst.CSTNode, NodeStart] | None = None,
+) -> dict[cst.CSTNode, NodeStart]:
+    """Starts of the edited nodes not ``known`` yet, statement by statement."""
+    groups: dict[int, tuple[InnerStatement, list[cst.CSTNode]]] = {}
+    for report in pending:
+        statement = statement_of(report)
+        nodes = [node for node in _edited(report) if known is None or node not in known]
+        if statement is not None and nodes:
+            groups.setdefault(id(statement[0]), (statement, []))[1].extend(nodes)
+    starts: dict[cst.CSTNode, NodeStart] = {}
+    for (root, first_line, indent), nodes in groups.values():
+        starts.update(node_starts(context.module, nodes, (root, first_line), indent))
     return starts
 
 
