@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 
 import libcst as cst
@@ -199,6 +200,71 @@ def _code(nodes: Sequence[cst.CSTNode], start: NodeStart, module: cst.Module) ->
     return "".join(state.tokens)
 
 
+class _TailReached(Exception):  # noqa: N818 - a signal, not an error
+    """Raised to stop code generation once the shared tail's first line is written."""
+
+
+class _UntilTailState(CodegenState):
+    """Generates code up to the first line break inside ``tail``, then stops."""
+
+    def __init__(self, module: cst.Module, start: NodeStart, tail: cst.CSTNode) -> None:
+        super().__init__(
+            default_indent=module.default_indent, default_newline=module.default_newline
+        )
+        self.indent_tokens = list(start.indent)
+        self.tail = tail
+        self.tail_start: int | None = None  # characters written before the tail
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if node is self.tail and self.tail_start is None:
+            self.tail_start = sum(map(len, self.tokens))
+
+    def add_token(self, value: str) -> None:
+        super().add_token(value)
+        if self.tail_start is not None and ("\n" in value or "\r" in value):
+            raise _TailReached
+
+
+def _code_until_tail(
+    node: cst.CSTNode, tail: cst.CSTNode, start: NodeStart, module: cst.Module
+) -> tuple[str, int]:
+    """``node``'s code up to the end of ``tail``'s first line, and where ``tail`` starts."""
+    state = _UntilTailState(module, start, tail)
+    with suppress(_TailReached):
+        node._codegen(state)
+    text = "".join(state.tokens)
+    return text, len(text) if state.tail_start is None else state.tail_start
+
+
+# Compound statements whose body is the last code they generate.
+_BODY_LAST = (cst.FunctionDef, cst.ClassDef, cst.With)
+
+
+def _shared_body(edit: NodeEdit) -> cst.CSTNode | None:
+    """The body ``edit`` leaves as it is, when it is the last code of the old and new node."""
+    old, new = edit.old, edit.new
+    if len(new) != 1 or type(new[0]) is not type(old) or not isinstance(old, _BODY_LAST):
+        return None
+    body = old.body
+    return body if getattr(new[0], "body", None) is body else None
+
+
+def _span(edit: NodeEdit, offset: int, start: NodeStart, module: cst.Module) -> _Span:
+    """Where ``edit.old`` is, its code and the new code.
+
+    A ``def`` whose header changes keeps its body: both codes then stop at the end of
+    the body's first line, which gives the same edit as the whole codes (they differ only
+    before that line end) without generating a long body twice.
+    """
+    tail = _shared_body(edit)
+    if tail is not None:
+        old, old_header = _code_until_tail(edit.old, tail, start, module)
+        new, new_header = _code_until_tail(edit.new[0], tail, start, module)
+        if _prefix(old, new) < min(old_header, new_header):
+            return _Span(offset, old, new)
+    return _Span(offset, _code([edit.old], start, module), _code(edit.new, start, module))
+
+
 def _line_start(text: str, index: int) -> bool:
     if index <= 0:
         return True
@@ -310,10 +376,7 @@ def resolve_fix(
         start = starts.get(node_edit.old)
         if start is None:
             return None
-        offset = lines.offset(start.line, start.column)
-        span = _Span(
-            offset, _code([node_edit.old], start, module), _code(node_edit.new, start, module)
-        )
+        span = _span(node_edit, lines.offset(start.line, start.column), start, module)
         located = _located(source, span, module)
         if located is None:
             return None

@@ -85,13 +85,20 @@ def test_only_the_wanted_nodes_are_returned() -> None:
 
 def _diagnostics_both_ways(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list, list]:
     import fastapi_lint.engine.findings as engine
+    from fastapi_lint import fixes
+    from fastapi_lint.positions import node_starts
     from fastapi_lint.registry import all_rules
     from fastapi_lint.runner.single_file import lint_source
 
     per_statement = lint_source(source, "x.py", all_rules()).diagnostics
     with monkeypatch.context() as patch:
-        # Without anchors every range comes from generating the whole module.
+        # Without anchors every range comes from generating the whole module, and so does
+        # every start of a fixed node; fixed ``def``s are generated whole, body included.
         patch.setattr(engine, "statement_ranges", lambda *args: {})
+        patch.setattr(
+            engine, "node_starts", lambda module, nodes, *rest: node_starts(module, nodes)
+        )
+        patch.setattr(fixes, "_shared_body", lambda edit: None)
         whole_module = lint_source(source, "x.py", all_rules()).diagnostics
     return list(per_statement), list(whole_module)
 
@@ -150,6 +157,19 @@ NESTED = (
     "                        match j:\n"
     "                            case 2:\n"
     "                                print(j)\n"
+    "class Service:\n"
+    "    @staticmethod\n"
+    "    def reset(  # the header goes on\n"
+    "        a: int,\n"
+    "        b: int,\n"
+    "    ):  # and ends here\n"
+    "        print(a)\n"
+    "        print(b)\n"
+    "    def close(self): print(self)\n"
+    "    def stop(self, a: int) :\n"
+    "\n"
+    "        # a comment first\n"
+    "        print(a)\n"
 )
 
 
@@ -159,4 +179,5 @@ def test_positions_from_the_innermost_statement_equal_whole_module_ones(
 ) -> None:
     per_statement, whole_module = _diagnostics_both_ways(NESTED.replace("\n", newline), monkeypatch)
     assert len(per_statement) > 15
+    assert sum(diagnostic.fix is not None for diagnostic in per_statement) >= 4
     assert per_statement == whole_module

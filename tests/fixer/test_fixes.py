@@ -507,3 +507,65 @@ def test_fixes_of_project_rules_are_applied_after_the_files_own(project: Path) -
     assert source.read_text() == fixed
     assert [fix.code for fix in state.applied] == ["FAPI401", "FAPI996"]
     assert result.diagnostics == ()
+
+
+# A ``def`` (or class) whose header a fix changes keeps its body: its old and new code are
+# generated only to the end of the body's first line. Each edit must equal the one made
+# from the whole codes, including when the change spans lines (edits then cut at line
+# starts) and when the file lacks its final newline.
+_HEADERS = (
+    "def f(a, b):\n    return a\n",
+    "@app.get('/')\nasync def f(a,\n      b):  # why\n    # first\n    return a\n\n\nx = 1\n",
+    "class C:\n    def f(self, a): return a\n    def g(self): pass",
+    "class C(Base):  # note\n\n    x = 1\n",
+    "def f(a, b):\r\n    return a\r\n",
+)
+
+
+def _header_edits(node: cst.FunctionDef | cst.ClassDef) -> list[cst.CSTNode]:
+    renamed = node.with_changes(name=cst.Name("renamed"))
+    decorated = node.with_changes(decorators=[cst.Decorator(cst.Name("cached")), *node.decorators])
+    if isinstance(node, cst.ClassDef):
+        return [renamed, decorated]
+    spread_def = cst.parse_module("def f(\n    a: int,\n    b: int,\n): pass\n").body[0]
+    assert isinstance(spread_def, cst.FunctionDef)
+    spread = node.with_changes(params=spread_def.params)
+    returns = node.with_changes(returns=cst.Annotation(cst.Name("None")))
+    return [renamed, decorated, spread, returns]
+
+
+@pytest.mark.parametrize("source", _HEADERS)
+def test_header_fixes_equal_those_made_from_the_whole_code(
+    source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi_lint import fixes
+    from fastapi_lint.positions import node_starts
+
+    module = cst.parse_module(source)
+    compared = 0
+    for node in _all_defs(module):
+        starts = node_starts(module, [node])
+        for new in _header_edits(node):
+            fix = fixes.PendingFix("fix", (fixes.NodeEdit(node, (new,)),))
+            short = fixes.resolve_fix(fix, module, source, starts)
+            with monkeypatch.context() as patch:
+                patch.setattr(fixes, "_shared_body", lambda edit: None)
+                whole = fixes.resolve_fix(fix, module, source, starts)
+            assert short == whole
+            assert short is not None
+            compared += 1
+    assert compared >= 2
+
+
+def _all_defs(module: cst.Module) -> list[cst.FunctionDef | cst.ClassDef]:
+    found: list[cst.FunctionDef | cst.ClassDef] = []
+
+    class _Defs(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            found.append(node)
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            found.append(node)
+
+    module.visit(_Defs())
+    return found
