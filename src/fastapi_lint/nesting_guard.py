@@ -40,10 +40,14 @@ _CODE = r"""
     | (?P<operator>\*\*|//|<<|>>|[-+*/%@&|^~.]|\b(?:and|or|not|if|lambda|await)\b)
 """
 _PREFIX_LETTERS = frozenset("rRbBuUfFtT")
-_CODE_TOKEN = re.compile(_CODE, re.VERBOSE)
+# Every character a token above can start with. Looked ahead for first, it lets the
+# search skip the other characters without trying each alternative there: the same
+# matches, in less than half the time.
+_CODE_STARTS = r"""'"\#()\[\]{},;\n*/<>\-+%@&|^~.aoinl"""
+_CODE_TOKEN = re.compile(f"(?=[{_CODE_STARTS}])(?:{_CODE})", re.VERBOSE)
 # Directly inside a replacement field (not in brackets there), a ``:`` starts the
 # format spec; ``:=`` is an assignment expression.
-_FIELD_TOKEN = re.compile(_CODE + r"| (?P<spec>:(?!=))", re.VERBOSE)
+_FIELD_TOKEN = re.compile(f"(?=[{_CODE_STARTS}:])(?:{_CODE}| (?P<spec>:(?!=)))", re.VERBOSE)
 _SPEC_TOKEN = re.compile(r"[{}\n]")
 
 
@@ -146,19 +150,28 @@ class _Scanner:
 
         One ``finditer`` for the run: a search per token doubled the guard's cost.
         """
-        in_field = self.levels[-1].is_field
+        levels = self.levels
+        in_field = levels[-1].is_field
         for match in (_FIELD_TOKEN if in_field else _CODE_TOKEN).finditer(self.source, position):
             kind = match.lastgroup
+            # The commonest tokens first, handled here: a call per token was half the cost.
+            if kind == "newline":
+                if len(levels) == 1:  # a statement ends: its chains with it
+                    self.after_close = False
+                    self._restart_chains(levels[0])
+                continue  # inside brackets, a line break changes nothing
             if kind == "operator":
                 self._operator(match.start())
                 continue
+            if kind == "comment":
+                continue  # ``f()  # why`` then ``(x)`` is still a call
             if kind == "string":
                 return self._string(match)
             if kind == "spec":
                 self.modes.append(_SPEC_MODE)
                 return match.end()
             self._feed(kind, match.start())
-            if self.levels[-1].is_field != in_field or self.modes[-1] != _CODE_MODE:
+            if levels[-1].is_field != in_field or self.modes[-1] != _CODE_MODE:
                 return match.end()
         return len(self.source)
 
@@ -173,15 +186,14 @@ class _Scanner:
         return match.end()
 
     def _feed(self, kind: str | None, offset: int) -> None:
+        """A bracket or a separator (``_code_run`` handles the other tokens)."""
         after_close, self.after_close = self.after_close, kind == "close"
         if kind == "open":
             self._open(offset, is_field=False, trailer=after_close)
         elif kind == "close":
             self._close()
-        elif kind == "separator" or (kind == "newline" and len(self.levels) == 1):
+        else:
             self._restart_chains(self.levels[-1])
-        elif kind in ("comment", "newline"):
-            self.after_close = after_close  # ``f()  # why`` then ``(x)`` is still a call
 
     def _restart_chains(self, level: _Level) -> None:
         self.operators -= level.operators

@@ -180,3 +180,22 @@ def test_double_byte_order_mark_is_a_syntax_error() -> None:
 def test_newer_syntax_the_running_python_lacks_is_not_a_syntax_error() -> None:
     # PEP 701 quotes (Python 3.12): LibCST reads them; an older CPython would not.
     assert [d.code for d in findings('d = {}\nx = f"{d["a"]}"\n')] == []
+
+
+def test_the_guards_token_search_finds_what_its_alternatives_alone_find() -> None:
+    """The look-ahead that speeds the search up must name every token's first character."""
+    import re
+
+    from fastapi_lint import nesting_guard
+
+    plain = re.compile(nesting_guard._CODE, re.VERBOSE)
+    plain_field = re.compile(nesting_guard._CODE + r"| (?P<spec>:(?!=))", re.VERBOSE)
+    text = "".join(chr(code) for code in range(32, 127)) + "\n\t and or not if lambda await :="
+    text += " a.b(c)[d]{e}, f; g ** h // i << j >> k # note\n'x' \"y\" '''z''' \"\"\"w\"\"\""
+    for searched, alone in (
+        (nesting_guard._CODE_TOKEN, plain),
+        (nesting_guard._FIELD_TOKEN, plain_field),
+    ):
+        found = [(m.start(), m.lastgroup) for m in searched.finditer(text)]
+        assert found == [(m.start(), m.lastgroup) for m in alone.finditer(text)]
+        assert {kind for _, kind in found} >= {"string", "comment", "open", "operator", "newline"}
