@@ -13,9 +13,7 @@ from pathlib import Path
 
 from fastapi_lint import registry
 from fastapi_lint.cli.common import STDIN, CheckRequest, Outcome
-from fastapi_lint.cli.fix import run_fix
 from fastapi_lint.cli.planning import Plan, lint_stdin, planned_run, selected_rules
-from fastapi_lint.cli.review import emit_review, summarised
 from fastapi_lint.config import Config
 from fastapi_lint.files import exclude_patterns, is_excluded
 from fastapi_lint.models import FileResult, Report, RunContext
@@ -27,6 +25,8 @@ from fastapi_lint.runner.report import build_report, run_context
 
 def fix(request: CheckRequest, config: Config) -> int:
     """``--fix`` or ``--diff``: fix, report what is left, and give the exit code."""
+    from fastapi_lint.cli.fix import run_fix  # the fixer's modules, for fixing runs only
+
     return run_fix(request, config, selected_rules(config))
 
 
@@ -38,6 +38,8 @@ def lint(request: CheckRequest, config: Config) -> Outcome:
     results, missing, context, plan = _lint_paths(request, config, rules)
     review = None
     if request.reviews:
+        from fastapi_lint.cli.review import emit_review  # the page's modules, when asked for
+
         review = functools.partial(emit_review, request=request, plan=plan, results=results)
     nothing = not results and not missing
     return Outcome(_report(results, context), missing, nothing, review)
@@ -63,6 +65,8 @@ def _lint_paths(
 ) -> tuple[list[FileResult], bool, RunContext, Plan]:
     plan = planned_run(request, config, rules)
     if request.reviews:
+        from fastapi_lint.cli.review import summarised
+
         plan = summarised(plan)
     cache_dir, context = plan.run.cache_dir, plan.setup.context
     every = [*plan.jobs, *plan.others]  # a partial run: the project's other files too
