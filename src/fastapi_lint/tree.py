@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import operator
+import sys
 import typing
 from collections.abc import Callable, Iterator, Sequence
 
@@ -182,3 +183,24 @@ def code_nodes(
         yield node
         if node_class not in not_into:
             stack.extend(reversed(children(node)))
+
+
+def node_classes(base: type) -> frozenset[type]:
+    """The concrete LibCST node classes that are ``base`` or derive from it.
+
+    ``type(node) in node_classes(cst.BaseSuite)`` answers as ``isinstance(node,
+    cst.BaseSuite)`` for the nodes of a parsed tree, without going through ``ABCMeta``:
+    every LibCST node class is an ABC, so ``isinstance`` against one (even a concrete
+    one) costs a Python-level call each time it is false.
+    """
+    found: set[type] = set()
+    pending = [base]
+    while pending:
+        current = pending.pop()
+        # LibCST rebuilds each node class with slots: the class its module holds is the
+        # one nodes are made of, not the first one (still listed as a subclass).
+        named = getattr(sys.modules.get(current.__module__), current.__name__, None)
+        if named is current and not inspect.isabstract(current):
+            found.add(current)
+        pending.extend(current.__subclasses__())
+    return frozenset(found)

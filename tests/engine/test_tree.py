@@ -110,3 +110,31 @@ def test_token_subtrees_hold_only_tokens(sample: Path) -> None:
 
 def test_token_subtrees_hold_only_tokens_on_every_shape() -> None:
     assert _tokens_hold_only_tokens(cst.parse_module(EVERY_SHAPE)) == []
+
+
+# The abstract bases and concrete classes the engine and rules look up by exact class.
+_LOOKED_UP = (
+    cst.BaseSuite,
+    cst.BaseSmallStatement,
+    cst.BaseCompoundStatement,
+    cst.BaseExpression,
+    cst.FunctionDef,
+)
+
+
+def test_node_classes_answer_as_isinstance_does_for_every_node() -> None:
+    from fastapi_lint.tree import node_classes
+
+    classes = {base: node_classes(base) for base in _LOOKED_UP}
+    seen: set[type] = set()
+    for source in [EVERY_SHAPE, *(sample.read_text() for sample in SAMPLES[::10])]:
+        pending: list[cst.CSTNode] = [cst.parse_module(source)]
+        while pending:
+            node = pending.pop()
+            seen.add(type(node))
+            for base, found in classes.items():
+                assert (type(node) in found) == isinstance(node, base), (type(node), base)
+            pending.extend(node.children)
+    assert len(seen) > 80
+    # One class per name: the one LibCST's module holds, not the class it was rebuilt from.
+    assert classes[cst.BaseSuite] == {cst.IndentedBlock, cst.SimpleStatementSuite}

@@ -16,18 +16,21 @@ import libcst as cst
 from fastapi_lint.fastapi_model.routers import FUNCTION, MODULE, Where
 from fastapi_lint.fastapi_model.routes import REGISTRATIONS, RouteModel
 from fastapi_lint.fastapi_model.syntax import assigned_names, child_statements
+from fastapi_lint.tree import node_classes
 
 if TYPE_CHECKING:
     from fastapi_lint.context.project import ProjectContext
 
 # Calls in function bodies worth reading for Depends(...): app factories wire these up.
 _WIRING_CALLS = REGISTRATIONS | {"include_router", "add_middleware"}
+# Exact classes, looked up in a set: ``isinstance`` against a LibCST class is slow.
+_SMALL_STATEMENTS = node_classes(cst.BaseSmallStatement)
 
 
 def _nested(node: cst.CSTNode, where: Where) -> list[tuple[cst.CSTNode, Where]]:
-    if isinstance(node, cst.FunctionDef):
+    if type(node) is cst.FunctionDef:
         where = FUNCTION
-    elif isinstance(node, cst.ClassDef):
+    elif type(node) is cst.ClassDef:
         where = Where("class", node.name.value)
     return [(child, where) for child in child_statements(node)]
 
@@ -86,19 +89,19 @@ class ModuleModel(RouteModel):
             for name, value in self.statement_bindings(node, self.module_bindings.get):
                 self.module_bindings.bind(name, value)
             self._module_definitions.update(_defined_names(node))
-        elif isinstance(node, cst.Import | cst.ImportFrom):
+        elif type(node) is cst.Import or type(node) is cst.ImportFrom:
             self._record_nested_import(node)
-        if isinstance(node, cst.Assign | cst.AnnAssign):
+        if type(node) is cst.Assign or type(node) is cst.AnnAssign:
             self._record_router(node, where)
         self._record_route_objects(node)
-        if isinstance(node, cst.FunctionDef):
+        if type(node) is cst.FunctionDef:
             self._functions.append(node)
             self._dependency_roots.extend(_header_nodes(node))
             self._record_router_parameters(node)
-        elif isinstance(node, cst.ClassDef):
+        elif type(node) is cst.ClassDef:
             self._record_router_class(node)
-        elif isinstance(node, cst.BaseSmallStatement):
-            self._scan_small_statement(node, where)
+        elif type(node) in _SMALL_STATEMENTS:
+            self._scan_small_statement(node, where)  # type: ignore[arg-type]  # just checked
 
     def _record_nested_import(self, node: cst.Import | cst.ImportFrom) -> None:
         for name, value in self.statement_bindings(node, self.module_bindings.get):

@@ -386,9 +386,10 @@ class NameModel:
             node = stack.pop()
             for name, value in self.statement_bindings(node, lookup):
                 bindings.bind(name, value)
-            if isinstance(node, cst.Global | cst.Nonlocal):
-                shared.update(item.name.value for item in node.names)
-            if not isinstance(node, cst.FunctionDef | cst.ClassDef):
+            node_class = type(node)
+            if node_class is cst.Global or node_class is cst.Nonlocal:
+                shared.update(item.name.value for item in node.names)  # type: ignore[attr-defined]
+            elif node_class is not cst.FunctionDef and node_class is not cst.ClassDef:
                 stack.extend(reversed(list(child_statements(node))))
         return shared
 

@@ -40,6 +40,8 @@ ROUTE_DECORATORS = frozenset(_HTTP_DECORATORS) | {
     "websocket",
     "websocket_route",
 }
+# Exact classes, looked up in a set: ``isinstance`` against a LibCST class is slow.
+_ASSIGNMENTS = frozenset({cst.Assign, cst.AnnAssign, cst.AugAssign})
 REGISTRATIONS = frozenset(
     {"add_api_route", "add_route", "add_api_websocket_route", "add_websocket_route"}
 )
@@ -145,8 +147,9 @@ class RouteModel(RouterModel):
     def _record_route_objects(self, node: cst.CSTNode) -> None:
         """``routes = [APIRoute(...), ...]`` (or ``+=``), and the router given the list:
         ``app = FastAPI(routes=routes)``, ``APIRouter(routes=[APIRoute(...)])``."""
-        if not isinstance(node, cst.Assign | cst.AnnAssign | cst.AugAssign):
+        if type(node) not in _ASSIGNMENTS:
             return
+        assert isinstance(node, cst.Assign | cst.AnnAssign | cst.AugAssign)  # for the checker
         value = node.value
         targets = (
             [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]

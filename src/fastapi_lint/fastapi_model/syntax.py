@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import cast
 
 import libcst as cst
+
+from fastapi_lint.tree import node_classes
 
 
 def dotted_name(expr: cst.CSTNode | None) -> str | None:
@@ -70,18 +73,22 @@ def assigned_names(target: cst.BaseExpression) -> Iterator[str]:
             stack.append(node.value)
 
 
+# Exact classes, looked up in a set: ``isinstance`` against a LibCST class is slow.
+_SUITES = node_classes(cst.BaseSuite)
+
+
 def child_statements(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Statements and clauses directly inside a compound statement or clause.
 
     Reads the fields by name: LibCST's generic ``children`` rebuilds a list of every
     child, expressions included, and dominated the cost of building the model.
     """
-    if isinstance(node, cst.SimpleStatementLine):
+    if type(node) is cst.SimpleStatementLine:
         yield from node.body
         return
     body = getattr(node, "body", None)
-    if isinstance(body, cst.BaseSuite):
-        yield from body.body
+    if type(body) in _SUITES:
+        yield from cast(cst.BaseSuite, body).body
     for name in ("handlers", "cases"):
         yield from getattr(node, name, ())
     for name in ("orelse", "finalbody"):

@@ -249,7 +249,7 @@ _BINDERS: dict[type[cst.CSTNode], _Binder] = {
     cst.MatchStar: _named,
     cst.TypeAlias: _named,
 }
-_NEW_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_NEW_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
 def bind(table: Table, name: str, value: Binding) -> None:
@@ -273,7 +273,7 @@ def scope_bindings(roots: Sequence[cst.CSTNode], classes: dict[str, cst.ClassDef
             binder = _BINDERS.get(type(node))
             for name, value in binder(node) if binder is not None else ():
                 bind(table, name, value)
-        if not isinstance(node, _NEW_SCOPES):
+        if type(node) not in _NEW_SCOPES:
             stack.extend(children(node))
     return table
 

@@ -300,9 +300,9 @@ def _returns_and_assignments(
     returned: list[cst.BaseExpression] = []
     assigned: dict[str, list[cst.BaseExpression]] = {}
     for node in code_nodes(func.body, not_into=_NESTED_SCOPES):
-        if isinstance(node, cst.Return) and node.value is not None:
+        if type(node) is cst.Return and node.value is not None:
             returned.append(node.value)
-        elif isinstance(node, cst.Assign):
+        elif type(node) is cst.Assign:
             for target in node.targets:
                 if isinstance(target.target, cst.Name):
                     assigned.setdefault(target.target.value, []).append(node.value)

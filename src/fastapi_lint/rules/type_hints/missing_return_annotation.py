@@ -28,7 +28,7 @@ RESPONSE_MODEL_REGISTRARS = frozenset(
 _ABSTRACT = frozenset(
     {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}
 )
-_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_NESTED_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
 def _declares_response_model(route: RouteInfo, resolve: Resolve) -> bool:
@@ -50,9 +50,9 @@ def _returns_value_or_yields(func: cst.FunctionDef) -> bool:
     stack = list(children(func.body))
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Yield) or (isinstance(node, cst.Return) and node.value):
+        if type(node) is cst.Yield or (type(node) is cst.Return and node.value):
             return True
-        stack.extend(_header(node) if isinstance(node, _NESTED_SCOPES) else children(node))
+        stack.extend(_header(node) if type(node) in _NESTED_SCOPES else children(node))
     return False
 
 
@@ -74,7 +74,7 @@ def _returns_response(func: cst.FunctionDef) -> bool:
             name = dotted_name(node.value.func) or ""
             if name.rpartition(".")[2].endswith("Response"):
                 return True
-        stack.extend(_header(node) if isinstance(node, _NESTED_SCOPES) else children(node))
+        stack.extend(_header(node) if type(node) in _NESTED_SCOPES else children(node))
     return False
 
 
