@@ -306,3 +306,26 @@ def test_entries_encode_records_as_asdict_does() -> None:
         baselined=4,
     )
     assert json.dumps(encoded(report)) == json.dumps(dataclasses.asdict(report))
+
+
+def test_batches_send_heavy_jobs_alone_and_first_and_every_job_once() -> None:
+    from fastapi_lint.runner.jobs import _batches
+
+    weights = [5, 900, 3, 3, 40, 1000, 2, 2, 2, 2, 7, 0]
+    batches = _batches(weights, count=8)
+    assert sorted(index for batch in batches for index in batch) == list(range(len(weights)))
+    assert batches[0] == [5] and batches[1] == [1]  # the two long files, alone, first
+    assert len(batches) < len(weights)  # the small ones travel together
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="workers are forked")
+def test_weighted_jobs_come_back_in_job_order() -> None:
+    from fastapi_lint.runner.jobs import map_jobs
+
+    jobs = list(range(40))
+    squares = map_jobs(_square, jobs, 2, lambda job: -1, weight=lambda job: (job * 7) % 13)
+    assert squares == [job * job for job in jobs]

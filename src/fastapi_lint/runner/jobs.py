@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -135,19 +136,54 @@ def map_jobs(
     jobs: Sequence[_J],
     workers: int,
     crashed: Callable[[_J], _R],
+    weight: Callable[[_J], int] | None = None,
 ) -> list[_R]:
-    """``work`` over ``jobs``, in worker processes when there are enough; job order kept."""
+    """``work`` over ``jobs``, in worker processes when there are enough; job order kept.
+
+    Jobs go out in batches of about equal ``weight`` (a file's size, say), heaviest
+    first: a long file travels alone and early, so no worker is left with it while the
+    others are done; small files travel together, so messages stay few.
+    """
     workers = min(workers, len(jobs) // _MIN_FILES_PER_WORKER)
     if workers <= 1:
         return [work(job) for job in jobs]
-    chunk = max(1, min(32, len(jobs) // (workers * 8)))
-    results: list[_R] = []
-    try:
-        with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-            results.extend(pool.map(work, jobs, chunksize=chunk))
-    except BrokenProcessPool:
-        results.extend(crashed(job) for job in jobs[len(results) :])
-    return results
+    batches = _batches([weight(job) if weight else 1 for job in jobs], workers * 8)
+    done: dict[int, _R] = {}
+    run = functools.partial(_work_batch, work)
+    # A crashed worker breaks the pool: the jobs not done by then are reported as crashed.
+    with (
+        suppress(BrokenProcessPool),
+        ProcessPoolExecutor(workers, mp_context=_context()) as pool,
+    ):
+        answers = pool.map(run, _jobs_of(batches, jobs))
+        for batch, results in zip(batches, answers, strict=True):
+            done.update(zip(batch, results, strict=True))
+    return [done[index] if index in done else crashed(job) for index, job in enumerate(jobs)]
+
+
+def _batches(weights: Sequence[int], count: int) -> list[list[int]]:
+    """Indices of the jobs in about ``count`` batches of similar weight, heaviest first."""
+    order = sorted(range(len(weights)), key=lambda index: weights[index], reverse=True)
+    target = max(1, sum(weights) // count)
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    load = 0
+    for index in order:
+        batch.append(index)
+        load += max(1, weights[index])
+        if load >= target:
+            batches.append(batch)
+            batch, load = [], 0
+    return [*batches, batch] if batch else batches
+
+
+def _jobs_of(batches: Sequence[Sequence[int]], jobs: Sequence[_J]) -> Iterator[list[_J]]:
+    for batch in batches:
+        yield [jobs[index] for index in batch]
+
+
+def _work_batch(work: Callable[[_J], _R], jobs: Sequence[_J]) -> list[_R]:
+    return [work(job) for job in jobs]
 
 
 def _lint_all(
@@ -158,7 +194,14 @@ def _lint_all(
     project: ProjectContext | None,
 ) -> list[FileResult]:
     work = functools.partial(lint_job, options=options, cache_dir=cache_dir, project=project)
-    return map_jobs(work, jobs, workers, crashed)
+    return map_jobs(work, jobs, workers, crashed, weight=_file_size)
+
+
+def _file_size(job: FileJob) -> int:
+    try:
+        return job.file.stat().st_size
+    except OSError:
+        return 0  # linting it says why
 
 
 def run_jobs(
