@@ -155,10 +155,23 @@ class RoleDetector:
             Role.SCRIPT: self._script,
         }
         self._detectors = [detectors[role] for role in PRECEDENCE if role not in globs.replace]
+        # Each file's last answer, with its text's length and hash: a run asks twice per
+        # file (for the version evidence, then for its rules), a text seen again is
+        # answered at once, and the memory stays one entry per file.
+        self._answers: dict[str, tuple[int, int, FileRole]] = {}
 
     def classify(self, path: Path | str, source: str) -> FileRole:
         """The role of the file at ``path`` whose decoded text is ``source``."""
-        file = self._file(os.path.abspath(path), source)
+        where = os.path.abspath(path)
+        known = self._answers.get(where)
+        if known is not None and known[0] == len(source) and known[1] == hash(source):
+            return known[2]
+        role = self._classified(where, source)
+        self._answers[where] = (len(source), hash(source), role)
+        return role
+
+    def _classified(self, where: str, source: str) -> FileRole:
+        file = self._file(where, source)
         by_glob = self._globs.match(file.relative)
         if by_glob is not None:
             return by_glob
