@@ -199,3 +199,112 @@ def test_the_guards_token_search_finds_what_its_alternatives_alone_find() -> Non
         found = [(m.start(), m.lastgroup) for m in searched.finditer(text)]
         assert found == [(m.start(), m.lastgroup) for m in alone.finditer(text)]
         assert {kind for _, kind in found} >= {"string", "comment", "open", "operator", "newline"}
+
+
+# Statements and expressions only some places allow, and the places to put them: CPython
+# compiles every combination, and each one it rejects for a reason no Python version
+# accepts must be reported although LibCST reads it (the compile runs only when the
+# walk's CompileChecks suspect the code: they must never miss).
+_PLACED_STATEMENTS = (
+    "return",
+    "return 1",
+    "yield",
+    "x = yield from y",
+    "await y",
+    "break",
+    "continue",
+    "async with y: pass",
+    "async for i in y: pass",
+    "z = [i async for i in y]",
+    "z = [await i for i in y]",
+    "nonlocal x",
+    "global x",
+)
+_STATEMENT_PLACES = (
+    "{}",
+    "def f(x):\n    {}",
+    "async def f(x):\n    {}",
+    "class A:\n    {}",
+    "def f():\n    class A:\n        {}",
+    "async def f():\n    class A:\n        {}",
+    "for i in y:\n    {}",
+    "for i in y:\n    pass\nelse:\n    {}",
+    "while y:\n    {}",
+    "while y:\n    pass\nelse:\n    {}",
+    "for i in y:\n    while y:\n        pass\n    else:\n        {}",
+    "def f():\n    for i in y:\n        pass\n    else:\n        {}",
+    "for i in y:\n    def f(x):\n        {}",
+    "async def f():\n  for i in y:\n    try:\n      pass\n    finally:\n      {}",
+    "x = 1\ndef f():\n    x = 2\n    def g():\n        {}",
+    "def f(x):\n    def g():\n        {}",
+    "async def f(x):\n    def g(): {}",
+)
+_PLACED_EXPRESSIONS = ("(yield)", "(await y)", "[i async for i in y]")
+_EXPRESSION_PLACES = (
+    "x = {}",
+    "f = lambda: {}",
+    "f = lambda x={}: x",
+    "def f():\n    def g(x={}): pass",
+    "async def f():\n    def g(x={}): pass",
+    "def f():\n    async def g(x={}): pass",
+    "async def f():\n    g = lambda: {}",
+    "def f():\n    @d({})\n    def g(): pass",
+    "async def f():\n    @d({})\n    async def g(): pass",
+    "class A:\n    def g(self, x={}): pass",
+    "async def f():\n    return [{} for i in y]",
+    "def f():\n    return [{} for i in y]",
+    "async def f():\n    class A(B, x={}): pass",
+)
+_NAME_CASES = (
+    "def f(a, a): pass",
+    "def f(a, /, a): pass",
+    "def f(a, *, a): pass",
+    "def f(a, *a): pass",
+    "def f(a, **a): pass",
+    "f = lambda a, a: 0",
+    "def f(x):\n    global x",
+    "def f(x):\n    nonlocal x",
+    "def f(x):\n    global y",
+    "nonlocal x",
+    "def f():\n    nonlocal x",
+)
+
+
+def _placed_sources() -> list[str]:
+    found = [place.format(code) for place in _STATEMENT_PLACES for code in _PLACED_STATEMENTS]
+    found += [place.format(code) for place in _EXPRESSION_PLACES for code in _PLACED_EXPRESSIONS]
+    return [*found, *_NAME_CASES]
+
+
+def test_every_compile_only_error_cpython_finds_is_reported() -> None:
+    from fastapi_lint.engine.parse import _ALWAYS_INVALID
+
+    rejected = accepted = 0
+    for source in _placed_sources():
+        source += "\n"
+        try:
+            compile(source, "x.py", "exec", dont_inherit=True)
+            reason = None
+        except SyntaxError as error:
+            reason = error.msg
+        codes = {finding.code for finding in findings(source)}
+        if reason is not None and any(part in reason for part in _ALWAYS_INVALID):
+            assert "FAPI000" in codes, (source, reason)
+            rejected += 1
+        elif reason is None:
+            assert "FAPI000" not in codes, source
+            accepted += 1
+    assert rejected > 60 and accepted > 60
+
+
+def test_non_printable_characters_are_still_syntax_errors() -> None:
+    sources = [f"x = 1 {char}\n" for char in ("\x0b", "\x7f", "\u200b", "\u2028")]
+    for source in [*sources, "\ufeffx = 1\n"]:  # a second byte order mark, LibCST reads
+        character = source
+        try:
+            compile(source, "x.py", "exec", dont_inherit=True)
+            continue  # this Python accepts it: nothing to report
+        except SyntaxError:
+            pass
+        codes = {finding.code for finding in findings(source)}
+        assert "FAPI000" in codes, repr(character)

@@ -20,8 +20,9 @@ from typing import TypeVar
 
 from fastapi_lint.context.project import ALONE, Placement
 from fastapi_lint.decoding import DecodeProblem, decode_source
+from fastapi_lint.engine.compile_checks import CompileChecks, has_unprintable
 from fastapi_lint.engine.findings import internal_error, resolve
-from fastapi_lint.engine.parse import parse, syntax_diagnostic
+from fastapi_lint.engine.parse import parse, rejected_by_cpython, syntax_diagnostic
 from fastapi_lint.engine.walk import Dispatch, Walk
 from fastapi_lint.models import Diagnostic, FileResult, TypeCoverage
 from fastapi_lint.options import RuleOptions
@@ -47,7 +48,7 @@ def _run_rules(
     collect: bool = False,
     placement: Placement = ALONE,
 ) -> FileResult:
-    parsed = parse(source, path)
+    parsed = parse(source, path, compiled=False)
     if isinstance(parsed, Diagnostic):
         return FileResult(path, (parsed,))
     context = FileContext(
@@ -60,8 +61,12 @@ def _run_rules(
     )
     rules = [rule_class(context) for rule_class in rule_classes]
     collector = SummaryCollector(context) if collect else None
-    walk = Walk(context, Dispatch.for_rules([*rules, collector] if collector else rules))
+    checks = CompileChecks(context)
+    walk = Walk(context, Dispatch.for_rules([*rules, checks, *([collector] if collector else [])]))
     walk.run(parsed.module)
+    rejected = _rejected(source, path, checks, walk)
+    if rejected is not None:
+        return FileResult(path, (rejected,))
     diagnostics = resolve(context, walk.errors)
     if parsed.rewritten:  # fixes were computed on text that is not the file's
         diagnostics = [dataclasses.replace(d, fix=None) for d in diagnostics]
@@ -71,6 +76,16 @@ def _run_rules(
     coverage = TypeCoverage(context.annotations_present, context.annotations_expected)
     ordered = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
     return FileResult(path, ordered, tuple(walk.errors), coverage, _summary(collector, walk))
+
+
+def _rejected(source: str, path: str, checks: CompileChecks, walk: Walk) -> Diagnostic | None:
+    """CPython's verdict on code LibCST read, asked only when the walk found a reason."""
+    crashed = [error for error in walk.errors if error.rule == CompileChecks.code]
+    if crashed:  # never reported: the compile answers instead
+        walk.errors[:] = [error for error in walk.errors if error.rule != CompileChecks.code]
+    if checks.suspect or crashed or has_unprintable(source):
+        return rejected_by_cpython(source, path)
+    return None
 
 
 def _summary(collector: SummaryCollector | None, walk: Walk) -> ModuleSummary | None:

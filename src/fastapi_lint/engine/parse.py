@@ -68,7 +68,8 @@ _ALWAYS_INVALID = (
 )
 
 
-def _rejected_by_cpython(source: str, path: str) -> Diagnostic | None:
+def rejected_by_cpython(source: str, path: str) -> Diagnostic | None:
+    """FAPI000 for code LibCST read but no Python version compiles (see the module)."""
     error = _cpython_syntax_error(source, path, only_ast=False)
     if error is None or not error.lineno or not any(m in error.msg for m in _ALWAYS_INVALID):
         return None
@@ -149,7 +150,12 @@ def _valid_but_unread(source: str, path: str, error: cst.ParserSyntaxError) -> P
     return not_analysed(path, message, error.raw_line, source)
 
 
-def parse(source: str, path: str) -> Parsed | Diagnostic:
+def parse(source: str, path: str, *, compiled: bool = True) -> Parsed | Diagnostic:
+    """The module, or the FAPI000 finding that says why not.
+
+    ``compiled=False`` leaves out CPython's compile of code LibCST read: the caller
+    runs ``rejected_by_cpython`` when the walk's ``CompileChecks`` suspect the code.
+    """
     refused = _unparsable(source, path)
     if refused is not None:
         return refused
@@ -160,5 +166,5 @@ def parse(source: str, path: str) -> Parsed | Diagnostic:
         if cpython is None:
             return _valid_but_unread(source, path, error)
         return _parse_error(path, source, error, cpython)
-    rejected = _rejected_by_cpython(source, path)
+    rejected = rejected_by_cpython(source, path) if compiled else None
     return rejected if rejected is not None else Parsed(module, source)
