@@ -743,3 +743,56 @@ def test_strict_reports_every_untyped_mapping() -> None:
 
 def positions_of(source: str) -> list[tuple[int, int]]:
     return [(d.line - FIRST + 1, d.column) for d in findings(source, "FAPI303", DEFAULTS)]
+
+
+# -- FAPI301: merge patches and run-time schemas ---------------------------------------
+
+
+PATCH_MERGE = """
+@app.patch("/projects/{name}")
+def patch_project(name: str, project: dict) -> Project:
+    return store.merge(name, project)
+"""
+RUNTIME_SCHEMA = """
+@app.post("/tools/{id}/valves")
+async def update_valves(id: str, form_data: dict) -> dict:
+    module = load_plugin(id)
+    Valves = module.Valves
+    valves = Valves(**form_data)
+    other = Valves.model_validate(form_data)
+    return valves.model_dump()
+"""
+
+
+@pytest.mark.parametrize("source", [PATCH_MERGE, RUNTIME_SCHEMA], ids=["patch", "runtime"])
+def test_merge_patches_and_run_time_schemas_are_not_reported_but_strict_reports_them(
+    source: str,
+) -> None:
+    assert findings(source, "FAPI301") == []
+    strict = RuleOptions(strict=("FAPI301", "FAPI303"))
+    assert [d.code for d in findings(source, "FAPI301", strict)] == ["FAPI301"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # PATCH beside another method: the body is also a whole document.
+        '@app.api_route("/items/{id}", methods=["PUT", "PATCH"])\n'
+        "def upsert(id: int, item: dict) -> Item:\n"
+        "    return store.merge(id, item)\n",
+        # A model the module imports: the schema is static, declare it in the signature.
+        '@app.post("/chat")\n'
+        "async def chat(form_data: dict) -> Reply:\n"
+        "    form = ChatForm(**form_data)\n"
+        "    return await answer(form)\n",
+        # A local name bound to something else than the class that validates.
+        '@app.post("/chat")\n'
+        "async def chat(form_data: dict) -> Reply:\n"
+        "    Form = 3\n"
+        "    form = ChatForm.model_validate(form_data)\n"
+        "    return await answer(form)\n",
+    ],
+    ids=["put-and-patch", "static-model", "other-local"],
+)
+def test_bodies_with_a_static_schema_are_still_reported(source: str) -> None:
+    assert [d.code for d in findings(source, "FAPI301")] == ["FAPI301"]

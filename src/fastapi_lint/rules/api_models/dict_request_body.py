@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 import libcst as cst
@@ -15,7 +16,9 @@ from fastapi_lint.analysis.mappings import (
     shown_type,
 )
 from fastapi_lint.context.roles import Role
+from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import Invalid, Rule, Valid
+from fastapi_lint.tree import code_nodes
 
 
 def _parameters(params: cst.Parameters) -> list[cst.Param]:
@@ -34,6 +37,45 @@ def body_mapping(param: cst.Param, resolve: Resolve) -> cst.BaseExpression | Non
     return find_mapping(annotation, resolve, untyped=False)
 
 
+def _only_patch(routes: Sequence[RouteInfo]) -> bool:
+    methods = {method.upper() for route in routes for method in route.http_methods}
+    return methods == {"PATCH"}
+
+
+def _validated_by_local_class(func: cst.FunctionDef, name: str) -> bool:
+    """``Valves(**body)`` or ``Valves.model_validate(body)`` where the function itself
+    binds ``Valves`` (``Valves = plugin.Valves``): a schema known only at run time."""
+    local = _assigned_names(func)
+    for call in code_nodes(func.body):
+        if not isinstance(call, cst.Call):
+            continue
+        target = call.func
+        if isinstance(target, cst.Attribute) and target.attr.value in _VALIDATORS:
+            target = target.value
+            passes = any(_is_name(arg.value, name) for arg in call.args if not arg.star)
+        else:
+            passes = any(_is_name(arg.value, name) for arg in call.args if arg.star == "**")
+        if passes and isinstance(target, cst.Name) and target.value in local:
+            return True
+    return False
+
+
+_VALIDATORS = frozenset({"model_validate", "parse_obj", "validate"})
+
+
+def _is_name(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
+
+
+def _assigned_names(func: cst.FunctionDef) -> set[str]:
+    """Names the function's own ``x = ...`` statements bind."""
+    found: set[str] = set()
+    for node in code_nodes(func.body):
+        if isinstance(node, cst.Assign):
+            found.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+    return found
+
+
 class DictRequestBody(Rule):
     """
     ## What it does
@@ -49,6 +91,11 @@ class DictRequestBody(Rule):
     `dict` produced by a dependency is not a request body. Only endpoints registered with
     FastAPI's HTTP registrars (`get`, `post`, ..., `api_route`, `add_api_route`) are
     checked; websocket and Starlette `route` endpoints have no parsed body.
+
+    Not flagged: a route that only answers `PATCH`, whose mapping body is a JSON merge
+    patch (RFC 7386), a partial document merged into the stored one; and a body validated
+    against a class the endpoint itself looks up at run time (`Valves = plugin.Valves`,
+    then `Valves(**body)`), whose schema no static model can declare.
 
     ## Why is this bad?
     A `dict` body accepts any JSON object: FastAPI validates nothing beyond "it is an
@@ -78,7 +125,8 @@ class DictRequestBody(Rule):
     ```
 
     ## Options
-    None.
+    `strict = ["FAPI301"]`: every mapping body, `PATCH` merge documents and bodies
+    validated against a run-time schema included.
 
     ## Known limitations
     Type aliases (`JSON = dict[str, Any]`) are not followed, and only the top level of the
@@ -170,11 +218,17 @@ class DictRequestBody(Rule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         model = self.context.model
-        if not api_routes(model, node):
+        routes = api_routes(model, node)
+        if not routes:
             return
+        strict = self.options.is_strict(self.code)
+        if not strict and _only_patch(routes):
+            return  # a JSON merge patch: a partial document, merged as it comes
         for param in _parameters(node.params):
             mapping = body_mapping(param, model.qualified_name)
             if mapping is None or param.annotation is None:
+                continue
+            if not strict and _validated_by_local_class(node, param.name.value):
                 continue
             self.report(
                 param,
