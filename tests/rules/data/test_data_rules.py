@@ -426,6 +426,12 @@ LOOP_HEADER = (
         "def f(db: Session) -> None:\n    for status in Status:\n"
         "        db.scalar(select(Order).where(Order.status == status))\n"
         "    for name in TABLE_NAMES:\n        db.execute(text(f'DELETE FROM {name}'))\n",
+        # their views and copies, and lists the settings hold
+        "def f(db: Session, settings: Settings) -> None:\n"
+        "    for key, aliases in KEY_ALIASES.items():\n        db.get(Config, key)\n"
+        "    for index, status in enumerate(sorted(Status)):\n        db.get(Order, status)\n"
+        "    for name in settings.variables_to_store:\n        db.get(Variable, name)\n"
+        "    for name in self.app.config.names:\n        db.get(Variable, name)\n",
         # the loop variable is the statement or the table
         "def f(db: Session, tables: list, statements: list) -> None:\n"
         "    for table in tables:\n        db.execute(table.delete())\n"
@@ -444,6 +450,18 @@ LOOP_HEADER = (
 )
 def test_loops_that_are_not_one_query_per_row(body: str) -> None:
     assert findings(LOOP_HEADER + body, QueryInLoop) == []
+
+
+@pytest.mark.parametrize(
+    "loop",
+    ["rows.items()", "sorted(users)", "enumerate(user_ids)", "self.users.values()", "list()"],
+)
+def test_views_and_copies_of_rows_still_run_one_query_per_row(loop: str) -> None:
+    body = (
+        "def f(db: Session, rows: dict, users: list, user_ids: list) -> None:\n"
+        f"    for item in {loop}:\n        db.get(User, item)\n"
+    )
+    assert [d.line for d in findings(LOOP_HEADER + body, QueryInLoop)] == [8]
 
 
 def test_a_clause_keyed_per_row_beside_in_is_still_one_query_per_row() -> None:

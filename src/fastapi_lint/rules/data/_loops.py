@@ -165,14 +165,47 @@ def _is_batching(node: cst.For) -> bool:
 
 
 def _is_fixed_collection(expr: cst.BaseExpression) -> bool:
-    """A literal, an UPPER_CASE constant or a class (an ``Enum``): a few known items."""
+    """A literal, an UPPER_CASE constant or a class (an ``Enum``): a few known items.
+
+    So are their views and copies (``ALIASES.items()``, ``sorted(ROLES)``), and a list
+    the settings hold (``settings.variables_to_store``): configured, not stored rows.
+    """
     if isinstance(expr, _LITERALS):
+        return True
+    if isinstance(expr, cst.Call):
+        inner = _viewed(expr)
+        return inner is not None and _is_fixed_collection(inner)
+    if isinstance(expr, cst.Attribute) and _names_settings(expr.value):
         return True
     name = expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", None)
     if not isinstance(expr, cst.Name | cst.Attribute) or not isinstance(name, str):
         return False
     stripped = name.lstrip("_")
     return stripped.isupper() or (stripped[:1].isupper() and not stripped.isupper())
+
+
+def _viewed(call: cst.Call) -> cst.BaseExpression | None:
+    """``x`` of ``x.items()``/``keys()``/``values()`` or ``sorted(x)``, ``enumerate(x)``..."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value in _VIEWS and not call.args:
+        return func.value
+    if isinstance(func, cst.Name) and func.value in _COPIES and call.args:
+        return call.args[0].value
+    return None
+
+
+_VIEWS = frozenset({"items", "keys", "values"})
+_COPIES = frozenset({"enumerate", "sorted", "reversed", "list", "tuple", "set", "frozenset"})
+_SETTINGS = frozenset({"settings", "config", "conf"})
+
+
+def _names_settings(expr: cst.BaseExpression) -> bool:
+    """An attribute chain with a ``settings`` (or ``config``) link: ``self.app.settings``."""
+    while isinstance(expr, cst.Attribute):
+        if expr.attr.value.lower() in _SETTINGS:
+            return True
+        expr = expr.value
+    return isinstance(expr, cst.Name) and expr.value.lower() in _SETTINGS
 
 
 def iterates_items(node: Loop) -> bool:

@@ -167,7 +167,9 @@ class QueryInLoop(Rule):
     (`await crud.get_user(db, user_id)`) is not followed into the helper. Not one query
     per row, so skipped:
     - loops over a fixed collection: a literal (`for role in ("admin", "user")`), an
-      UPPER_CASE constant or a class such as an `Enum` (`for status in OrderStatus`);
+      UPPER_CASE constant or a class such as an `Enum` (`for status in OrderStatus`),
+      their views and copies (`ALIASES.items()`, `sorted(ROLES)`), and a list the
+      settings hold (`for name in settings.variables_to_store`);
     - loops over batches: a loop variable or iterable named like `batch`, `chunk`,
       `segment` or `page`, a `range()` with a step (`range(0, n, CHUNK)`), and loop
       variables read only inside `in_()`, `offset()`, `limit()` or `slice()` (a clause
