@@ -138,7 +138,7 @@ def test_the_endpoint_list_is_the_route_table(sample: tuple[Built, Page, Path]) 
         "POST /items/import",
         "GET /items/{item_id}",
         "GET /users/{user_id}",
-        "PATCH /users/{user_id}",
+        "PUT /users/{user_id}",
     ]
     handlers = page.evaluate(
         "[...document.querySelectorAll('.endpoint .route-details .detail:first-child a')]"
@@ -187,7 +187,7 @@ def test_search_and_path_filters(sample: tuple[Built, Page, Path]) -> None:
     _, page, _ = sample
     reset(page)
     page.type_text("#q", "/users")
-    assert visible_endpoints(page) == ["GET /users/{user_id}", "PATCH /users/{user_id}"]
+    assert visible_endpoints(page) == ["GET /users/{user_id}", "PUT /users/{user_id}"]
     reset(page)
     page.type_text("#path", "routers/items")
     shown = visible_findings(page)
