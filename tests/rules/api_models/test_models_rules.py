@@ -780,6 +780,13 @@ def test_merge_patches_and_run_time_schemas_are_not_reported_but_strict_reports_
         '@app.api_route("/items/{id}", methods=["PUT", "PATCH"])\n'
         "def upsert(id: int, item: dict) -> Item:\n"
         "    return store.merge(id, item)\n",
+        # A PATCH body read by fixed keys or spread into keyword arguments: keys known.
+        '@app.patch("/items/{id}")\n'
+        "def patch_item(id: int, changes: dict) -> Item:\n"
+        "    return store.update(id, **changes)\n",
+        '@app.patch("/items/{id}")\n'
+        "def patch_item(id: int, changes: dict) -> Item:\n"
+        '    return store.rename(id, changes["name"])\n',
         # A model the module imports: the schema is static, declare it in the signature.
         '@app.post("/chat")\n'
         "async def chat(form_data: dict) -> Reply:\n"
@@ -792,7 +799,7 @@ def test_merge_patches_and_run_time_schemas_are_not_reported_but_strict_reports_
         "    form = ChatForm.model_validate(form_data)\n"
         "    return await answer(form)\n",
     ],
-    ids=["put-and-patch", "static-model", "other-local"],
+    ids=["put-and-patch", "patch-spread", "patch-keys", "static-model", "other-local"],
 )
 def test_bodies_with_a_static_schema_are_still_reported(source: str) -> None:
     assert [d.code for d in findings(source, "FAPI301")] == ["FAPI301"]

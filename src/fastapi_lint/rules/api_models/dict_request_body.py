@@ -37,6 +37,27 @@ def body_mapping(param: cst.Param, resolve: Resolve) -> cst.BaseExpression | Non
     return find_mapping(annotation, resolve, untyped=False)
 
 
+def _open_document(func: cst.FunctionDef, name: str, *, patch: bool) -> bool:
+    """A body no static model describes: a merge patch read as a whole, or one validated
+    against a class the endpoint looks up at run time."""
+    if patch and not _fixed_keys(func, name):
+        return True  # a JSON merge patch: a partial document, merged as it comes
+    return _validated_by_local_class(func, name)
+
+
+def _fixed_keys(func: cst.FunctionDef, name: str) -> bool:
+    """The function reads ``name`` by fixed keys: ``body["model"]``, or ``f(**body)``,
+    whose keys are ``f``'s parameters."""
+    for node in code_nodes(func.body):
+        if isinstance(node, cst.Subscript) and _is_name(node.value, name):
+            index = node.slice[0].slice if len(node.slice) == 1 else None
+            if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+                return True
+        if isinstance(node, cst.Arg) and node.star == "**" and _is_name(node.value, name):
+            return True
+    return False
+
+
 def _only_patch(routes: Sequence[RouteInfo]) -> bool:
     methods = {method.upper() for route in routes for method in route.http_methods}
     return methods == {"PATCH"}
@@ -93,7 +114,9 @@ class DictRequestBody(Rule):
     checked; websocket and Starlette `route` endpoints have no parsed body.
 
     Not flagged: a route that only answers `PATCH`, whose mapping body is a JSON merge
-    patch (RFC 7386), a partial document merged into the stored one; and a body validated
+    patch (RFC 7386), a partial document merged into the stored one (unless the endpoint
+    reads it by fixed keys, `changes["name"]`, or spreads it into a call's keyword
+    arguments, `update(**changes)`: its keys are known); and a body validated
     against a class the endpoint itself looks up at run time (`Valves = plugin.Valves`,
     then `Valves(**body)`), whose schema no static model can declare.
 
@@ -222,13 +245,12 @@ class DictRequestBody(Rule):
         if not routes:
             return
         strict = self.options.is_strict(self.code)
-        if not strict and _only_patch(routes):
-            return  # a JSON merge patch: a partial document, merged as it comes
+        patch = _only_patch(routes)
         for param in _parameters(node.params):
             mapping = body_mapping(param, model.qualified_name)
             if mapping is None or param.annotation is None:
                 continue
-            if not strict and _validated_by_local_class(node, param.name.value):
+            if not strict and _open_document(node, param.name.value, patch=patch):
                 continue
             self.report(
                 param,
