@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from fastapi_lint.fastapi_model.syntax import all_params
 from fastapi_lint.rule import FileContext, Rule
 
 # Characters CPython's tokenizer may refuse ("invalid non-printable character"): all but
@@ -31,15 +32,7 @@ def has_unprintable(source: str) -> bool:
 
 
 def _parameter_names(parameters: cst.Parameters) -> list[str]:
-    found = [
-        param.name.value
-        for group in (parameters.posonly_params, parameters.params, parameters.kwonly_params)
-        for param in group
-    ]
-    for star in (parameters.star_arg, parameters.star_kwarg):
-        if isinstance(star, cst.Param):
-            found.append(star.name.value)
-    return found
+    return [param.name.value for param in all_params(parameters)]
 
 
 class CompileChecks(Rule):

@@ -60,6 +60,12 @@ def package_of(path: str) -> str | None:
     return ".".join(reversed(parts)) or None
 
 
+def all_params(params: cst.Parameters) -> list[cst.Param]:
+    """Every parameter of a signature, ``*args`` and ``**kwargs`` included, in order."""
+    extras = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    return [*params.posonly_params, *params.params, *params.kwonly_params, *extras]
+
+
 def assigned_names(target: cst.BaseExpression) -> Iterator[str]:
     """Every name an assignment target binds, through tuple/list unpacking and stars."""
     stack: list[cst.BaseExpression] = [target]

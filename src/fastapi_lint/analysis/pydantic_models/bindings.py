@@ -13,6 +13,7 @@ from fastapi_lint.analysis.pydantic_models.v1_names import (
     COPIES,
 )
 from fastapi_lint.fastapi_model.syntax import (
+    all_params,
     assigned_names,
     dotted_name,
     string_value,
@@ -314,7 +315,4 @@ def parameter_bindings(function: cst.FunctionDef, owner: str | None) -> Table:
 
 
 def lambda_table(function: cst.Lambda) -> Table:
-    params = function.params
-    every = [*params.posonly_params, *params.params, *params.kwonly_params]
-    every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-    return {param.name.value: OTHER for param in every}
+    return {param.name.value: OTHER for param in all_params(function.params)}

@@ -8,7 +8,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.mappings import Resolve, api_routes, find_mapping, shown_type
 from fastapi_lint.context.roles import Role
-from fastapi_lint.fastapi_model.syntax import dotted_name
+from fastapi_lint.fastapi_model.syntax import all_params, dotted_name
 from fastapi_lint.rule import Invalid, Rule, Valid
 from fastapi_lint.rules.api_models._shapes import MIN_KEYS, keys_read, returns_records
 
@@ -40,11 +40,6 @@ LIBRARY_METHODS = frozenset(
         "__setstate__",
     }
 )
-
-
-def _all_params(params: cst.Parameters) -> list[cst.Param]:
-    extras = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-    return [*params.posonly_params, *params.params, *params.kwonly_params, *extras]
 
 
 def _decorator_name(decorator: cst.Decorator, resolve: Resolve) -> str | None:
@@ -250,7 +245,7 @@ class UntypedDictInSignature(Rule):
         if api_routes(model, node) or is_exempt(node, resolve) or self._is_library_method(node):
             return
         strict = self.options.is_strict(self.code)
-        for param in _all_params(node.params):
+        for param in all_params(node.params):
             self._check_parameter(node, param, strict=strict)
         returns = node.returns.annotation if node.returns is not None else None
         if returns is not None and self._untyped(returns) and (strict or returns_records(node)):

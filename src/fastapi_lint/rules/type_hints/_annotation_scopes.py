@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model.syntax import assigned_names
+from fastapi_lint.fastapi_model.syntax import all_params, assigned_names
 from fastapi_lint.rule import Rule
 from fastapi_lint.tree import children
 
@@ -126,7 +126,7 @@ class _Traversal:
         self.order.append(_Def(node, scope.kind == "class", decorators))
         scope.bindings[node.name.value] = None
         inner = _Scope("function", scope)
-        for param in _all_params(node.params):
+        for param in all_params(node.params):
             inner.bindings[param.name.value] = None
         self.deferred.append((node, inner))
 
@@ -162,11 +162,6 @@ def _decorator_name(expr: cst.CSTNode | None) -> str | None:
         return None
     parts.append(expr.value)
     return ".".join(reversed(parts))
-
-
-def _all_params(params: cst.Parameters) -> list[cst.Param]:
-    extras = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-    return [*params.posonly_params, *params.params, *params.kwonly_params, *extras]
 
 
 def _child_statements(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
