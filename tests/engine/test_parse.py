@@ -308,3 +308,23 @@ def test_non_printable_characters_are_still_syntax_errors() -> None:
             pass
         codes = {finding.code for finding in findings(source)}
         assert "FAPI000" in codes, repr(character)
+
+
+def test_crashed_compile_checks_fall_back_to_the_compile_and_are_not_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fastapi_lint.engine.compile_checks import CompileChecks
+
+    def explode(self: CompileChecks, node: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(CompileChecks, "visit_Name", explode, raising=False)
+    from fastapi_lint import rule as rule_module
+
+    monkeypatch.setattr(rule_module, "_VISITOR_METHODS", {})  # see the new visit_Name
+    broken = lint_source("class A:\n    return 1\n", "x.py", all_rules())
+    assert [d.code for d in broken.diagnostics] == ["FAPI000"]
+    code = "import time\n\nasync def f() -> None:\n    time.sleep(1)\n"
+    valid = lint_source(code, "x.py", all_rules())
+    assert not valid.internal_errors
+    assert "FAPI101" in {d.code for d in valid.diagnostics}
