@@ -59,11 +59,9 @@ def _run_rules(
         project=placement.project,
         role=placement.role,
     )
-    rules = [rule_class(context) for rule_class in rule_classes]
     collector = SummaryCollector(context) if collect else None
     checks = CompileChecks(context)
-    walk = Walk(context, Dispatch.for_rules([*rules, checks, *([collector] if collector else [])]))
-    walk.run(parsed.module)
+    walk = _walked(context, [*(rule(context) for rule in rule_classes), checks], collector)
     rejected = _rejected(source, path, checks, walk)
     if rejected is not None:
         return FileResult(path, (rejected,))
@@ -76,6 +74,13 @@ def _run_rules(
     coverage = TypeCoverage(context.annotations_present, context.annotations_expected)
     ordered = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
     return FileResult(path, ordered, tuple(walk.errors), coverage, _summary(collector, walk))
+
+
+def _walked(context: FileContext, rules: list[Rule], collector: SummaryCollector | None) -> Walk:
+    """The one walk of the module: every rule, and the summary's collector when asked."""
+    walk = Walk(context, Dispatch.for_rules([*rules, collector] if collector else rules))
+    walk.run(context.module)
+    return walk
 
 
 def _rejected(source: str, path: str, checks: CompileChecks, walk: Walk) -> Diagnostic | None:

@@ -177,6 +177,11 @@ def _is_fixed_collection(expr: cst.BaseExpression) -> bool:
         return inner is not None and _is_fixed_collection(inner)
     if isinstance(expr, cst.Attribute) and _names_settings(expr.value):
         return True
+    return _is_constant_name(expr)
+
+
+def _is_constant_name(expr: cst.BaseExpression) -> bool:
+    """``ROLES`` or ``Status`` (an UPPER_CASE constant or a class), or an attribute so named."""
     name = expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", None)
     if not isinstance(expr, cst.Name | cst.Attribute) or not isinstance(name, str):
         return False
