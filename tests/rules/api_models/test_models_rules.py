@@ -419,7 +419,7 @@ def test_a_fixed_acknowledgement_is_not_a_shape_to_model(payload: str) -> None:
 
 def test_a_payload_that_varies_is_reported_even_beside_an_acknowledgement() -> None:
     source = """
-    @app.get("/health")
+    @app.get("/jobs/current")
     async def health():
         if not ready():
             return {"status": "starting"}
@@ -430,11 +430,65 @@ def test_a_payload_that_varies_is_reported_even_beside_an_acknowledgement() -> N
 
 def test_a_declared_untyped_mapping_is_reported_even_for_an_acknowledgement() -> None:
     source = """
-    @app.get("/ping")
+    @app.get("/echo")
     async def ping() -> dict:
         return {"pong": True}
     """
     assert positions(source, "FAPI302") == [(3, 21)]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '{"message": f"File {name} deleted"}',
+        '{"status": "error", "message": str(error)}',
+        '{"success": stripe_ok}',
+    ],
+)
+def test_an_outcome_report_is_not_a_shape_to_model(payload: str) -> None:
+    source = f"""
+    @app.delete("/files/{{name}}")
+    async def delete_file(name: str, error: str, stripe_ok: bool):
+        return {payload}
+    """
+    assert findings(source, "FAPI302") == []
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ['{"status": "ok", "deleted_count": count}', '{"message": text, "data": rows}', "{key: 1}"],
+)
+def test_an_outcome_beside_data_is_still_reported(payload: str) -> None:
+    source = f"""
+    @app.delete("/files")
+    async def delete_files(count: int, text: str, rows: list, key: str):
+        return {payload}
+    """
+    assert [d.code for d in findings(source, "FAPI302")] == ["FAPI302"]
+
+
+def test_health_and_liveness_probes_answer_with_their_status_code() -> None:
+    source = """
+    @app.get("/api/v1/health")
+    async def health() -> dict:
+        return {"server_time": now(), "up_time": up()}
+
+
+    @app.get("/healthz")
+    def healthz():
+        return {"version": VERSION, "status": "ok"}
+
+
+    @app.get("/readyz")
+    def ready():
+        return {"db": db_ok()}
+
+
+    @app.get("/healthcare/records")
+    def records():
+        return {"records": load()}
+    """
+    assert positions(source, "FAPI302") == [(18, 5)]
 
 
 def test_routes_hidden_from_the_schema_are_not_api_responses() -> None:

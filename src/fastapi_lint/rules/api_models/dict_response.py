@@ -18,6 +18,7 @@ from fastapi_lint.analysis.mappings import (
 )
 from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
+from fastapi_lint.fastapi_model.syntax import dotted_name
 from fastapi_lint.rule import FileContext, Invalid, Rule, Valid
 
 
@@ -70,16 +71,57 @@ def _is_constant(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Name) and value.value in ("True", "False", "None")
 
 
-def _is_fixed_payload(value: cst.BaseExpression) -> bool:
-    """``{"status": "ok"}`` or ``{}``: an acknowledgement that says the same on every call."""
+def _is_acknowledgement(value: cst.BaseExpression) -> bool:
+    """``{"status": "ok"}``, ``{}``, ``{"message": f"{name} deleted"}``: a dict that says
+    how the call went (every key and value a literal, or every key an outcome word)."""
     if not isinstance(value, cst.Dict):
+        return False
+    elements = value.elements
+    if not all(isinstance(e, cst.DictElement) and _is_constant(e.key) for e in elements):
         return False
     return all(
         isinstance(element, cst.DictElement)
-        and _is_constant(element.key)
-        and _is_constant(element.value)
-        for element in value.elements
+        and (_is_constant(element.value) or _is_outcome(_key_text(element), element.value))
+        for element in elements
     )
+
+
+def _is_outcome(key: str | None, value: cst.BaseExpression) -> bool:
+    """``"message": f"{name} deleted"``, ``"detail": str(error)``, ``"success": ok``: text
+    under an outcome word, or a flag under ``success``/``ok``."""
+    if key in _FLAG_KEYS:
+        return isinstance(value, cst.Name | cst.Attribute) or _is_text(value)
+    return key in _OUTCOME_KEYS and _is_text(value)
+
+
+def _is_text(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.FormattedString):
+        return True
+    return isinstance(value, cst.Call) and dotted_name(value.func) == "str"
+
+
+def _key_text(element: cst.BaseDictElement) -> str | None:
+    key = element.key if isinstance(element, cst.DictElement) else None
+    text = key.evaluated_value if isinstance(key, cst.SimpleString) else None
+    return text if isinstance(text, str) else None
+
+
+# Keys of a dict that only reports how the call went: no data to model.
+_OUTCOME_KEYS = frozenset({"status", "message", "msg", "detail", "error"})
+_FLAG_KEYS = frozenset({"success", "ok"})
+# Path segments of health and liveness probes, read by load balancers and orchestrators.
+_PROBE_SEGMENTS = frozenset({"health", "healthz", "healthcheck", "ping", "livez", "readyz"})
+
+
+def _not_for_api_clients(route: RouteInfo, function: cst.FunctionDef) -> bool:
+    """A route whose caller reads no documented body: hidden, a webhook, a probe."""
+    return _is_hidden(route) or _is_webhook(route, function) or _is_probe(route)
+
+
+def _is_probe(route: RouteInfo) -> bool:
+    """``/health``, ``/api/v1/healthz``, ``/ping``: what reads it checks the status code."""
+    segments = (route.path or "").lower().replace("-", "").replace("_", "").split("/")
+    return any(segment in _PROBE_SEGMENTS for segment in segments)
 
 
 def _uses_annotation(route: RouteInfo) -> bool:
@@ -104,11 +146,13 @@ class DictResponse(Rule):
     `StreamingResponse`...), a return annotation naming a `*Response` class, or any
     `return` of a call to a `*Response` class. So are routes hidden from the schema
     (`include_in_schema=False`: probes, internal pages), webhook receivers (`webhook` in
-    the path or the function's name: the sender reads the status, not the body), and a
-    route without annotation
-    or response model whose every `return` is a fixed acknowledgement such as
-    `{"status": "ok"}` or `{}` (keys and values all literals): there is no shape to
-    model.
+    the path or the function's name: the sender reads the status, not the body), health
+    and liveness probes (a `health`, `healthz`, `healthcheck`, `ping`, `livez` or
+    `readyz` path segment: what calls them reads the status code), and a route without
+    annotation or response model whose every `return` is an acknowledgement: `{}`, a
+    dict of literals such as `{"status": "ok"}`, or a dict of outcome words whose values
+    are text or flags (`{"status": "error", "message": str(e)}`, `{"message":
+    f"{name} deleted"}`, `{"success": ok}`): there is no shape to model.
 
     ## Why is this bad?
     FastAPI uses the response model to validate and filter what leaves the endpoint (an
@@ -266,7 +310,7 @@ class DictResponse(Rule):
         resolve = self.context.model.qualified_name
         if not routes or any(_non_json_response_class(r, resolve) for r in routes):
             return
-        if all(_is_hidden(route) or _is_webhook(route, node) for route in routes):
+        if all(_not_for_api_clients(route, node) for route in routes):
             return
         for route in routes:
             self._check_response_model(node, route, resolve)
@@ -303,7 +347,7 @@ class DictResponse(Rule):
         resolve = self.context.model.qualified_name
         if any(_is_response_call(value, resolve) for value in values):
             return
-        if all(_is_fixed_payload(value) for value in values):
+        if all(_is_acknowledgement(value) for value in values):
             return
         if any(_is_dict_value(value, resolve) for value in values):
             detail = "no return annotation or `response_model`, and it returns a dict"
