@@ -33,11 +33,11 @@ def _nodes(root: cst.CSTNode, *, nested: bool) -> Iterator[cst.CSTNode]:
             stack.extend(children(node))
 
 
-def _is_name(expr: cst.BaseExpression, name: str) -> bool:
+def is_name(expr: cst.BaseExpression, name: str) -> bool:
     return isinstance(expr, cst.Name) and expr.value == name
 
 
-def _subscript_key(node: cst.Subscript) -> str | None:
+def subscript_key(node: cst.Subscript) -> str | None:
     """The constant key of ``name["key"]``; None for a slice or a computed key."""
     if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
         return None
@@ -47,7 +47,7 @@ def _subscript_key(node: cst.Subscript) -> str | None:
 def _key_method(node: cst.Call, name: str) -> tuple[str, str | None] | None:
     """``name.get("key")`` -> ("get", "key"); ``name.items()`` -> ("items", None)."""
     func = node.func
-    if not (isinstance(func, cst.Attribute) and _is_name(func.value, name)):
+    if not (isinstance(func, cst.Attribute) and is_name(func.value, name)):
         return None
     first = node.args[0].value if node.args and node.args[0].keyword is None else None
     return func.attr.value, string_value(first) if first is not None else None
@@ -67,14 +67,14 @@ def keys_read(function: cst.FunctionDef, name: str) -> set[str] | None:
 
 def _use(node: cst.CSTNode, name: str) -> set[str] | None:
     """The keys ``node`` reads from ``name`` (empty: none), None for an open use."""
-    if isinstance(node, cst.Subscript) and _is_name(node.value, name):
-        key = _subscript_key(node)
+    if isinstance(node, cst.Subscript) and is_name(node.value, name):
+        key = subscript_key(node)
         return None if key is None else {key}
     if isinstance(node, cst.Call):
         return _call_use(node, name)
-    if isinstance(node, (cst.For, cst.CompFor)) and _is_name(node.iter, name):
+    if isinstance(node, (cst.For, cst.CompFor)) and is_name(node.iter, name):
         return None
-    if isinstance(node, (cst.StarredDictElement, cst.Arg)) and _spreads(node, name):
+    if isinstance(node, (cst.StarredDictElement, cst.Arg)) and spreads(node, name):
         return None
     return set()
 
@@ -91,10 +91,10 @@ def _call_use(node: cst.Call, name: str) -> set[str] | None:
     return set()
 
 
-def _spreads(node: cst.StarredDictElement | cst.Arg, name: str) -> bool:
+def spreads(node: cst.StarredDictElement | cst.Arg, name: str) -> bool:
     """``**name`` in a call or a dict display."""
     star = node.star if isinstance(node, cst.Arg) else "**"
-    return star == "**" and _is_name(node.value, name)
+    return star == "**" and is_name(node.value, name)
 
 
 def _record_keys(value: cst.BaseExpression | None) -> set[str] | None:
@@ -105,7 +105,7 @@ def _record_keys(value: cst.BaseExpression | None) -> set[str] | None:
             for element in value.elements
         ]
         return None if None in keys else {key for key in keys if key is not None}
-    if isinstance(value, cst.Call) and _is_name(value.func, "dict"):
+    if isinstance(value, cst.Call) and is_name(value.func, "dict"):
         names = [arg.keyword.value if arg.keyword is not None else None for arg in value.args]
         return None if None in names else {key for key in names if key is not None}
     return None

@@ -18,6 +18,7 @@ from fastapi_lint.analysis.mappings import (
 from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.rule import Invalid, Rule, Valid
+from fastapi_lint.rules.api_models._shapes import is_name, spreads, subscript_key
 from fastapi_lint.tree import code_nodes
 
 
@@ -49,11 +50,13 @@ def _fixed_keys(func: cst.FunctionDef, name: str) -> bool:
     """The function reads ``name`` by fixed keys: ``body["model"]``, or ``f(**body)``,
     whose keys are ``f``'s parameters."""
     for node in code_nodes(func.body):
-        if isinstance(node, cst.Subscript) and _is_name(node.value, name):
-            index = node.slice[0].slice if len(node.slice) == 1 else None
-            if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-                return True
-        if isinstance(node, cst.Arg) and node.star == "**" and _is_name(node.value, name):
+        if (
+            isinstance(node, cst.Subscript)
+            and is_name(node.value, name)
+            and subscript_key(node) is not None
+        ):
+            return True
+        if isinstance(node, cst.Arg) and spreads(node, name):
             return True
     return False
 
@@ -73,19 +76,15 @@ def _validated_by_local_class(func: cst.FunctionDef, name: str) -> bool:
         target = call.func
         if isinstance(target, cst.Attribute) and target.attr.value in _VALIDATORS:
             target = target.value
-            passes = any(_is_name(arg.value, name) for arg in call.args if not arg.star)
+            passes = any(is_name(arg.value, name) for arg in call.args if not arg.star)
         else:
-            passes = any(_is_name(arg.value, name) for arg in call.args if arg.star == "**")
+            passes = any(is_name(arg.value, name) for arg in call.args if arg.star == "**")
         if passes and isinstance(target, cst.Name) and target.value in local:
             return True
     return False
 
 
 _VALIDATORS = frozenset({"model_validate", "parse_obj", "validate"})
-
-
-def _is_name(node: cst.BaseExpression, name: str) -> bool:
-    return isinstance(node, cst.Name) and node.value == name
 
 
 def _assigned_names(func: cst.FunctionDef) -> set[str]:

@@ -73,7 +73,8 @@ def _is_constant(value: cst.BaseExpression) -> bool:
 
 def _is_acknowledgement(value: cst.BaseExpression) -> bool:
     """``{"status": "ok"}``, ``{}``, ``{"message": f"{name} deleted"}``: a dict that says
-    how the call went (every key and value a literal, or every key an outcome word)."""
+    how the call went (literal keys, each value a literal or text or a flag under an
+    outcome word)."""
     if not isinstance(value, cst.Dict):
         return False
     elements = value.elements
