@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,7 @@ def planned_run(
     for problem in discovery.problems:
         click.echo(f"fastapi-lint: error: {problem.path}: {problem.reason}", err=True)
     root = checked_project_root(config, discovery.files)
-    files = project_files(config, root, discovery.files)
+    files = project_files(config, root, discovery.files, complete=_names_root(request, root))
     setup = project_setup(config, root, rules, files, all_targets=all_targets)
     # Chains run through every file, so all are summarised when any project rule is on.
     summarise = bool(project_rules(setup.rules))
@@ -89,6 +90,14 @@ def planned_run(
     cache_dir = chosen_cache_dir(request, config)
     run = ProjectRun(setup.rules, root, config.options, cache_dir, setup.context)
     return Plan(jobs, run, bool(discovery.missing), setup, others)
+
+
+def _names_root(request: CheckRequest, root: Path) -> bool:
+    """Whether the request named the project's root and nothing else, so that its
+    discovery is the project's (``check .`` at the root)."""
+    paths = request.paths
+    same = len(paths) == 1 and os.path.abspath(paths[0]) == os.path.abspath(root)
+    return same and not request.force_exclude
 
 
 def _summarised(jobs: list[FileJob], summarise: bool) -> list[FileJob]:

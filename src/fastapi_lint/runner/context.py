@@ -9,6 +9,7 @@ everything here its result depends on.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,18 +118,24 @@ def project_evidence(
 
     def scan() -> list[Evidence]:
         found: list[Evidence] = []
+        resolved_root = root.resolve()
         for file in files():
             text = read_text(file)
             if roles.is_version_evidence(file, text):
-                found += scan_evidence(_shown(file, root), text)
+                hits = scan_evidence("", text)
+                found += _placed(hits, _shown(file, resolved_root)) if hits else ()
         return found
 
     return scan
 
 
-def _shown(file: Path, root: Path) -> str:
+def _placed(evidence: Sequence[Evidence], path: str) -> list[Evidence]:
+    return [dataclasses.replace(item, path=path) for item in evidence]
+
+
+def _shown(file: Path, resolved_root: Path) -> str:
     try:
-        return file.resolve().relative_to(root.resolve()).as_posix()
+        return file.resolve().relative_to(resolved_root).as_posix()
     except ValueError:
         return file.as_posix()
 

@@ -13,23 +13,23 @@ ProjectFiles = Callable[[], Sequence[Path]]
 
 
 def project_files(
-    config: Config, root: Path, given: Sequence[Path] = ()
+    config: Config, root: Path, given: Sequence[Path] = (), *, complete: bool = False
 ) -> Callable[[], tuple[Path, ...]]:
     """The files of the project at ``root``, found once when first asked for.
 
     A project is a folder holding ``pyproject.toml``: its files are discovered as ``check
     .`` there would (the configuration's excludes, ``.gitignore``), plus the files the run
     was given (named on purpose, they belong to it even inside an excluded folder).
-    Elsewhere the files given are the project, as they always were.
+    Elsewhere the files given are the project, as they always were. ``complete`` says
+    that ``given`` is already that discovery (the run was given the project's root).
     """
 
     @functools.cache
     def files() -> tuple[Path, ...]:
-        found = project_discovery(config, root)
+        found = None if complete else project_discovery(config, root)
         if found is None:
             return tuple(given)
-        seen = {file.resolve() for file in found}
-        return (*found, *(file for file in given if file.resolve() not in seen))
+        return (*found, *_outside(found, given))
 
     return files
 
@@ -43,3 +43,17 @@ def project_discovery(config: Config, root: Path) -> tuple[Path, ...] | None:
         [str(root)], root=config.root, exclude=config.exclude, extend_exclude=config.extend_exclude
     )
     return found.files
+
+
+def _outside(found: Sequence[Path], given: Sequence[Path]) -> list[Path]:
+    """The files of ``given`` that ``found`` lacks, symbolic links resolved.
+
+    Both usually come from the same discovery, so most given files are found as written;
+    only the others are resolved (resolving costs a system call per path component).
+    """
+    written = set(found)
+    rest = [file for file in given if file not in written]
+    if not rest:
+        return []
+    seen = {file.resolve() for file in found}
+    return [file for file in rest if file.resolve() not in seen]
