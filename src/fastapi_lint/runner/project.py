@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi_lint.cache import ResultCache, decode_summary, project_key
+from fastapi_lint.cache import ResultCache, decode_summary, project_key, summary_text
 from fastapi_lint.context.project import ProjectContext
 from fastapi_lint.engine.lint import lint_file
 from fastapi_lint.models import Diagnostic, FileResult, InternalError
@@ -77,18 +77,43 @@ class ProjectRun:
 def _cache_key(
     jobs: Sequence[FileJob], results: Sequence[FileResult], run: ProjectRun
 ) -> str | None:
-    """The state of everything the project findings depend on, if every file has a key."""
-    keys = [result.cache_key for result in results]
-    if None in keys:
-        return None
+    """The state of everything the project findings depend on, if every file was cached.
+
+    The project rules read summaries, never a file's text: a file is keyed by its
+    summary, not its bytes, so an edit its summary does not show (a comment, a string's
+    wording, a local variable) leaves the project findings as they were.
+    """
+    if any(result.cache_key is None for result in results):
+        return None  # an unreadable file, a crash: computed again next time
     # Module names depend on files around the linted ones (``__init__.py``), so they count.
     files = [job.file.absolute() for job in jobs]
     names = module_names(files, [r.path for r in results], run.root, run.source_roots)
     codes = ",".join(sorted(rule.code for rule in project_rules(run.rules)))
-    parts = [str(run.root), codes, _context_key(run.context)]
-    for result, name, key in zip(results, names, keys, strict=True):
-        parts += [result.path, name, key or ""]
+    parts = [str(run.root), codes, _context_key(run.context), repr(run.options)]
+    parts.append(repr(run.source_roots))
+    codes_of = _RuleCodes()
+    for job, result, name in zip(jobs, results, names, strict=True):
+        parts += [result.path, name, codes_of(job.rules), _summary_text(result)]
     return project_key(parts)
+
+
+class _RuleCodes:
+    """The codes of a file's rules, worked out once per set of rules (files share them)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[type[Rule], ...], str] = {}
+
+    def __call__(self, rules: tuple[type[Rule], ...]) -> str:
+        known = self._known.get(rules)
+        if known is None:
+            known = self._known[rules] = ",".join(sorted(rule.code for rule in rules))
+        return known
+
+
+def _summary_text(result: FileResult) -> str:
+    if result.summary is not None:
+        return summary_text(result.summary)
+    return "-" if result.summary_json is None else result.summary_json
 
 
 def _context_key(context: ProjectContext | None) -> str:
