@@ -312,10 +312,21 @@ def test_batches_send_heavy_jobs_alone_and_first_and_every_job_once() -> None:
     from fastapi_lint.runner.jobs import _batches
 
     weights = [5, 900, 3, 3, 40, 1000, 2, 2, 2, 2, 7, 0]
-    batches = _batches(weights, count=8)
+    batches = _batches(weights, workers=2)
     assert sorted(index for batch in batches for index in batch) == list(range(len(weights)))
     assert batches[0] == [5] and batches[1] == [1]  # the two long files, alone, first
     assert len(batches) < len(weights)  # the small ones travel together
+
+
+def test_batches_shrink_as_the_work_left_does() -> None:
+    from fastapi_lint.runner.jobs import _batches
+
+    weights = [100] * 400
+    loads = [100 * len(batch) for batch in _batches(weights, workers=2)]
+    assert sum(loads) == 40_000
+    assert loads == sorted(loads, reverse=True)
+    assert loads[0] >= 4_000 and loads[-1] <= 40_000 // 50  # an eighth, then small
+    assert len(loads) < 60
 
 
 def _square(number: int) -> int:

@@ -31,6 +31,12 @@ from fastapi_lint.small_files import read_source_file
 
 # Below this many files per worker, starting processes costs more than it saves.
 _MIN_FILES_PER_WORKER = 4
+# A batch is 1/_SHARE of each worker's weight still to come, and no less than
+# 1/_SMALLEST_SHARE of its whole weight: a few dozen messages in all.
+_SHARE = 4
+_SMALLEST_SHARE = 64
+# Linting an empty file costs about what 250 bytes of code add (start, context, result).
+_FILE_COST = 250
 _R = TypeVar("_R")
 _J = TypeVar("_J")  # a job: a FileJob, or a file and its state when fixing
 
@@ -140,14 +146,15 @@ def map_jobs(
 ) -> list[_R]:
     """``work`` over ``jobs``, in worker processes when there are enough; job order kept.
 
-    Jobs go out in batches of about equal ``weight`` (a file's size, say), heaviest
-    first: a long file travels alone and early, so no worker is left with it while the
-    others are done; small files travel together, so messages stay few.
+    Jobs go out by ``weight`` (a file's size, say), heaviest first, in batches that
+    shrink as the work left does: a long file travels alone and early, so no worker is
+    left with it while the others are done; small files travel together, so messages
+    stay few, and the last batches are small, so the workers finish together.
     """
     workers = min(workers, len(jobs) // _MIN_FILES_PER_WORKER)
     if workers <= 1:
         return [work(job) for job in jobs]
-    batches = _batches([weight(job) if weight else 1 for job in jobs], workers * 8)
+    batches = _batches([weight(job) if weight else 1 for job in jobs], workers)
     done: dict[int, _R] = {}
     run = functools.partial(_work_batch, work)
     # A crashed worker breaks the pool: the jobs not done by then are reported as crashed.
@@ -161,18 +168,22 @@ def map_jobs(
     return [done[index] if index in done else crashed(job) for index, job in enumerate(jobs)]
 
 
-def _batches(weights: Sequence[int], count: int) -> list[list[int]]:
-    """Indices of the jobs in about ``count`` batches of similar weight, heaviest first."""
+def _batches(weights: Sequence[int], workers: int) -> list[list[int]]:
+    """Indices of the jobs in batches, heaviest jobs first, each batch a share of the
+    weight still to hand out: big batches while there is much left, small ones at the end,
+    so the workers finish together (guided scheduling)."""
     order = sorted(range(len(weights)), key=lambda index: weights[index], reverse=True)
-    target = max(1, sum(weights) // count)
+    left = sum(max(1, weight) for weight in weights)
+    floor = max(1, left // (workers * _SMALLEST_SHARE))
     batches: list[list[int]] = []
     batch: list[int] = []
     load = 0
     for index in order:
         batch.append(index)
         load += max(1, weights[index])
-        if load >= target:
+        if load >= max(floor, left // (workers * _SHARE)):
             batches.append(batch)
+            left -= load
             batch, load = [], 0
     return [*batches, batch] if batch else batches
 
@@ -198,10 +209,11 @@ def _lint_all(
 
 
 def _file_size(job: FileJob) -> int:
+    """The file's weight: its size, plus what any file costs (about 250 bytes' worth)."""
     try:
-        return job.file.stat().st_size
+        return job.file.stat().st_size + _FILE_COST
     except OSError:
-        return 0  # linting it says why
+        return _FILE_COST  # linting it says why
 
 
 def run_jobs(
