@@ -68,6 +68,23 @@ SNIPPETS: dict[str, str] = {
         "def __(x): pass\n"
         "def __getattr__(name):\n    pass\n"
     ),
+    "handed_on": (
+        "def passes(*args, **kwargs):\n    return target(*args, **kwargs)\n"
+        "def reads(*args, **kwargs):\n    return target(args[0], kwargs.get('x'), **kwargs)\n"
+        "def swapped(*args, **kwargs):\n    return target(*kwargs, **args)\n"
+        "def attribute(*args, **kwargs):\n"
+        "    return target(request.kwargs, *args, kwargs=1, args=2, **kwargs)\n"
+        "def shadowed(**kwargs):\n    def inner(kwargs):\n        return kwargs\n"
+        "    return inner(**kwargs)\n"
+        "def listed(*args):\n    return [*args]\n"
+        "def spread(**options):\n    return {**options}\n"
+        "def caught(*args):\n    try:\n        run(*args)\n    except E as args:\n        pass\n"
+        "class Context:\n"
+        "    def __exit__(self, exc_type, exc, tb): pass\n"
+        "    async def __aexit__(self, *exc_info): pass\n"
+        "    @staticmethod\n    def __exit__(a, b): pass\n"
+        "def __exit__(exc_type, exc, tb): pass\n"
+    ),
     "methods": (
         "class C:\n"
         "    def m(self, x):\n        pass\n"
@@ -316,6 +333,86 @@ def _closure_findings(file: Path) -> set[Finding]:
     return found
 
 
+def _uses(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> tuple[int, int]:
+    """How often the body names ``name``, and how often it hands it on whole in a call
+    (``*name`` for the `*args` parameter, ``**name`` for the `**kwargs` one)."""
+    single = function.args.vararg is not None and function.args.vararg.arg == name
+    named = forwarded = 0
+    for statement in function.body:
+        for node in ast.walk(statement):
+            named += _spellings(node).count(name)
+            if isinstance(node, ast.Call):
+                stars = [arg.value for arg in node.args if isinstance(arg, ast.Starred)]
+                doubles = [keyword.value for keyword in node.keywords if keyword.arg is None]
+                handed = stars if single else doubles
+                forwarded += sum(isinstance(v, ast.Name) and v.id == name for v in handed)
+    return named, forwarded
+
+
+def _spellings(node: ast.AST) -> list[str]:
+    """The names a node binds or reads (not attributes, not keywords of a call)."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, ast.ExceptHandler):
+        return [node.name] if node.name else []
+    if isinstance(node, ast.alias):
+        return [node.name.split(".")[0], *([node.asname] if node.asname else [])]
+    if isinstance(node, ast.Global | ast.Nonlocal):
+        return list(node.names)
+    return []
+
+
+def _exit_method_params(tree: ast.AST) -> set[ast.arg]:
+    """The exception parameters of `__exit__`/`__aexit__` methods (the protocol types them)."""
+    found: set[ast.arg] = set()
+    for cls in ast.walk(tree):
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        for method in cls.body:
+            if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            static = any(getattr(d, "id", None) == "staticmethod" for d in method.decorator_list)
+            if method.name in ("__exit__", "__aexit__") and not static:
+                arguments = method.args
+                named = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs][1:]
+                found.update(named)
+                found.update(p for p in (arguments.vararg, arguments.kwarg) if p is not None)
+    return found
+
+
+def _review_exemptions(file: Path) -> set[Finding]:
+    """Where the default mode leaves ruff's ANN002/ANN003 and ANN001: a `*args` or
+    `**kwargs` only handed on whole or unused, and `__exit__`/`__aexit__` parameters."""
+    try:
+        tree = ast.parse(file.read_bytes())
+    except SyntaxError:
+        return set()
+    text = file.read_bytes().decode("utf-8", "replace")
+    starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    left = {param for param in _exit_method_params(tree)}
+    for function in ast.walk(tree):
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            for param in (function.args.vararg, function.args.kwarg):
+                if param is not None and param.arg.strip("_"):
+                    named, forwarded = _uses(function, param.arg)
+                    left.update([param] if named == forwarded else [])
+    return {("FAPI201", *_star_position(text, starts, param)) for param in left}
+
+
+def _star_position(text: str, starts: list[int], param: ast.arg) -> tuple[int, int]:
+    """Where ruff reports a parameter: at its name, or at the star(s) before a star's name
+    (on any line before it, with any space between)."""
+    line_bytes = text[starts[param.lineno - 1] :].encode()[: param.col_offset]
+    offset = starts[param.lineno - 1] + len(line_bytes.decode("utf-8", "replace"))
+    before = text[:offset].rstrip()
+    if before.endswith("*"):
+        offset = len(before) - (2 if before.endswith("**") else 1)
+    line = max(number for number, start in enumerate(starts, 1) if start <= offset)
+    return line, offset - starts[line - 1] + 1
+
+
 @dataclass(frozen=True, slots=True)
 class Mode:
     """One semantics of FAPI201/FAPI202 and the ruff run it equals."""
@@ -328,7 +425,9 @@ class Mode:
 
 STRICT = Mode(RuleOptions(strict=("FAPI201", "FAPI202")), STABLE, lambda file: set())
 DEFAULT = Mode(
-    RuleOptions(), ANN_REVIEW, lambda file: _untyped_inits(file) | _closure_findings(file)
+    RuleOptions(),
+    ANN_REVIEW,
+    lambda file: _untyped_inits(file) | _closure_findings(file) | _review_exemptions(file),
 )
 MODES = {"strict": STRICT, "default": DEFAULT}
 
@@ -399,6 +498,14 @@ def test_the_modes_differ_where_documented(tmp_path: Path) -> None:
     expected = {lines.index("def g(_, __, *_args, **_kw) -> None:") + 1}
     expected.add(lines.index("    def __init__(self, a: int): pass") + 1)
     expected.add(lines.index("        def nested(self, z):") + 1)
+    # Unused `*args`/`**kwargs` (the snippets' bodies are `pass`), reported at the star.
+    unused = [
+        "def f(a, b: int, *args, c=1, **kwargs):",
+        "def spaced(a, * args, c: int=1, **  kwargs):",
+    ]
+    unused += ["    *", "    def __call__(self, *args, **kwargs):", "    def varonly(*args):"]
+    unused.append("    def __init_subclass__(cls, **kw):")
+    expected.update(lines.index(line) + 1 for line in unused)
     assert {line for _, line, _ in strict - default} == expected
     assert ("FAPI202", lines.index("    def __init__(self):") + 1, 9) in default
 

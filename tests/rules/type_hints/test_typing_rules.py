@@ -103,11 +103,11 @@ def test_parameter_is_reported_at_its_name_without_its_default() -> None:
 
 
 def test_star_parameters_are_reported_from_the_star_to_the_name() -> None:
-    assert positions("def f(* args, **  kwargs) -> None: ...\n") == [
+    assert positions("def f(* args, **  kwargs) -> None:\n    g(args, kwargs)\n") == [
         ("FAPI201", 1, 7, 13),
         ("FAPI201", 1, 15, 25),
     ]
-    messages = [d.message for d in found("def f(*args, **kwargs) -> None: ...\n")]
+    messages = [d.message for d in found("def f(*args, **kwargs) -> None:\n    g(args, kwargs)\n")]
     assert "`*args`" in messages[0] and "`**kwargs`" in messages[1]
 
 

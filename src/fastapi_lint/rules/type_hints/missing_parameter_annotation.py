@@ -10,6 +10,7 @@ from fastapi_lint.context.roles import Role
 from fastapi_lint.fastapi_model.dependencies import DEPENDENCY_MARKERS
 from fastapi_lint.rule import Invalid, Valid
 from fastapi_lint.rules.type_hints._annotation_scopes import DefinitionRule
+from fastapi_lint.tree import code_nodes
 
 # Registrars whose endpoints get their parameters from FastAPI (not Starlette's add_route).
 INJECTING_REGISTRARS = frozenset(
@@ -20,9 +21,37 @@ INJECTING_REGISTRARS = frozenset(
 )
 
 
+# Their parameters are the exception being propagated, as the protocol defines them.
+_EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
+
+
 def _is_dummy(param: cst.Param) -> bool:
     """``_``, ``*_``, ``**_``: a parameter named to say it is unused."""
     return not param.name.value.strip("_")
+
+
+def _forwarded_whole(function: cst.FunctionDef, param: cst.Param) -> bool:
+    """Whether ``*args``/``**kwargs`` is unused, or only handed on whole (``f(**kwargs)``):
+    its values are whatever the callee accepts, so ``Any`` is all an annotation could say."""
+    star = param.star if isinstance(param.star, str) else ""
+    name = param.name.value
+    named = forwarded = 0
+    for node in code_nodes(function.body):
+        node_class = type(node)
+        if node_class is cst.Name and node.value == name:
+            named += 1
+        elif node_class is cst.Attribute and node.attr.value == name:
+            named -= 1  # ``request.kwargs``: another object's attribute
+        elif node_class is cst.Arg:
+            if node.keyword is not None and node.keyword.value == name:
+                named -= 1  # ``call(kwargs=...)``: a keyword, not the parameter
+            if node.star == star and _is_name(node.value, name):
+                forwarded += 1
+    return named == forwarded
+
+
+def _is_name(expression: cst.BaseExpression, name: str) -> bool:
+    return type(expression) is cst.Name and expression.value == name
 
 
 def _star_length(param: cst.Param) -> int | None:
@@ -40,8 +69,12 @@ class MissingParameterAnnotation(DefinitionRule):
     Flags function parameters, including `*args` and `**kwargs`, that have no type
     annotation, and counts every parameter it checks towards the type coverage shown in
     the summary. Parameters named only with underscores (`_`, `*_`, `**_`) say they are
-    unused and are left alone, and a function the project opted out of type checking
-    (`@typing.no_type_check` on it or its class, a `# type: ignore` on its line or atop
+    unused and are left alone. So are `*args` and `**kwargs` that the function only
+    hands on whole (`super().__init__(*args, **kwargs)`) or never uses, since their type
+    is whatever the callee accepts (`Any`), and the exception parameters of `__exit__`
+    and `__aexit__`, whose types the protocol fixes. A function the project opted out
+    of type checking (`@typing.no_type_check` on it or its class, a `# type: ignore` on
+    its line or atop
     the file, `# noqa: ANN001`) is not checked. Nor is a closure that no decorator
     registers (a callback, a decorator's `@wraps` wrapper): reviewers read it with the
     function around it; a decorated one (a route in a router factory, an exception
@@ -70,8 +103,8 @@ class MissingParameterAnnotation(DefinitionRule):
 
     ## Options
     `strict` (default `[]`): with `"FAPI201"` listed, the findings are exactly those of
-    ruff's `ANN001`-`ANN003` with their default settings (dummy names and closures
-    reported too).
+    ruff's `ANN001`-`ANN003` with their default settings (dummy names, closures,
+    forwarded `*args`/`**kwargs` and `__exit__` parameters reported too).
 
     ## Known limitations
     The first parameter of a method (`self`, `cls`) is exempt unless the method is a
@@ -125,6 +158,19 @@ class MissingParameterAnnotation(DefinitionRule):
             "def log_event(event: str, *args: object, **fields: object) -> None:\n"
             "    logger.info(event, *args, extra=fields)\n"
         ),
+        Valid(
+            "class RetryingClient(Client):\n"
+            "    def __init__(self, retries: int, *args, **kwargs) -> None:\n"
+            "        super().__init__(*args, **kwargs)\n"
+            "        self.retries = retries\n\n"
+            "    def send(self, request: Request, **kwargs) -> Response:\n"
+            "        return self.transport.send(request)\n"
+        ),
+        Valid(
+            "class Transaction:\n"
+            "    async def __aexit__(self, exc_type, exc, traceback) -> None:\n"
+            "        await self.rollback() if exc else await self.commit()\n"
+        ),
     )
     INVALID: ClassVar[tuple[Invalid, ...]] = (
         Invalid(
@@ -136,15 +182,23 @@ class MissingParameterAnnotation(DefinitionRule):
             message_contains="parameter `item_id` of `read_item`",
         ),
         Invalid(
-            "def forward(request, *args: object, **kwargs) -> None:\n    pass\n",
+            "def forward(request, *args: object, **kwargs: object) -> None:\n    pass\n",
             line=1,
             column=13,
         ),
         Invalid(
-            "def forward(request: Request, *args, **kwargs: object) -> None:\n    pass\n",
+            "def forward(request: Request, *args, **kwargs: object) -> None:\n"
+            "    send(request, args)\n",
             line=1,
             column=31,
             message_contains="`*args`",
+        ),
+        Invalid(
+            "def connect(url: str, **options) -> Client:\n"
+            '    return Client(url, timeout=options.get("timeout", 5), **options)\n',
+            line=1,
+            column=23,
+            message_contains="`**options`",
         ),
         Invalid(
             "class Cache:\n    @staticmethod\n    def key(user_id) -> str:\n"
@@ -163,10 +217,15 @@ class MissingParameterAnnotation(DefinitionRule):
         if info.skips_first_parameter:
             positional = positional[1:]
         stars = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-        strict = self.options.is_strict(self.code)
-        for param in [*positional, *stars]:
-            if strict or not _is_dummy(param):
-                self._count(node, param)
+        if self.options.is_strict(self.code):
+            checked = [*positional, *stars]
+        elif node.name.value in _EXIT_METHODS and info.skips_first_parameter:
+            checked = []  # the protocol fixes the types of the exception triple
+        else:
+            checked = [p for p in positional if not _is_dummy(p)]
+            checked += [p for p in stars if not _is_dummy(p) and not _forwarded_whole(node, p)]
+        for param in checked:
+            self._count(node, param)
 
     def _count(self, function: cst.FunctionDef, param: cst.Param) -> None:
         self.context.annotations_expected += 1
