@@ -34,20 +34,20 @@ def _forwarded_whole(function: cst.FunctionDef, param: cst.Param) -> bool:
     """Whether ``*args``/``**kwargs`` is unused, or only handed on whole (``f(**kwargs)``):
     its values are whatever the callee accepts, so ``Any`` is all an annotation could say."""
     star = param.star if isinstance(param.star, str) else ""
-    name = param.name.value
-    named = forwarded = 0
-    for node in code_nodes(function.body):
-        node_class = type(node)
-        if node_class is cst.Name and node.value == name:
-            named += 1
-        elif node_class is cst.Attribute and node.attr.value == name:
-            named -= 1  # ``request.kwargs``: another object's attribute
-        elif node_class is cst.Arg:
-            if node.keyword is not None and node.keyword.value == name:
-                named -= 1  # ``call(kwargs=...)``: a keyword, not the parameter
-            if node.star == star and _is_name(node.value, name):
-                forwarded += 1
-    return named == forwarded
+    uses = [_use(node, param.name.value, star) for node in code_nodes(function.body)]
+    return sum(named for named, _ in uses) == sum(forwarded for _, forwarded in uses)
+
+
+def _use(node: cst.CSTNode, name: str, star: str) -> tuple[int, int]:
+    """How ``node`` counts: (names spelled ``name``, arguments handing it on as ``star``)."""
+    if isinstance(node, cst.Name):
+        return int(node.value == name), 0
+    if isinstance(node, cst.Attribute):
+        return -int(node.attr.value == name), 0  # ``request.kwargs``: another object's
+    if isinstance(node, cst.Arg):
+        keyword = node.keyword is not None and node.keyword.value == name  # ``f(kwargs=1)``
+        return -int(keyword), int(node.star == star and _is_name(node.value, name))
+    return 0, 0
 
 
 def _is_name(expression: cst.BaseExpression, name: str) -> bool:
