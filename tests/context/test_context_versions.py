@@ -189,6 +189,45 @@ def test_pydantic_settings_implies_pydantic_2(tmp_path: Path) -> None:
     assert targets.satisfies("pydantic", ">=2")
 
 
+@pytest.mark.parametrize(
+    ("declared", "sqlalchemy_2", "pydantic_2"),
+    [
+        ("sqlmodel==0.0.22", True, True),  # SQLAlchemy >=2.0.14, Pydantic 1.10.13 or 2
+        ("sqlmodel>=0.0.12", True, False),  # SQLAlchemy 2, still Pydantic 1
+        ("sqlmodel>=0.0.10,<0.1", False, False),  # the oldest allowed pins SQLAlchemy 1.4
+        ("sqlmodel~=0.0.8", False, False),
+    ],
+)
+def test_sqlmodel_implies_its_sqlalchemy_and_pydantic(
+    tmp_path: Path, declared: str, sqlalchemy_2: bool, pydantic_2: bool
+) -> None:
+    (tmp_path / "requirements.txt").write_text(f"fastapi\n{declared}\n")
+    targets = resolve_target_versions(
+        tmp_path, evidence=_no_evidence_expected, needed=("sqlalchemy",)
+    )
+    assert targets["sqlalchemy"].origin is Origin.INFERRED
+    assert "SQLModel" in targets["sqlalchemy"].source
+    assert targets.satisfies("sqlalchemy", ">=2") is sqlalchemy_2
+    assert targets.satisfies("sqlalchemy", ">=1.4") is True
+    assert targets.satisfies("pydantic", ">=2") is pydantic_2
+    assert targets["pydantic"].origin is (Origin.INFERRED if not pydantic_2 else Origin.ASSUMED)
+
+
+def test_sqlmodel_without_a_version_or_with_sqlalchemy_declared_infers_nothing(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "requirements.txt").write_text("sqlmodel\n")
+    assert resolve_target_versions(tmp_path)["sqlalchemy"].origin is Origin.ASSUMED
+    (tmp_path / "requirements.txt").write_text("sqlmodel==0.0.22\nsqlalchemy==1.4.50\n")
+    targets = resolve_target_versions(tmp_path)
+    assert targets["sqlalchemy"].origin is Origin.DECLARED
+    assert not targets.satisfies("sqlalchemy", ">=2")
+
+
+def _no_evidence_expected() -> list[Evidence]:
+    raise AssertionError("the evidence pass ran although every package was known")
+
+
 def test_declared_pydantic_2_implies_fastapi_0_100(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("pydantic>=2.4\n")
     targets = resolve_target_versions(tmp_path)

@@ -38,7 +38,9 @@ from fastapi_lint.small_files import (
 )
 
 PYTHON = "python"
-TRACKED = frozenset({"fastapi", "pydantic", "starlette", "sqlalchemy", "pydantic-settings"})
+TRACKED = frozenset(
+    {"fastapi", "pydantic", "starlette", "sqlalchemy", "pydantic-settings", "sqlmodel"}
+)
 _NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _COMMENT = re.compile(r"(?:^|\s)#.*$")
 _INCLUDE = re.compile(r"^(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)")

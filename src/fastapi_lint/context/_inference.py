@@ -1,4 +1,5 @@
-"""What one target version implies about another: FastAPI pins Pydantic, Starlette, Python.
+"""What one target version implies about another: FastAPI pins Pydantic, Starlette, Python;
+SQLModel pins SQLAlchemy (and Pydantic before 0.0.14).
 
 The table is read from the ``Requires-Dist`` and ``Requires-Python`` metadata of these
 FastAPI releases. Between two rows the earlier row applies: FastAPI only ever raised
@@ -45,6 +46,15 @@ _FASTAPI_RELEASES = (
     _release("0.126.0", "0.40.0", "3.9", Bound(lowest=Version("2.7.0"))),
     _release("0.163.2", "0.46.0", "3.11", Bound(lowest=Version("2.9.0"))),
 )
+# SQLModel pins SQLAlchemy (and, before 0.0.14, Pydantic 1), from the ``Requires-Dist``
+# of these releases: (SQLModel, the oldest SQLAlchemy, the SQLAlchemy ceiling, Pydantic).
+_SQLMODEL_RELEASES = (
+    (Version("0.0.4"), Version("1.4.17"), Version("1.5"), _PYDANTIC_1),
+    (Version("0.0.9"), Version("1.4.36"), Version("2"), _PYDANTIC_1),
+    (Version("0.0.12"), Version("2.0.0"), Version("2.1"), _PYDANTIC_1),
+    (Version("0.0.14"), Version("2.0.0"), Version("2.1"), Bound(lowest=Version("1.10.13"))),
+    (Version("0.0.19"), Version("2.0.14"), Version("2.1"), Bound(lowest=Version("1.10.13"))),
+)
 _PYDANTIC_2 = Version("2")
 _PYDANTIC_2_FASTAPI = Version("0.100.0")
 _LAST_PYDANTIC_1_FASTAPI = Version("0.126.0")
@@ -86,7 +96,31 @@ def _pydantic(known: Known) -> Inference | None:
     if by_fastapi is None and "pydantic-settings" in known:
         why = "pydantic-settings requires Pydantic 2"
         return Inference(Bound(lowest=_PYDANTIC_2), "pydantic-settings", why)
+    if by_fastapi is None:
+        row = _sqlmodel_row(known)
+        if row is not None and row[3] is _PYDANTIC_1:
+            why = f"SQLModel {row[0]} requires Pydantic 1.x (SQLModel 0.0.14 added Pydantic 2)"
+            return Inference(_PYDANTIC_1, "sqlmodel", why)
     return by_fastapi
+
+
+def _sqlmodel_row(known: Known) -> tuple[Version, Version, Version, Bound] | None:
+    """The table row of the oldest SQLModel the project allows; None without a lower bound."""
+    sqlmodel = known.get("sqlmodel")
+    version = sqlmodel.lowest if sqlmodel is not None else None
+    if version is None:
+        return None
+    rows = [row for row in _SQLMODEL_RELEASES if row[0] <= version]
+    return rows[-1] if rows else None
+
+
+def _sqlalchemy(known: Known) -> Inference | None:
+    row = _sqlmodel_row(known)
+    if row is None:
+        return None
+    sqlmodel, lowest, ceiling, _ = row
+    why = f"SQLModel {sqlmodel} and later require SQLAlchemy >= {lowest}, < {ceiling}"
+    return Inference(Bound(lowest=lowest, ceiling=ceiling), "sqlmodel", why)
 
 
 def _pydantic_for(fastapi: Bound) -> Inference | None:
@@ -139,4 +173,5 @@ _RULES: dict[str, Callable[[Known], Inference | None]] = {
     "starlette": _starlette,
     "python": _python,
     "fastapi": _fastapi,
+    "sqlalchemy": _sqlalchemy,
 }

@@ -11,7 +11,8 @@ it came from so the context report can show it:
    declare the same package, the oldest of them (the code must work there);
 4. inference from another declared version (FastAPI before 0.100 requires Pydantic 1.x,
    each FastAPI release pins a Starlette range and a Python minimum, Pydantic 2 needs
-   FastAPI 0.100+, pydantic-settings needs Pydantic 2);
+   FastAPI 0.100+, pydantic-settings needs Pydantic 2, each SQLModel release pins a
+   SQLAlchemy range and, before 0.0.14, Pydantic 1);
 5. evidence in the code (``evidence.scan_evidence``, collected by the caller);
 6. inference again, from what evidence found;
 7. otherwise the latest release is assumed.
@@ -50,8 +51,8 @@ CONFIGURED_SOURCE = "configuration (target-versions)"
 DECLARATION_FILES = frozenset(
     {"pyproject.toml", "setup.cfg", "setup.py", "Pipfile", PIPFILE_LOCK, *TOML_LOCKS}
 )
-# Read but not a target: it only says something about Pydantic.
-_HELPERS = ("pydantic-settings",)
+# Read but not targets: they only say something about Pydantic and SQLAlchemy.
+_HELPERS = ("pydantic-settings", "sqlmodel")
 _REQUIREMENTS = re.compile(r"^requirements.*\.(?:txt|in)$")
 # What an assumed-latest version is tested as: newer than any real release.
 _LATEST = Version("999999")
