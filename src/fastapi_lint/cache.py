@@ -14,6 +14,7 @@ rewritten; the cache never turns into an error. How an entry is sealed and check
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import typing
@@ -51,6 +52,19 @@ def settings_fingerprint(
     ``context`` names what the project's context adds: the file's role, the target
     versions its rules read, the project's router builders.
     """
+    # ``project_root`` is in the text (``repr``) but not in the options' equality.
+    return _fingerprint(options, options.project_root, tuple(rules), summarise, context)
+
+
+@functools.lru_cache(maxsize=256)
+def _fingerprint(
+    options: RuleOptions,
+    project_root: str | None,
+    rules: tuple[type[Rule], ...],
+    summarise: bool,
+    context: str,
+) -> str:
+    """Worked out once per settings: the files of a run share a few sets of them."""
     codes = ",".join(sorted(rule.code for rule in rules))
     return f"{__version__}|{options!r}|{codes}|summary={summarise}|{context}"
 

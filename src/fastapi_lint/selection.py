@@ -9,7 +9,7 @@ from fastapi_lint import registry
 from fastapi_lint.config import Config
 from fastapi_lint.files import is_excluded
 from fastapi_lint.rule import Rule
-from fastapi_lint.runner.context import ProjectSetup, for_role
+from fastapi_lint.runner.context import ProjectSetup
 from fastapi_lint.runner.jobs import FileJob
 
 
@@ -49,5 +49,5 @@ def job_in_project(
 ) -> FileJob:
     """The job of a file of the project: its role read, the rules of that role chosen."""
     role = setup.role_of(file)
-    chosen = for_role(rules_for_path(rules, file, config), role)
+    chosen = setup.rules_for_role(rules_for_path(rules, file, config), role)
     return FileJob(file, shown, chosen, role=role, context_key=setup.cache_key(role, chosen))

@@ -340,3 +340,16 @@ def test_weighted_jobs_come_back_in_job_order() -> None:
     jobs = list(range(40))
     squares = map_jobs(_square, jobs, 2, lambda job: -1, weight=lambda job: (job * 7) % 13)
     assert squares == [job * job for job in jobs]
+
+
+def test_settings_fingerprints_follow_every_setting_they_are_remembered_by() -> None:
+    from fastapi_lint.cache import settings_fingerprint
+
+    rules = all_rules()[:5]
+    first = settings_fingerprint(RuleOptions(project_root="/a"), rules)
+    # project_root is left out of the options' equality, not out of the fingerprint.
+    assert settings_fingerprint(RuleOptions(project_root="/b"), rules) != first
+    assert settings_fingerprint(RuleOptions(project_root="/a"), rules) == first
+    assert settings_fingerprint(RuleOptions(project_root="/a"), rules[:4]) != first
+    assert settings_fingerprint(RuleOptions(project_root="/a"), rules, summarise=True) != first
+    assert settings_fingerprint(RuleOptions(project_root="/a"), rules, context="x") != first

@@ -331,3 +331,21 @@ def test_files_outside_the_working_folders_project_take_their_own_targets(
     (there / "pyproject.toml").write_text(pinned.format("there", "<2"))
     checked = json.loads(CliRunner().invoke(cli, command, catch_exceptions=False).stdout)
     assert "FAPI603" not in {d["code"] for d in checked["diagnostics"]}
+
+
+def test_a_setup_answers_each_role_with_its_own_rules_and_key(tmp_path: Path) -> None:
+    from fastapi_lint.config import load_config
+    from fastapi_lint.runner.context import for_role, project_setup
+    from fastapi_lint.runner.project_files import project_files
+
+    config = load_config(tmp_path)
+    rules = tuple(registry.all_rules())
+    setup = project_setup(config, tmp_path, rules, project_files(config, tmp_path))
+    app, test = FileRole(Role.APP, "app"), FileRole(Role.TEST, "tests/")
+    for _ in range(2):  # the second time from what the setup remembered
+        assert setup.rules_for_role(rules, app) == for_role(rules, app)
+        assert setup.rules_for_role(rules, test) == for_role(rules, test)
+    assert setup.rules_for_role(rules, app) != setup.rules_for_role(rules, test)
+    app_rules, test_rules = for_role(rules, app), for_role(rules, test)
+    assert setup.cache_key(app, app_rules) == setup.cache_key(app, app_rules)
+    assert setup.cache_key(app, app_rules) != setup.cache_key(test, test_rules)

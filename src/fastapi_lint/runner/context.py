@@ -10,8 +10,9 @@ everything here its result depends on.
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,9 @@ class ProjectSetup:
     rules: tuple[type[Rule], ...]
     """The selection without the rules switched off by version."""
     off: tuple[VersionGate, ...] = ()
+    # What ``cache_key`` and ``rules_for_role`` said per role and rules: most files share
+    # both, and working them out costs a pass over every rule per file.
+    _known: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False)
 
     def role_of(self, file: Path) -> FileRole:
         """The role of a file on disk (an unreadable one is judged by its path alone)."""
@@ -62,9 +66,26 @@ class ProjectSetup:
     def placement(self, role: FileRole | None) -> Placement:
         return Placement(self.context, role)
 
-    def cache_key(self, role: FileRole | None, rules: Sequence[type[Rule]]) -> str:
+    def rules_for_role(
+        self, rules: tuple[type[Rule], ...], role: FileRole | None
+    ) -> tuple[type[Rule], ...]:
+        """``for_role``, worked out once per role and rules."""
+        key = ("rules", role.role if role is not None else None, rules)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = for_role(rules, role)
+        return typing.cast("tuple[type[Rule], ...]", known)
+
+    def cache_key(self, role: FileRole | None, rules: tuple[type[Rule], ...]) -> str:
         """What a file's result depends on here: its role, the targets its rules read, the
         project's router builders."""
+        key = ("key", role.role if role is not None else None, rules)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = self._cache_key(role, rules)
+        return typing.cast(str, known)
+
+    def _cache_key(self, role: FileRole | None, rules: tuple[type[Rule], ...]) -> str:
         packages = {package for rule in rules for package in rule.target_packages()}
         targets = self.context.targets.fingerprint(packages) if packages else ""
         kind = role.role.value if role is not None else "-"
