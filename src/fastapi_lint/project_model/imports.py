@@ -35,6 +35,7 @@ class RetriedImports:
         self._regular = frozenset(regular_packages)
         self._root_names = frozenset(root.name for root in roots if root.name)
         self._folders_above: dict[str, list[str]] | None = None
+        self._folders: dict[str, list[str]] = {}
 
     def absolute(self, importer: str, name: str) -> str | None:
         """The project module ``import name`` in ``importer`` most likely means, or None."""
@@ -52,16 +53,24 @@ class RetriedImports:
         return None
 
     def _below_a_folder(self, importer: str, name: str) -> str | None:
-        first = name.partition(".")[0]
-        folders = [
-            folder
-            for folder in self._index().get(name, ())
-            if f"{folder}.{first}" in self._packages and folder not in self._regular
-        ]
+        folders = self._folders_for(name)
         holding = [folder for folder in folders if importer.startswith(folder + ".")]
         if holding:
             return f"{max(holding, key=len)}.{name}"
         return f"{folders[0]}.{name}" if len(folders) == 1 else None
+
+    def _folders_for(self, name: str) -> list[str]:
+        """The namespace folders ``name`` may sit below, whoever imports it (once per name:
+        a common tail such as ``utils`` sits below dozens of folders)."""
+        found = self._folders.get(name)
+        if found is None:
+            first = name.partition(".")[0]
+            found = self._folders[name] = [
+                folder
+                for folder in self._index().get(name, ())
+                if f"{folder}.{first}" in self._packages and folder not in self._regular
+            ]
+        return found
 
     def _index(self) -> dict[str, list[str]]:
         """Every dotted tail of every name, with the folders it sits below (built once)."""
