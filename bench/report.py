@@ -19,6 +19,7 @@ from tools import (
     RUFF,
     WARM,
     WARM_EDITED,
+    WARM_MOVED,
     WARM_TEXT,
     Setup,
     Tool,
@@ -145,6 +146,7 @@ def targets(summaries: Mapping[str, Summary | None]) -> list[Target]:
 
     cold = summaries.get(COLD)
     edit_cost = _difference(wall(WARM_EDITED), wall(WARM))
+    moved_cost = _difference(wall(WARM_MOVED), wall(WARM))
     return [
         Target("fastapi-lint cold CPU / bare parse CPU", _quotient(cpu(COLD), cpu(PARSE)), 2.5),
         Target("Fixit CPU / fastapi-lint cold CPU", _quotient(cpu(FIXIT), cpu(COLD)), 10, False),
@@ -158,6 +160,11 @@ def targets(summaries: Mapping[str, Summary | None]) -> list[Target]:
         Target(
             "(1 file edited wall − warm wall) / that file's cold wall alone",
             _quotient(edit_cost, wall(EDITED_ALONE)),
+            1.5,
+        ),
+        Target(
+            "(1 file edited, lines moved, wall − warm wall) / that file's cold wall alone",
+            _quotient(moved_cost, wall(EDITED_ALONE)),
             1.5,
         ),
         Target(

@@ -62,6 +62,13 @@ def largest_file(tree: Path) -> Path:
     return max(python_files(tree), key=line_count)
 
 
+def prepend_comment(file: Path, serial: int) -> None:
+    """Change ``file`` by a line at its top: every line below moves, so its project
+    summary (which holds line numbers) changes too, as most edits of code change it."""
+    text = file.read_text(encoding="utf-8")
+    file.write_text(f"# edited by the fastapi-lint benchmark ({serial})\n{text}", encoding="utf-8")
+
+
 def append_comment(file: Path, serial: int) -> None:
     """Change ``file`` (content and modification time) so a cache must lint it again."""
     with file.open("a", encoding="utf-8") as stream:
