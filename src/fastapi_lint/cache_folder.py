@@ -25,7 +25,8 @@ CACHE_DIR_NAME = ".fastapi_lint_cache"
 CACHE_DIR_ENV = "FASTAPI_LINT_CACHE_DIR"
 # 2: findings carry the fixes of issue 7 (entries from before would hide them from --fix).
 # 3: entries are sealed with a checksum of their content.
-ENTRY_FORMAT = 3
+# 4: summaries leave out the calls of lazy initialisations (summary.lazy_init).
+ENTRY_FORMAT = 4
 _SEAL = ',"checksum":"'
 _SEAL_LENGTH = len(_SEAL) + 64 + len('"}')
 

@@ -43,6 +43,7 @@ from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.fastapi_model.syntax import dotted_name, keyword_arg, string_value
 from fastapi_lint.rule import FileContext
 from fastapi_lint.summary import syntax
+from fastapi_lint.summary.lazy_init import once_calls
 from fastapi_lint.summary.records import (
     FACTORY_MARK,
     BlockingCall,
@@ -77,6 +78,7 @@ class _Function:
     imports: list[ImportBinding] = field(default_factory=list)
     imported: set[str] = field(default_factory=set)  # names its own imports bind
     local_types: dict[str, str] | None = None
+    once: frozenset[int] | None = None  # calls of a lazy initialisation (``lazy_init``)
 
     @property
     def is_async(self) -> bool:
@@ -540,6 +542,10 @@ class SummaryCollector(AliasAwareRule):
         return self._wiring.router_lists.get(name, [])
 
     def _record_call(self, node: cst.Call, function: _Function, index: int, line: int) -> None:
+        if function.once is None:
+            function.once = once_calls(function.node)
+        if id(node) in function.once:
+            return  # runs on the first call only: not followed, not a blocking call per call
         if not function.is_async:
             found = find_blocking(
                 self.context.model,

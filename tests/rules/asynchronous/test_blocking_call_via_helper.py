@@ -444,3 +444,59 @@ def test_start_up_code_is_followed_across_modules(tmp_path: Path) -> None:
     )
     found = {(f.path, f.line) for f in BlockingCallViaHelper.check_project(project)}
     assert found == {("app/setup.py", 7)}
+
+
+# -- lazy initialisation: once per process, not per request ------------------------------
+
+
+def test_a_global_built_on_the_first_call_is_not_followed() -> None:
+    source = """
+        import requests
+
+        _token = None
+        _settings = None
+
+        def token():
+            global _token
+            if _token is None:
+                _token = requests.post("https://auth.example.com").text
+            return _token
+
+        def settings(url):
+            global _settings
+            if _settings and url:
+                return _settings
+            _settings = load(requests.get(url).json())
+            return _settings
+
+        def load(data):
+            return data
+
+        async def handler():
+            return token(), settings("https://cfg.example.com")
+    """
+    assert lines(source) == []
+
+
+def test_a_guard_that_runs_again_or_a_local_cache_is_followed() -> None:
+    source = """
+        import requests
+
+        _token = None
+
+        def refreshed(force):
+            global _token
+            if _token is None or force:
+                _token = requests.post("https://auth.example.com").text
+            return _token
+
+        def cached_locally():
+            token = None
+            if token is None:
+                token = requests.post("https://auth.example.com").text
+            return token
+
+        async def handler():
+            return refreshed(True), cached_locally()
+    """
+    assert lines(source) == [19, 19]

@@ -26,6 +26,12 @@ class BlockingCallViaHelper(ProjectRule):
     that makes a blocking call (as FAPI101, FAPI103 and FAPI104 know them), directly or
     through any depth of further plain functions, in any module of the project.
 
+    A module global's lazy initialisation runs once per process, not once per request,
+    and is not followed: the body of `if _client is None: _client = ...` (or `if not
+    _client:`) in a function declaring `global _client`, and everything after an early
+    `if _client: return _client` that the function goes on to set. A guard joined with
+    `or` (`if _client is None or force:`) may run every time and is followed.
+
     ## Why is this bad?
     A plain function called from an `async def` runs on the event loop, and so does
     everything it calls. The `requests.get()` three helpers down stalls every request the
