@@ -85,6 +85,13 @@ class _Function:
         return self.node.asynchronous is not None
 
 
+def _runs_once(function: _Function, call: cst.Call) -> bool:
+    """Whether ``call`` belongs to a lazy initialisation of a global (``lazy_init``)."""
+    if function.once is None:
+        function.once = once_calls(function.node)
+    return id(call) in function.once
+
+
 @dataclass(slots=True)
 class _Class:
     name: str
@@ -542,10 +549,8 @@ class SummaryCollector(AliasAwareRule):
         return self._wiring.router_lists.get(name, [])
 
     def _record_call(self, node: cst.Call, function: _Function, index: int, line: int) -> None:
-        if function.once is None:
-            function.once = once_calls(function.node)
-        if id(node) in function.once:
-            return  # runs on the first call only: not followed, not a blocking call per call
+        if _runs_once(function, node):
+            return  # on the first call only: not followed, not a blocking call per call
         if not function.is_async:
             found = find_blocking(
                 self.context.model,
