@@ -500,3 +500,24 @@ def test_a_guard_that_runs_again_or_a_local_cache_is_followed() -> None:
             return refreshed(True), cached_locally()
     """
     assert lines(source) == [19, 19]
+
+
+def test_a_helper_called_twice_in_a_function_is_reported_once_at_its_first_call() -> None:
+    source = """
+        import requests
+
+        def fetch(url):
+            return requests.get(url).json()
+
+        def fetch_other(url):
+            return requests.get(url).text
+
+        async def handler():
+            first = fetch("https://a.example.com")
+            second = fetch("https://b.example.com")
+            return first, second, fetch_other("https://c.example.com")
+
+        async def another():
+            return fetch("https://d.example.com")
+    """
+    assert lines(source) == [11, 13, 16]

@@ -12,6 +12,7 @@ from fastapi_lint.project_model.project import FunctionRef, Module, Project
 from fastapi_lint.project_model.startup import StartupOnly
 from fastapi_lint.rule import Invalid, ProjectFinding, ProjectRule, Valid
 from fastapi_lint.summary.records import CallSite, FunctionSummary
+from fastapi_lint.suppression import line_suppresses
 
 
 def _shown(ref: FunctionRef) -> str:
@@ -24,7 +25,8 @@ class BlockingCallViaHelper(ProjectRule):
     ## What it does
     Flags a call, in an `async def`, of one of the project's own plain `def` functions
     that makes a blocking call (as FAPI101, FAPI103 and FAPI104 know them), directly or
-    through any depth of further plain functions, in any module of the project.
+    through any depth of further plain functions, in any module of the project. A helper
+    called several times in one function is reported once, at its first call.
 
     A module global's lazy initialisation runs once per process, not once per request,
     and is not followed: the body of `if _client is None: _client = ...` (or `if not
@@ -184,11 +186,21 @@ class BlockingCallViaHelper(ProjectRule):
         for module, function in project.functions():
             ref = FunctionRef(module.name, function.name)
             if function.is_async and not startup.runs_only_at_startup(ref):
-                for call in function.calls:
-                    target = project.callee(module.name, call.callee, function)
-                    if target is not None and paths.blocks(target):
-                        steps = paths.steps(target)
-                        yield cls._finding(project, module, function, call, steps)
+                yield from cls._findings_in(project, paths, module, function)
+
+    @classmethod
+    def _findings_in(
+        cls, project: Project, paths: BlockingPaths, module: Module, function: FunctionSummary
+    ) -> Iterator[ProjectFinding]:
+        """One finding per helper: at its first call in the function not marked ``noqa``."""
+        reported: set[FunctionRef] = set()
+        for call in function.calls:
+            if line_suppresses(module.summary.line_text(call.line), cls.code):
+                continue
+            target = project.callee(module.name, call.callee, function)
+            if target is not None and target not in reported and paths.blocks(target):
+                reported.add(target)
+                yield cls._finding(project, module, function, call, paths.steps(target))
 
     @classmethod
     def _finding(
