@@ -15,8 +15,19 @@ from fastapi_lint.analysis.async_scope import receiver_types
 from fastapi_lint.analysis.blocking_catalogue import (
     BLOCKING_FUNCTIONS,
     BLOCKING_METHODS,
+    DNS,
     GENERIC,
+    HTTP,
     INSTANCE_NAMES,
+    MAIL,
+    MONGO,
+    MYSQL,
+    POSTGRES,
+    REDIS,
+    SLEEP,
+    SOCKET,
+    SQLITE,
+    SUBPROCESS,
     is_blocking_method,
     is_metadata_call,
 )
@@ -30,6 +41,10 @@ SYNC_SESSION = "FAPI103"
 CPU_BOUND = "FAPI104"
 
 
+# The calls that stall longest: a round trip to another machine or a database, a sleep.
+_ROUND_TRIPS = frozenset({HTTP, SOCKET, DNS, MAIL, POSTGRES, SQLITE, MYSQL, MONGO, REDIS, SLEEP})
+
+
 @dataclass(frozen=True, slots=True)
 class Blocking:
     """A blocking call: the catalogue (rule code) that knows it, and how to name it."""
@@ -37,6 +52,14 @@ class Blocking:
     code: str
     shown: str
     advice: str
+
+    @property
+    def stall(self) -> int:
+        """How long it stalls, roughly: 3 a network or database round trip, a sleep, a
+        synchronous session or CPU-bound work; 2 a subprocess; 1 file I/O and the rest."""
+        if self.code != BLOCKING_API or self.advice in _ROUND_TRIPS:
+            return 3
+        return 2 if self.advice == SUBPROCESS else 1
 
 
 def _display(qualified: str) -> str:

@@ -2,9 +2,11 @@
 
 A function blocks if it makes a blocking call itself, or calls a project function that
 blocks and that runs right away when called (a plain ``def``, not a generator, not
-decorated into something else). Starting from the functions that block directly, a
-breadth-first walk over the reversed call graph gives every function its shortest
-distance to a blocking call; each then steps, through its first call (in source order)
+decorated into something else). Each blocking call has a stall (``BlockingCall.stall``:
+a network round trip over a subprocess over file I/O); a function's chain goes to the
+longest stall it can reach, the shortest way there. For each stall, a breadth-first walk
+over the reversed call graph from the functions that make such a call gives every
+function its distance to one; each then steps, through its first call (in source order)
 one step closer, towards it. Linear in functions and call edges; cycles cost nothing.
 """
 
@@ -39,7 +41,6 @@ class BlockingPaths:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._edges: dict[FunctionRef, list[Edge]] = {}
-        self._distance: dict[FunctionRef, int] = {}
         callers: dict[FunctionRef, list[FunctionRef]] = {}
         for module, function in project.functions():
             if function.followable:
@@ -47,7 +48,13 @@ class BlockingPaths:
                 self._edges[ref] = self.edges(module, function)
                 for edge in self._edges[ref]:
                     callers.setdefault(edge.target, []).append(ref)
-        self._spread(callers)
+        # Per stall, each function's distance to a call of that stall; the longest first.
+        self._distances: dict[int, dict[FunctionRef, int]] = {}
+        self._stall: dict[FunctionRef, int] = {}
+        for stall in sorted(self._stalls(), reverse=True):
+            self._distances[stall] = self._spread(callers, stall)
+            for ref in self._distances[stall]:
+                self._stall.setdefault(ref, stall)
 
     def edges(self, module: Module, function: FunctionSummary) -> list[Edge]:
         """Calls of ``function`` that run a followable project function."""
@@ -59,37 +66,47 @@ class BlockingPaths:
                 found.append(Edge(call, target))
         return found
 
-    def _spread(self, callers: dict[FunctionRef, list[FunctionRef]]) -> None:
+    def _stalls(self) -> set[int]:
+        return {call.stall for ref in self._edges for call in self._blocking(ref)}
+
+    def _blocking(self, ref: FunctionRef) -> tuple[BlockingCall, ...]:
+        summary = self.project.function(ref)
+        return summary.blocking if summary is not None else ()
+
+    def _spread(
+        self, callers: dict[FunctionRef, list[FunctionRef]], stall: int
+    ) -> dict[FunctionRef, int]:
+        distance: dict[FunctionRef, int] = {}
         queue: deque[FunctionRef] = deque()
         for ref in self._edges:
-            summary = self.project.function(ref)
-            if summary is not None and summary.blocking:
-                self._distance[ref] = 0
+            if any(call.stall == stall for call in self._blocking(ref)):
+                distance[ref] = 0
                 queue.append(ref)
         while queue:
             ref = queue.popleft()
             for caller in callers.get(ref, ()):
-                if caller not in self._distance:
-                    self._distance[caller] = self._distance[ref] + 1
+                if caller not in distance:
+                    distance[caller] = distance[ref] + 1
                     queue.append(caller)
+        return distance
 
     def blocks(self, ref: FunctionRef) -> bool:
-        return ref in self._distance
+        return ref in self._stall
 
     def steps(self, ref: FunctionRef) -> list[Step]:
-        """The calls from ``ref`` down to the blocking call, shortest first-written path."""
+        """The calls from ``ref`` down to the longest stall it reaches, the shortest way
+        there, through the first-written call at each step."""
         steps: list[Step] = []
-        current: FunctionRef | None = ref
-        while current is not None and current in self._distance:
-            distance = self._distance[current]
-            if distance == 0:
-                summary = self.project.function(current)
-                assert summary is not None
-                steps.append(Step(current, None, None, summary.blocking[0]))
-                return steps
-            edge = next(
-                e for e in self._edges[current] if self._distance.get(e.target) == distance - 1
-            )
+        if ref not in self._stall:
+            return steps
+        stall = self._stall[ref]
+        distances = self._distances[stall]
+        current = ref
+        while distances[current] > 0:
+            distance = distances[current]
+            edge = next(e for e in self._edges[current] if distances.get(e.target) == distance - 1)
             steps.append(Step(current, edge.call, edge.target, None))
             current = edge.target
+        blocking = next(call for call in self._blocking(current) if call.stall == stall)
+        steps.append(Step(current, None, None, blocking))
         return steps

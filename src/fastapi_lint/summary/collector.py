@@ -560,7 +560,8 @@ class SummaryCollector(AliasAwareRule):
                 metadata=self._metadata,
             )
             if found is not None:
-                function.blocking.append(BlockingCall(found.code, found.shown, found.advice, line))
+                blocking = BlockingCall(found.code, found.shown, found.advice, line, found.stall)
+                function.blocking.append(blocking)
                 return
         dotted = dotted_name(node.func)
         callee = self._reference_to(dotted, function) if dotted else None

@@ -53,6 +53,8 @@ class BlockingCall:
     call: str  # as shown in messages: "requests.get"
     advice: str
     line: int
+    # How long it stalls (``Blocking.stall``): 3 a round trip, 2 a subprocess, 1 file I/O.
+    stall: int = 1
 
 
 @dataclass(frozen=True, slots=True)

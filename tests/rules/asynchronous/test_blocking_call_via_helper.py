@@ -521,3 +521,57 @@ def test_a_helper_called_twice_in_a_function_is_reported_once_at_its_first_call(
             return fetch("https://d.example.com")
     """
     assert lines(source) == [11, 13, 16]
+
+
+# -- which chain is shown: the longest stall, then the shortest way -----------------------
+
+
+def test_the_chain_shown_ends_at_the_longest_stall_the_helper_reaches() -> None:
+    source = """
+        import subprocess
+        import requests
+
+        def read_config(path):
+            with open(path) as handle:
+                return handle.read()
+
+        def upload(path):
+            data = read_config(path)
+            return push(data)
+
+        def push(data):
+            return requests.post("https://files.example.com", data=data)
+
+        def archive(path):
+            read_config(path)
+            subprocess.run(["tar", "czf", path + ".tgz", path])
+
+        async def save(path):
+            return upload(path), archive(path)
+    """
+    first, second = findings(source)
+    # open() is one call away, the upload's round trip two: the round trip is shown.
+    assert "`save() -> upload() -> push() -> requests.post()` (app.py:14)" in first.message
+    # A subprocess stalls longer than a file read, even one written first.
+    assert "`save() -> archive() -> subprocess.run()` (app.py:18)" in second.message
+
+
+def test_between_equal_stalls_the_chain_is_the_shortest_and_first_written() -> None:
+    source = """
+        import requests
+
+        def direct():
+            return requests.get("https://a.example.com")
+
+        def indirect():
+            return direct()
+
+        def both():
+            indirect()
+            return requests.get("https://b.example.com")
+
+        async def handler():
+            return both()
+    """
+    (finding,) = findings(source)
+    assert "`handler() -> both() -> requests.get()` (app.py:12)" in finding.message

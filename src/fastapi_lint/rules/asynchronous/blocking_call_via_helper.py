@@ -26,7 +26,10 @@ class BlockingCallViaHelper(ProjectRule):
     Flags a call, in an `async def`, of one of the project's own plain `def` functions
     that makes a blocking call (as FAPI101, FAPI103 and FAPI104 know them), directly or
     through any depth of further plain functions, in any module of the project. A helper
-    called several times in one function is reported once, at its first call.
+    called several times in one function is reported once, at its first call. The chain
+    shown ends at the longest stall the helper reaches (a network or database round
+    trip, a sleep or CPU-bound work, then a subprocess, then file I/O), by the shortest
+    way there.
 
     A module global's lazy initialisation runs once per process, not once per request,
     and is not followed: the body of `if _client is None: _client = ...` (or `if not
