@@ -166,6 +166,14 @@ def _each(module: str, names: Iterable[str], advice: str) -> dict[str, str]:
     return {f"{module}.{name}": advice for name in names}
 
 
+# Clients that connect on first use: making one does no I/O (``redis.Redis()`` builds a
+# pool, ``pymongo.MongoClient()`` connects in the background, ``HTTPConnection()`` waits
+# for its first request), so their constructors are not listed; their first command is.
+LAZY_CLIENTS = frozenset(
+    {"redis.Redis", "redis.StrictRedis", "redis.client.Redis", "redis.client.StrictRedis"}
+    | {"pymongo.MongoClient", "http.client.HTTPConnection", "http.client.HTTPSConnection"}
+)
+
 BLOCKING_FUNCTIONS: Mapping[str, str] = {
     "time.sleep": SLEEP,
     **_each("requests", (*_HTTP_VERBS, *_RUFF_EXTRA_VERBS), HTTP),
@@ -174,8 +182,6 @@ BLOCKING_FUNCTIONS: Mapping[str, str] = {
     "urllib.request.urlopen": HTTP,
     "urllib.request.urlretrieve": HTTP,
     "urllib3.request": HTTP,
-    "http.client.HTTPConnection": HTTP,
-    "http.client.HTTPSConnection": HTTP,
     "socket.create_connection": SOCKET,
     **_each("socket", _SOCKET_DNS, DNS),
     "builtins.open": FILE,
@@ -199,13 +205,6 @@ BLOCKING_FUNCTIONS: Mapping[str, str] = {
     "pymysql.connect": MYSQL,
     "MySQLdb.connect": MYSQL,
     "mysql.connector.connect": MYSQL,
-    "pymongo.MongoClient": MONGO,
-    "redis.Redis": REDIS,
-    "redis.StrictRedis": REDIS,
-    "redis.from_url": REDIS,
-    "redis.Redis.from_url": REDIS,
-    "redis.client.Redis": REDIS,
-    "redis.client.StrictRedis": REDIS,
 }
 
 ANY_METHOD = None

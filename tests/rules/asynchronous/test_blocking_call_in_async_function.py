@@ -49,7 +49,6 @@ def in_async(imports: str, body: str) -> str:
         ("import httpx", "httpx.get('https://example.com')"),
         ("import httpx", "httpx.stream('GET', 'https://example.com')"),
         ("import httpx", "httpx.Client().post('https://example.com')"),
-        ("import http.client", "http.client.HTTPSConnection('example.com')"),
         ("import socket", "socket.create_connection(('example.com', 80))"),
         ("import socket", "socket.getaddrinfo('example.com', 80)"),
         ("import socket", "socket.gethostbyname('example.com')"),
@@ -75,10 +74,11 @@ def in_async(imports: str, body: str) -> str:
         ("import psycopg", "psycopg.connect('dbname=app')"),
         ("import sqlite3", "sqlite3.connect('app.db')"),
         ("import pymysql", "pymysql.connect(host='db')"),
-        ("from pymongo import MongoClient", "MongoClient('mongodb://db')"),
-        ("import redis", "redis.Redis(host='cache')"),
-        ("import redis", "redis.from_url('redis://cache')"),
-        ("from redis import StrictRedis", "StrictRedis()"),
+        ("from pymongo import MongoClient", "MongoClient('mongodb://db').server_info()"),
+        ("import redis", "redis.Redis(host='cache').get('key')"),
+        ("import redis", "redis.from_url('redis://cache').set('key', 1)"),
+        ("from redis import StrictRedis", "StrictRedis().delete('key')"),
+        ("import http.client", "http.client.HTTPSConnection('example.com').request('GET', '/')"),
     ],
 )
 def test_known_blocking_calls_are_flagged(imports: str, call: str) -> None:
@@ -108,6 +108,12 @@ def test_known_blocking_calls_are_flagged(imports: str, call: str) -> None:
         ("import requests", "requests.codes.ok"),
         ("import time", "time.time()"),
         ("import time", "time.monotonic()"),
+        # Clients that connect on first use: making one does no I/O.
+        ("from pymongo import MongoClient", "MongoClient('mongodb://db')"),
+        ("import redis", "redis.Redis(host='cache')"),
+        ("import redis", "redis.from_url('redis://cache')"),
+        ("from redis import StrictRedis", "StrictRedis()"),
+        ("import http.client", "http.client.HTTPSConnection('example.com')"),
     ],
 )
 def test_non_blocking_look_alikes_are_not_flagged(imports: str, call: str) -> None:
@@ -245,6 +251,25 @@ def test_module_level_clients_used_in_async_functions_are_flagged() -> None:
             http.get("/")
     """
     assert lines(source) == [9, 11, 12]
+
+
+def test_a_client_connecting_on_first_use_is_reported_at_its_first_command_only() -> None:
+    source = """
+        import redis
+
+        async def handler():
+            cache = redis.Redis(host="cache")
+            other = redis.Redis(host="other")
+            cache.get("a")
+            cache.set("a", 1)
+            other.get("b")
+            return cache.get("c")
+
+        async def second():
+            cache = redis.Redis(host="cache")
+            return cache.get("a")
+    """
+    assert lines(source) == [7, 9, 14]
 
 
 def test_annotated_dependency_parameters_are_typed() -> None:
@@ -450,7 +475,7 @@ def test_the_finding_spans_the_whole_call_expression() -> None:
         ("", "open('f')", "`aiofiles`"),
         ("from pathlib import Path", "Path('f').read_text()", "`pathlib.Path.read_text()`"),
         ("import shutil", "shutil.rmtree('d')", "`await run_in_threadpool(...)`"),
-        ("import redis", "redis.Redis()", "`redis.asyncio`"),
+        ("import redis", "redis.Redis().get('key')", "`redis.asyncio`"),
         ("import sqlite3", "sqlite3.connect('db')", "`aiosqlite`"),
     ],
 )

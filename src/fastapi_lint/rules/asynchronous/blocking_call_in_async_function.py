@@ -6,6 +6,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.async_scope import AsyncBodyRule
 from fastapi_lint.analysis.blocking_calls import blocking_api
+from fastapi_lint.analysis.blocking_catalogue import LAZY_CLIENTS
 from fastapi_lint.analysis.startup_hooks import hook_names
 from fastapi_lint.context.roles import Role
 from fastapi_lint.rule import FileContext, Invalid, Valid
@@ -14,6 +15,16 @@ from fastapi_lint.rules.asynchronous._sleep_fix import sleep_fix
 # Objects whose creation returns at once: the wait on them (``process.wait()``) is the
 # stall, so it keeps its own finding.
 _WAITED_ON = frozenset({"subprocess.Popen"})
+
+
+def _lazy_client_receiver(node: cst.Call, shown: str) -> str | None:
+    """``cache`` of ``cache.get(key)`` when ``cache`` is a client that connected on this
+    first command (``redis.Redis``): its later commands are the same comment."""
+    owner = shown.removesuffix("()").rpartition(".")[0]
+    func = node.func
+    if owner in LAZY_CLIENTS and isinstance(func, cst.Attribute):
+        return func.value.value if isinstance(func.value, cst.Name) else None
+    return None
 
 
 class BlockingCallInAsyncFunction(AsyncBodyRule):
@@ -30,6 +41,9 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
     (`with open(path) as f`, `server = smtplib.SMTP(host)`) is reported, the calls on that
     object in the same function (`f.write()`, `server.login()`) are not reported again. A
     process is the exception: `Popen()` returns at once and its `wait()` is the stall.
+    Clients that connect on first use (`redis.Redis()`, `pymongo.MongoClient()`,
+    `http.client.HTTPConnection()`) are not reported where they are made: their first
+    command in the function is, and not the commands after it.
 
     A lifespan or start-up/shutdown handler the same file registers
     (`FastAPI(lifespan=lifespan)`, `@app.on_event("startup")`, `add_event_handler`,
@@ -255,7 +269,7 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
         if self._on_reported_object(node, function):
             return
         call, advice = found
-        bound = self._binds.get(id(node))
+        bound = self._binds.get(id(node)) or _lazy_client_receiver(node, call)
         if bound is not None and call not in _WAITED_ON:
             self._reported_objects.add((id(function), bound))
         fix = None
