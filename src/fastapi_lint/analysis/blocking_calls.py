@@ -13,11 +13,13 @@ import libcst as cst
 
 from fastapi_lint.analysis.async_scope import receiver_types
 from fastapi_lint.analysis.blocking_catalogue import (
+    AWS,
     BLOCKING_FUNCTIONS,
     BLOCKING_METHODS,
     DNS,
     GENERIC,
     HTTP,
+    IN_MEMORY_CAPABLE,
     INSTANCE_NAMES,
     MAIL,
     MONGO,
@@ -41,8 +43,11 @@ SYNC_SESSION = "FAPI103"
 CPU_BOUND = "FAPI104"
 
 
+_BUFFERS = frozenset({"io.BytesIO", "io.StringIO"})
 # The calls that stall longest: a round trip to another machine or a database, a sleep.
-_ROUND_TRIPS = frozenset({HTTP, SOCKET, DNS, MAIL, POSTGRES, SQLITE, MYSQL, MONGO, REDIS, SLEEP})
+_ROUND_TRIPS = frozenset(
+    {HTTP, SOCKET, DNS, MAIL, POSTGRES, SQLITE, MYSQL, MONGO, REDIS, AWS, SLEEP}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +93,24 @@ def blocking_api(
     if qualified is not None:
         if not metadata and is_metadata_call(qualified):
             return None
+        if qualified in IN_MEMORY_CAPABLE and _in_memory(model, call, lookup):
+            return None
         return _function_advice(qualified, extensions)
     if isinstance(call.func, cst.Attribute):
         return _method_advice(model, call.func, lookup, extensions, metadata=metadata)
     return None
+
+
+def _in_memory(model: ModuleModel, call: cst.Call, lookup: Lookup) -> bool:
+    """``zipfile.ZipFile(io.BytesIO(...))``, ``tarfile.open(fileobj=buffer)``: an archive
+    in a buffer of bytes reads and writes memory, not a disk."""
+    target = next((arg.value for arg in call.args if arg.keyword is None and not arg.star), None)
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in ("file", "fileobj"):
+            target = arg.value
+    if target is None:
+        return False
+    return any(kind in _BUFFERS for kind in receiver_types(model, target, lookup))
 
 
 def _function_advice(qualified: str, extensions: frozenset[str]) -> tuple[str, str] | None:

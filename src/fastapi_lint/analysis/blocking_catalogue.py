@@ -23,6 +23,7 @@ SQLITE = "use `aiosqlite`"
 MYSQL = "use `aiomysql` or `asyncmy`"
 MONGO = "use `motor` or `pymongo.AsyncMongoClient`"
 REDIS = "use `redis.asyncio`"
+AWS = "use `aioboto3` (or aiobotocore), or `await run_in_threadpool(...)`"
 
 _HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 # ruff also lists these two for requests/httpx; keeping them keeps FAPI101 a superset.
@@ -132,10 +133,22 @@ _METADATA_OWNERS = frozenset(
 )
 
 
+# tempfile's makers: one mkdir, or one open of a new empty file (what is then written to
+# it is I/O, and reported as the file's methods).
+_TEMPFILE_METADATA = frozenset(
+    {"tempfile.mkdtemp", "tempfile.mkstemp", "tempfile.TemporaryDirectory"}
+    | {"tempfile.NamedTemporaryFile", "tempfile.TemporaryFile"}
+)
+
+
+# Constructors that work on a buffer of bytes as well as on a file (``blocking_calls``).
+IN_MEMORY_CAPABLE = frozenset({"zipfile.ZipFile", "tarfile.open", "tarfile.TarFile"})
+
+
 def is_metadata_call(qualified: str) -> bool:
     """``os.path.isfile``, ``pathlib.Path.exists``, ``os.unlink``: one cheap system call."""
     owner, _, name = qualified.rpartition(".")
-    return owner in _METADATA_OWNERS and name in _METADATA
+    return (owner in _METADATA_OWNERS and name in _METADATA) or qualified in _TEMPFILE_METADATA
 
 
 _SUBPROCESS = ("run", "call", "check_call", "check_output", "Popen", "getoutput", "getstatusoutput")
@@ -167,11 +180,13 @@ def _each(module: str, names: Iterable[str], advice: str) -> dict[str, str]:
 
 
 # Clients that connect on first use: making one does no I/O (``redis.Redis()`` builds a
-# pool, ``pymongo.MongoClient()`` connects in the background, ``HTTPConnection()`` waits
-# for its first request), so their constructors are not listed; their first command is.
+# pool, ``pymongo.MongoClient()`` connects in the background, ``HTTPConnection()`` and
+# ``boto3.client()`` wait for their first request), so their constructors are not
+# listed; their first command is, and FAPI101 makes it the one comment on the client.
 LAZY_CLIENTS = frozenset(
     {"redis.Redis", "redis.StrictRedis", "redis.client.Redis", "redis.client.StrictRedis"}
     | {"pymongo.MongoClient", "http.client.HTTPConnection", "http.client.HTTPSConnection"}
+    | {"boto3.client"}
 )
 
 BLOCKING_FUNCTIONS: Mapping[str, str] = {
@@ -194,6 +209,16 @@ BLOCKING_FUNCTIONS: Mapping[str, str] = {
     **_each("subprocess", _SUBPROCESS, SUBPROCESS),
     **_each("os", _OS_PROCESSES, SUBPROCESS),
     "builtins.input": GENERIC,
+    # Opening an archive on disk reads its index (not one in a buffer: IN_MEMORY_CAPABLE);
+    # a temporary file is a file; a glob lists folders. An archive's methods are not
+    # listed: the object may hold a buffer, and opening one on disk is already the comment.
+    "zipfile.ZipFile": FILE,
+    "tarfile.open": FILE,
+    "tarfile.TarFile": FILE,
+    "tempfile.NamedTemporaryFile": FILE,
+    "tempfile.TemporaryFile": FILE,
+    **_each("tempfile", ("mkdtemp", "mkstemp", "TemporaryDirectory"), PATH),
+    **_each("glob", ("glob", "iglob"), PATH),
     **_each("smtplib", ("SMTP", "SMTP_SSL", "LMTP"), MAIL),
     **_each("ftplib", ("FTP", "FTP_TLS"), GENERIC),
     **_each("poplib", ("POP3", "POP3_SSL"), GENERIC),
@@ -208,9 +233,12 @@ BLOCKING_FUNCTIONS: Mapping[str, str] = {
 }
 
 ANY_METHOD = None
-# Methods of a sync redis client that do no I/O; every other method sends a command.
-REDIS_LOCAL_METHODS = frozenset(
+# Methods of a sync redis or boto3 client that do no I/O; every other method sends a
+# command or makes a request.
+CLIENT_LOCAL_METHODS = frozenset(
     {"pipeline", "pubsub", "lock", "register_script", "get_encoder", "get_connection_kwargs"}
+    | {"get_paginator", "get_waiter", "can_paginate", "generate_presigned_url"}
+    | {"generate_presigned_post", "close"}
 )
 _HTTPX_CLIENT = frozenset({*_HTTP_VERBS, "send", "stream", "close"})
 _SESSION = frozenset({*_HTTP_VERBS, "send"})
@@ -230,6 +258,7 @@ _POSTGRES_CONNECTIONS = (
 )
 _MYSQL_CONNECTIONS = ("pymysql.connect", "pymysql.Connection", "MySQLdb.connect")
 _POPEN = frozenset({"wait", "communicate"})
+
 _MONGO_CLIENT = frozenset({"server_info", "list_database_names", "list_databases", "drop_database"})
 
 
@@ -240,7 +269,7 @@ def _classes(
 
 
 # Instance class (as the model infers it: the qualified constructor) -> (methods, advice).
-# ``ANY_METHOD`` means every method except those in ``REDIS_LOCAL_METHODS``.
+# ``ANY_METHOD`` means every method except those in ``CLIENT_LOCAL_METHODS``.
 BLOCKING_METHODS: Mapping[str, tuple[frozenset[str] | None, str]] = {
     **_classes(
         ("requests.Session", "requests.session", "requests.sessions.Session"), _SESSION, HTTP
@@ -263,6 +292,9 @@ BLOCKING_METHODS: Mapping[str, tuple[frozenset[str] | None, str]] = {
     ),
     **_classes(("socket.socket", "socket.create_connection"), _SOCKET, SOCKET),
     **_classes(("builtins.open", "io.open", "codecs.open"), _FILE, FILE),
+    **_classes(("tempfile.NamedTemporaryFile", "tempfile.TemporaryFile"), _FILE, FILE),
+    # ``boto3.client("s3")``: every operation is a request to AWS.
+    "boto3.client": (ANY_METHOD, AWS),
     **_classes(
         ("pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"), frozenset(_PATH_IO), PATH
     ),
@@ -308,5 +340,5 @@ INSTANCE_NAMES: Mapping[str, str] = {
 
 def is_blocking_method(methods: frozenset[str] | None, method: str) -> bool:
     if methods is ANY_METHOD:
-        return not method.startswith("_") and method not in REDIS_LOCAL_METHODS
+        return not method.startswith("_") and method not in CLIENT_LOCAL_METHODS
     return method in methods

@@ -79,6 +79,11 @@ def in_async(imports: str, body: str) -> str:
         ("import redis", "redis.from_url('redis://cache').set('key', 1)"),
         ("from redis import StrictRedis", "StrictRedis().delete('key')"),
         ("import http.client", "http.client.HTTPSConnection('example.com').request('GET', '/')"),
+        ("import zipfile", "zipfile.ZipFile('upload.zip')"),
+        ("import tarfile", "tarfile.open('backup.tgz')"),
+        ("import tempfile", "tempfile.NamedTemporaryFile(suffix='.csv').write(b'id,name')"),
+        ("import glob", "glob.glob('/srv/uploads/*.csv')"),
+        ("import boto3", "boto3.client('s3').put_object(Bucket='b', Key='k', Body=b'')"),
     ],
 )
 def test_known_blocking_calls_are_flagged(imports: str, call: str) -> None:
@@ -114,6 +119,14 @@ def test_known_blocking_calls_are_flagged(imports: str, call: str) -> None:
         ("import redis", "redis.from_url('redis://cache')"),
         ("from redis import StrictRedis", "StrictRedis()"),
         ("import http.client", "http.client.HTTPSConnection('example.com')"),
+        ("import boto3", "boto3.client('s3')"),
+        ("import boto3", "boto3.client('s3').generate_presigned_url('get_object')"),
+        ("import tempfile", "tempfile.mkdtemp()"),  # one mkdir, as os.mkdir
+        ("import tempfile", "tempfile.NamedTemporaryFile(delete=False).name"),  # one open
+        ("import tempfile", "tempfile.gettempdir()"),
+        # An archive in a buffer of bytes works in memory.
+        ("import io, zipfile", "zipfile.ZipFile(io.BytesIO(), 'w').writestr('a.json', '{}')"),
+        ("import io, tarfile", "tarfile.open(fileobj=io.BytesIO(b''), mode='r')"),
     ],
 )
 def test_non_blocking_look_alikes_are_not_flagged(imports: str, call: str) -> None:
@@ -270,6 +283,39 @@ def test_a_client_connecting_on_first_use_is_reported_at_its_first_command_only(
             return cache.get("a")
     """
     assert lines(source) == [7, 9, 14]
+
+
+def test_an_archive_is_blocking_on_disk_and_not_in_a_named_buffer() -> None:
+    source = """
+        import io
+        import zipfile
+
+        async def export(flows, path):
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as archive:
+                archive.writestr("flows.json", flows)
+            with zipfile.ZipFile(path, "w") as archive:
+                archive.writestr("flows.json", flows)
+            return buffer.getvalue()
+    """
+    assert lines(source) == [9]
+
+
+def test_an_archive_or_a_client_is_one_comment_in_a_function() -> None:
+    source = """
+        import boto3
+        import zipfile
+
+        async def upload(path, key):
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+                archive.extractall("/tmp/out")
+            s3 = boto3.client("s3")
+            s3.upload_file(path, "bucket", key)
+            s3.put_object_acl(Bucket="bucket", Key=key, ACL="private")
+            return names
+    """
+    assert lines(source) == [6, 10]
 
 
 def test_annotated_dependency_parameters_are_typed() -> None:
