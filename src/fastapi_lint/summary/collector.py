@@ -38,6 +38,7 @@ from fastapi_lint.analysis.startup_hooks import (
     is_hook_decorator,
     registered_hooks,
 )
+from fastapi_lint.fastapi_model.module import ModuleModel
 from fastapi_lint.fastapi_model.names import Bindings
 from fastapi_lint.fastapi_model.routes import RouteInfo
 from fastapi_lint.fastapi_model.syntax import dotted_name, keyword_arg, string_value
@@ -61,6 +62,10 @@ from fastapi_lint.summary.records import (
 
 # Decorators that leave ``f()`` running ``f``'s body right away.
 _TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod"})
+_RETRYING = frozenset(
+    {"tenacity.retry", "retrying.retry", "retry.retry", "retry.api.retry"}
+    | {"backoff.on_exception", "backoff.on_predicate"}
+)
 _WIRING = frozenset({"include_router", "mount"})
 
 
@@ -653,13 +658,13 @@ class SummaryCollector(AliasAwareRule):
                 line=function.line,
                 is_async=function.is_async,
                 # Two defs of one name: which one runs is not known statically.
-                followable=_runs_when_called(function) and counts[function.name] == 1,
+                followable=_runs_when_called(function, model) and counts[function.name] == 1,
                 is_route=model.is_route(function.node),
                 is_dependency=model.is_dependency(function.node),
                 calls=tuple(function.calls),
                 blocking=tuple(function.blocking),
                 imports=tuple(function.imports),
-                decorated=_decorated(function.node),
+                decorated=_decorated(function.node, model),
             )
             for function in self._functions.values()
         )
@@ -750,17 +755,24 @@ class SummaryCollector(AliasAwareRule):
         return None if written is None else syntax.one_line(self.context.module, written)
 
 
-def _runs_when_called(function: _Function) -> bool:
+def _runs_when_called(function: _Function, model: ModuleModel) -> bool:
     if function.is_async or function.generator:
         return False
     # A decorator may change what calling the def does (``@contextmanager``, ``@lru_cache``).
-    decorators = function.node.decorators
-    return all(syntax.decorator_name(d) in _TRANSPARENT_DECORATORS for d in decorators)
+    return all(_transparent(d, model) for d in function.node.decorators)
 
 
-def _decorated(node: cst.FunctionDef) -> bool:
+def _decorated(node: cst.FunctionDef, model: ModuleModel) -> bool:
     """Held by something else than the class or the app's start-up: a decorator says so."""
-    return any(
-        syntax.decorator_name(d) not in _TRANSPARENT_DECORATORS and not is_hook_decorator(d)
-        for d in node.decorators
-    )
+    return any(not _transparent(d, model) and not is_hook_decorator(d) for d in node.decorators)
+
+
+def _transparent(decorator: cst.Decorator, model: ModuleModel) -> bool:
+    """A decorator after which calling the def still runs its body there and then: the
+    class's own (``staticmethod``), or a retry (``tenacity.retry``), which runs it again
+    on failure, each run as blocking as the first."""
+    if syntax.decorator_name(decorator) in _TRANSPARENT_DECORATORS:
+        return True
+    target = decorator.decorator
+    called = target.func if isinstance(target, cst.Call) else target
+    return model.qualified_name(called) in _RETRYING

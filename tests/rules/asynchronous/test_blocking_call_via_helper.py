@@ -377,8 +377,9 @@ def test_async_functions_awaited_only_from_start_up_are_start_up_code() -> None:
         ("", "def schedule(scheduler):\n    scheduler.add_job(refresh, 'interval')\n"),
         # awaited in a nested def: where that runs is not followed
         ("", "async def outer():\n    async def inner():\n        await refresh()\n"),
-        # decorated: what the decorator does with it is not known
-        ("@retry\n", ""),
+        # decorated by something unknown: what it does with the function is not known
+        # (a retry, such as tenacity's ``@retry``, is known: it calls the function there)
+        ("@track_calls\n", ""),
     ],
 )
 def test_start_up_code_that_may_also_run_elsewhere_is_reviewed(
@@ -575,3 +576,35 @@ def test_between_equal_stalls_the_chain_is_the_shortest_and_first_written() -> N
     """
     (finding,) = findings(source)
     assert "`handler() -> both() -> requests.get()` (app.py:12)" in finding.message
+
+
+def test_a_helper_under_a_retry_decorator_is_followed_and_others_are_not() -> None:
+    source = """
+        import functools
+        import backoff
+        import requests
+        from tenacity import retry, stop_after_attempt
+        from app.utils import retry as project_retry
+
+        @retry(stop=stop_after_attempt(3))
+        def fetch(url):
+            return requests.get(url).json()
+
+        @backoff.on_exception(backoff.expo, requests.RequestException)
+        def post(url):
+            return requests.post(url).json()
+
+        @project_retry
+        def unknown(url):
+            return requests.get(url).json()
+
+        @functools.lru_cache
+        def cached(url):
+            return requests.get(url).json()
+
+        async def handler():
+            return fetch("a"), post("b"), unknown("c"), cached("d")
+    """
+    found = findings(source)
+    assert [(d.line, d.column) for d in found] == [(25, 12), (25, 24)]
+    assert "`handler() -> fetch() -> requests.get()`" in found[0].message

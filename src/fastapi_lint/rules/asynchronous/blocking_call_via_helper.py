@@ -105,13 +105,14 @@ class BlockingCallViaHelper(ProjectRule):
     instances (`Users = UsersTable()`) and of parameters, locals and `self` attributes
     whose class is written (`repo: Repo`, `repo = Repo()`). Calls through other
     attributes, return values or callables passed around are not followed. Nested
-    functions, generators and decorated functions (other than `staticmethod` and
-    `classmethod`) are not followed, nor are `async def` functions (FAPI101 and its peers
-    check those themselves). Passing a helper to `run_in_threadpool`, `asyncio.to_thread`,
-    `anyio.to_thread.run_sync` or `run_in_executor` is not a call of it. A plain `def`
-    route or dependency is never flagged: FastAPI runs it in the threadpool. One finding
-    is made per call site, with the shortest chain (the first written when several are
-    as short).
+    functions, generators and decorated functions are not followed (except under
+    `staticmethod`, `classmethod` and the retries of tenacity, retrying, retry and
+    backoff, which call the function there and then), nor are `async def` functions
+    (FAPI101 and its peers check those themselves). Passing a helper to
+    `run_in_threadpool`, `asyncio.to_thread`, `anyio.to_thread.run_sync` or
+    `run_in_executor` is not a call of it. A plain `def` route or dependency is never
+    flagged: FastAPI runs it in the threadpool. Between chains to equally long stalls,
+    the shortest is shown (the first written when several are as short).
     """
 
     code = "FAPI102"
