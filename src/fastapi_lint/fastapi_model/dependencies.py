@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from fastapi_lint.fastapi_model.names import NameModel
+from fastapi_lint.fastapi_model.names import BoundValue, Lookup, NameModel
 from fastapi_lint.fastapi_model.syntax import (
     dotted_name,
     keyword_arg,
@@ -31,6 +31,14 @@ DEPENDENCY_MARKERS = frozenset(
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 
+# What a provider annotated ``-> Generator[T, ...]`` hands its dependants: T.
+_YIELDING = frozenset(
+    f"{module}.{name}"
+    for module in ("typing", "collections.abc")
+    for name in ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator")
+)
+
+
 class DependencyModel(NameModel):
     """The dependencies a module declares, found where ``Depends(...)`` may hide."""
 
@@ -39,6 +47,34 @@ class DependencyModel(NameModel):
         self._dependencies: set[str] = set()
         # Where Depends(...) may hide; read only if the module imports fastapi at all.
         self._dependency_roots: list[cst.CSTNode] = []
+        # Module-level defs, by name: the providers ``Depends(name)`` may call.
+        self._providers: dict[str, cst.FunctionDef] = {}
+
+    def provided_value(self, default: cst.BaseExpression, lookup: Lookup) -> BoundValue | None:
+        """``db=Depends(get_db)``: what ``get_db``, a def of this module, is annotated to
+        return, or to yield (``Generator[Session, None, None]``)."""
+        provider = self._provider(default)
+        if provider is None or provider.returns is None:
+            return None
+        value = self.annotation_value(
+            self._provided(provider.returns.annotation), self.module_bindings.get
+        )
+        return value if value.known else None
+
+    def _provider(self, default: cst.BaseExpression) -> cst.FunctionDef | None:
+        if not isinstance(default, cst.Call) or not self._is_marker(default):
+            return None
+        args = positional_args(default)
+        target = keyword_arg(default, "dependency") or (args[0] if args else None)
+        return self._providers.get(target.value) if isinstance(target, cst.Name) else None
+
+    def _provided(self, returned: cst.BaseExpression) -> cst.BaseExpression:
+        """``T`` of ``Generator[T, ...]`` (a generator dependency yields its value), else
+        the annotation itself."""
+        if not isinstance(returned, cst.Subscript):
+            return returned
+        yielding = self.resolve(returned.value, self.module_bindings.get) in _YIELDING
+        return subscript_args(returned)[0] if yielding else returned
 
     def _imports_fastapi(self) -> bool:
         imported = [*self._nested_imports.values()]

@@ -95,13 +95,18 @@ class ModuleModel(RouteModel):
             self._record_router(node, where)
         self._record_route_objects(node)
         if type(node) is cst.FunctionDef:
-            self._functions.append(node)
-            self._dependency_roots.extend(_header_nodes(node))
-            self._record_router_parameters(node)
+            self._record_function(node, where)
         elif type(node) is cst.ClassDef:
             self._record_router_class(node)
         elif type(node) in _SMALL_STATEMENTS:
             self._scan_small_statement(node, where)  # type: ignore[arg-type]  # just checked
+
+    def _record_function(self, node: cst.FunctionDef, where: Where) -> None:
+        self._functions.append(node)
+        if where is MODULE:
+            self._providers[node.name.value] = node
+        self._dependency_roots.extend(_header_nodes(node))
+        self._record_router_parameters(node)
 
     def _record_nested_import(self, node: cst.Import | cst.ImportFrom) -> None:
         for name, value in self.statement_bindings(node, self.module_bindings.get):

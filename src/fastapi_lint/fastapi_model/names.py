@@ -371,12 +371,18 @@ class NameModel:
                 every.append(extra)
         for param in every:
             annotation = param.annotation
-            value = (
-                UNKNOWN
-                if annotation is None
-                else self.annotation_value(annotation.annotation, lookup)
-            )
+            if annotation is not None:
+                value = self.annotation_value(annotation.annotation, lookup)
+            elif param.default is not None:
+                value = self.provided_value(param.default, lookup) or UNKNOWN
+            else:
+                value = UNKNOWN
             bindings.bind(param.name.value, value)
+
+    def provided_value(self, default: cst.BaseExpression, lookup: Lookup) -> BoundValue | None:
+        """What an unannotated parameter's default hands it (``Depends(get_db)``: what
+        ``get_db`` provides); None when unknown. The dependency model knows more."""
+        return None
 
     def bind_body(self, func: cst.FunctionDef, bindings: Bindings, lookup: Lookup) -> set[str]:
         """Bind the body's names; return those declared ``global``/``nonlocal``."""

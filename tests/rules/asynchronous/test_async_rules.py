@@ -476,3 +476,61 @@ def test_fapi101_stays_quiet_on_what_fapi103_and_fapi104_report() -> None:
     assert not result.diagnostics
     assert session_lines(source) == [6]
     assert cpu_lines(source) == [7]
+
+
+# -- FAPI103: a session handed by a dependency the module defines ---------------------
+
+_PROVIDERS = """
+from collections.abc import AsyncGenerator, Generator, Iterator
+
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from app.db import SessionLocal, get_shared_db
+
+
+def get_db() -> Generator[Session, None, None]:
+    with SessionLocal() as db:
+        yield db
+
+
+def get_plain_db() -> Session:
+    return SessionLocal()
+
+
+def get_iterated_db() -> Iterator[Session]:
+    yield SessionLocal()
+
+
+async def get_async_db() -> AsyncGenerator[AsyncSession, None]:
+    yield make_async_session()
+
+
+def get_untyped_db():
+    yield SessionLocal()
+"""
+
+
+@pytest.mark.parametrize("provider", ["get_db", "get_plain_db", "get_iterated_db"])
+def test_an_unannotated_parameter_gets_what_its_provider_is_annotated_to_hand(
+    provider: str,
+) -> None:
+    source = in_async(_PROVIDERS, f"db=Depends({provider})", "return db.scalars(query)")
+    assert session_lines(source) == last_line(source)
+    keyword = in_async(_PROVIDERS, f"db=Depends(dependency={provider})", "db.commit()")
+    assert session_lines(keyword) == last_line(keyword)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "db=Depends(get_async_db)",  # an async session
+        "db=Depends(get_untyped_db)",  # nothing said
+        "db=Depends(get_shared_db)",  # defined elsewhere: its annotation is not read here
+        "db=get_db",  # not a dependency
+    ],
+)
+def test_providers_that_do_not_say_a_sync_session_type_nothing(params: str) -> None:
+    source = in_async(_PROVIDERS, params, "return db.scalars(query)")
+    assert session_lines(source) == []

@@ -26,7 +26,8 @@ class SyncSessionInAsyncFunction(AsyncCallRule):
     uses a synchronous session, not one per commit and refresh that follow). A session
     the function also awaits a call of (`await session.flush()`, `async with
     session.begin()`) is an `AsyncSession`, whatever its annotation says, and is left
-    alone.
+    alone. An unannotated `db=Depends(get_db)` is the session `get_db` is annotated to
+    return or yield (`-> Generator[Session, None, None]`) when the module defines it.
 
     ## Why is this bad?
     FastAPI runs `async def` endpoints and dependencies on the event loop. A synchronous
