@@ -294,3 +294,11 @@ def test_the_layout_key_changes_with_a_file_and_not_without(tmp_path: Path) -> N
     assert layout_key(files, tmp_path) != key
     assert layout_key(files, tmp_path, [tmp_path / "src"]) != layout_key(files, tmp_path)
     assert layout_key([*files, tmp_path / "gone.py"], tmp_path) != layout_key(files, tmp_path)
+
+
+def test_router_kinds_are_true_when_any_kind_has_a_name() -> None:
+    import dataclasses
+
+    assert not RouterKinds()
+    for kind in dataclasses.fields(RouterKinds):
+        assert RouterKinds(**{kind.name: frozenset({"app.routing.TenantRouter"})}), kind.name

@@ -67,7 +67,15 @@ class RouterKinds:
         }
 
     def __bool__(self) -> bool:
-        return any(self.groups().values())
+        # Asked before every name is looked up (``builder``): no dict built for it.
+        return bool(
+            self.router_classes
+            or self.app_classes
+            or self.router_factories
+            or self.router_class_factories
+            or self.app_factories
+            or self.route_classes
+        )
 
     def builder(self, qualified: str) -> Builder | None:
         """What the project name ``qualified`` builds, however far up it is spelled from."""
