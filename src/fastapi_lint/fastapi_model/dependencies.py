@@ -61,6 +61,32 @@ class DependencyModel(NameModel):
         )
         return value if value.known else None
 
+    def instance_type(self, expr: cst.BaseExpression, lookup: Lookup) -> str | None:
+        """As the name model has it, and also what a def of this module is annotated to
+        return: ``path = upload_dir()`` with ``def upload_dir() -> Path``, or
+        ``user = await load_user()`` with ``async def load_user() -> User``."""
+        awaited = isinstance(expr, cst.Await)
+        call = expr.expression if isinstance(expr, cst.Await) else expr
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name):
+            returned = self._returned_type(call.func, lookup, awaited=awaited)
+            if returned is not None:
+                return returned
+        return None if awaited else super().instance_type(expr, lookup)
+
+    def _returned_type(self, func: cst.Name, lookup: Lookup, *, awaited: bool) -> str | None:
+        """The annotated result of calling the module-level def ``func`` names (the value
+        an ``async def`` gives only when awaited), unless a local name hides it."""
+        definition = self._providers.get(func.value)
+        if definition is None or definition.returns is None:
+            return None
+        if awaited != (definition.asynchronous is not None):
+            return None
+        local = lookup(func.value)
+        if local is not None and local.known:
+            return None  # rebound in the function or at module level: not the def
+        value = self.annotation_value(definition.returns.annotation, self.module_bindings.get)
+        return value.qualified if value.instance_types() else None
+
     def _provider(self, default: cst.BaseExpression) -> cst.FunctionDef | None:
         if not isinstance(default, cst.Call) or not self._is_marker(default):
             return None

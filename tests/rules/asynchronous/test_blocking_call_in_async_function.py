@@ -620,3 +620,30 @@ def test_a_function_named_like_a_hook_but_not_registered_is_reviewed() -> None:
         cache = Cache(lifespan=3600)
     """
     assert lines(source) == [6]
+
+
+def test_a_receiver_is_typed_by_what_a_def_of_the_module_is_annotated_to_return() -> None:
+    source = """
+        from pathlib import Path
+        from app.paths import imported_dir
+
+        def upload_dir() -> Path:
+            return Path("/srv/uploads")
+
+        async def settings_file() -> Path:
+            return Path("/srv/settings.json")
+
+        def untyped_dir():
+            return Path("/srv")
+
+        async def handler():
+            folder = upload_dir()
+            settings = await settings_file()
+            folder.iterdir()
+            settings.read_text()
+            coroutine = settings_file()
+            coroutine.read_text()
+            untyped_dir().iterdir()
+            imported_dir().iterdir()
+    """
+    assert lines(source) == [17, 18]

@@ -109,11 +109,13 @@ class BlockingCallInAsyncFunction(AsyncBodyRule):
 
     ## Known limitations
     Calls are matched by the qualified name the module's imports give them, so a blocking
-    call on an attribute (`self.session.get`) or on a value returned from a helper is not
-    seen. A blocking call made inside the project's own plain `def` helper, called from
-    the `async def`, is reported at the helper call by FAPI102
+    call on an attribute (`self.session.get`) or on a value returned from a helper of
+    another module is not seen. A blocking call made inside the project's own plain `def`
+    helper, called from the `async def`, is reported at the helper call by FAPI102
     (`blocking-call-via-helper`). Object types are only inferred from `x = Cls(...)`,
-    `with Cls(...) as x` and annotations in the same function or at module level. Calls
+    `with Cls(...) as x`, annotations in the same function or at module level, and the
+    return annotation of a def of the same module (`folder = upload_dir()` with `def
+    upload_dir() -> Path`, `user = await load_user()` with an `async def`). Calls
     inside a nested `def`, `lambda` or class body are not reported, as they do not run
     when the `async def` runs; default values and decorators of a nested `def` do, and
     are reported. Start-up code is recognised within the file only: a lifespan registered
