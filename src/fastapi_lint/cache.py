@@ -94,7 +94,9 @@ def _encode(key: str, result: FileResult) -> str:
         "diagnostics": encoded(result.diagnostics),
         "type_coverage": encoded(result.type_coverage),
         # JSON text inside the entry: reading the entry does not decode it (see FileResult).
-        "summary": result.summary_json if summary is None else summary_text(summary),
+        "summary": summary_text(summary)
+        if result.summary_json is None and summary is not None
+        else result.summary_json,
     }
     return seal(json.dumps(payload, separators=(",", ":")))
 

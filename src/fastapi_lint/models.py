@@ -127,6 +127,7 @@ class FileResult:
     summary: ModuleSummary | None = None
     # A result from the cache keeps its summary as the cached JSON text, decoded only if
     # the whole-project step has to run (its findings are cached too); and its cache key.
+    # A result just stored has both: the summary, and the text the entry holds.
     summary_json: str | None = None
     cache_key: str | None = None
 

@@ -353,3 +353,27 @@ def test_settings_fingerprints_follow_every_setting_they_are_remembered_by() -> 
     assert settings_fingerprint(RuleOptions(project_root="/a"), rules[:4]) != first
     assert settings_fingerprint(RuleOptions(project_root="/a"), rules, summarise=True) != first
     assert settings_fingerprint(RuleOptions(project_root="/a"), rules, context="x") != first
+
+
+def test_a_stored_summary_is_encoded_once_and_read_back_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "app.py"
+    source.write_text(
+        "import requests\n\n\ndef fetch(url: str) -> bytes:\n    return requests.get(url).content\n"
+    )
+    encoded: list[object] = []
+    real = cache_module.summary_text
+
+    def counting(summary: object) -> str:
+        encoded.append(summary)
+        return real(summary)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_module, "summary_text", counting)
+    monkeypatch.setattr(runner, "summary_text", counting)
+    summarised = dataclasses.replace(job(source), summarise=True)
+    fresh = lint_job(summarised, RuleOptions(), tmp_path / "cache")
+    assert len(encoded) == 1 and fresh.summary is not None and fresh.summary_json is not None
+    cached = lint_job(summarised, RuleOptions(), tmp_path / "cache")
+    assert cached.summary is None and cached.summary_json == fresh.summary_json
+    assert cache_module.decode_summary(fresh.summary_json) == fresh.summary

@@ -19,7 +19,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TypeVar
 
-from fastapi_lint.cache import ResultCache, entry_key, settings_fingerprint
+from fastapi_lint.cache import ResultCache, entry_key, settings_fingerprint, summary_text
 from fastapi_lint.context.project import ALONE, Placement, ProjectContext
 from fastapi_lint.context.roles import FileRole
 from fastapi_lint.engine.lint import unreadable
@@ -112,6 +112,9 @@ def remember(
 ) -> FileResult:
     """Store ``result`` as the result of ``data``; a fixed file's new content, say."""
     key = _key(job, data, options)
+    if result.summary is not None and result.summary_json is None:
+        # Encoded once: the entry holds it, and the project findings' key reads it.
+        result = dataclasses.replace(result, summary_json=summary_text(result.summary))
     ResultCache(cache_dir).store(key, result)
     # The key names the file's state in the whole-project result's key too.
     return dataclasses.replace(result, cache_key=key)

@@ -111,9 +111,10 @@ class _RuleCodes:
 
 
 def _summary_text(result: FileResult) -> str:
-    if result.summary is not None:
-        return summary_text(result.summary)
-    return "-" if result.summary_json is None else result.summary_json
+    """The summary as the cache holds it (a stored result carries its text already)."""
+    if result.summary_json is not None:
+        return result.summary_json
+    return "-" if result.summary is None else summary_text(result.summary)
 
 
 def _context_key(context: ProjectContext | None) -> str:
