@@ -19,7 +19,7 @@ PEERS: Final[dict[str, str]] = {
     "FAPI102": "new (ruff and flake8-async see one function at a time)",
     "FAPI103": "new",
     "FAPI104": "new",
-    "FAPI201": "= ruff ANN001/002/003",
+    "FAPI201": "= ruff ANN001/002/003 (with `strict`)",
     "FAPI202": "= ruff ANN201/202/204/205/206",
     "FAPI301": "new",
     "FAPI302": "new",
