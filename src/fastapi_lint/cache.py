@@ -65,8 +65,13 @@ def _fingerprint(
     context: str,
 ) -> str:
     """Worked out once per settings: the files of a run share a few sets of them."""
-    codes = ",".join(sorted(rule.code for rule in rules))
-    return f"{__version__}|{options!r}|{codes}|summary={summarise}|{context}"
+    return f"{__version__}|{options!r}|{rule_codes(rules)}|summary={summarise}|{context}"
+
+
+@functools.lru_cache(maxsize=256)
+def rule_codes(rules: tuple[type[Rule], ...]) -> str:
+    """The codes of ``rules``, sorted: how keys name a file's rules (once per set)."""
+    return ",".join(sorted(rule.code for rule in rules))
 
 
 def entry_key(data: bytes, path: str, fingerprint: str) -> str:

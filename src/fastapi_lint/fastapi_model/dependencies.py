@@ -47,8 +47,8 @@ class DependencyModel(NameModel):
         self._dependencies: set[str] = set()
         # Where Depends(...) may hide; read only if the module imports fastapi at all.
         self._dependency_roots: list[cst.CSTNode] = []
-        # Module-level defs, by name: the providers ``Depends(name)`` may call.
-        self._providers: dict[str, cst.FunctionDef] = {}
+        # Module-level defs, by name: ``Depends(name)`` providers, and what calls return.
+        self._module_defs: dict[str, cst.FunctionDef] = {}
 
     def provided_value(self, default: cst.BaseExpression, lookup: Lookup) -> BoundValue | None:
         """``db=Depends(get_db)``: what ``get_db``, a def of this module, is annotated to
@@ -76,7 +76,7 @@ class DependencyModel(NameModel):
     def _returned_type(self, func: cst.Name, lookup: Lookup, *, awaited: bool) -> str | None:
         """The annotated result of calling the module-level def ``func`` names (the value
         an ``async def`` gives only when awaited), unless a local name hides it."""
-        definition = self._providers.get(func.value)
+        definition = self._module_defs.get(func.value)
         if definition is None or definition.returns is None:
             return None
         if awaited != (definition.asynchronous is not None):
@@ -92,7 +92,7 @@ class DependencyModel(NameModel):
             return None
         args = positional_args(default)
         target = keyword_arg(default, "dependency") or (args[0] if args else None)
-        return self._providers.get(target.value) if isinstance(target, cst.Name) else None
+        return self._module_defs.get(target.value) if isinstance(target, cst.Name) else None
 
     def _provided(self, returned: cst.BaseExpression) -> cst.BaseExpression:
         """``T`` of ``Generator[T, ...]`` (a generator dependency yields its value), else

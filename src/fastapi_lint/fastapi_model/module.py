@@ -104,7 +104,7 @@ class ModuleModel(RouteModel):
     def _record_function(self, node: cst.FunctionDef, where: Where) -> None:
         self._functions.append(node)
         if where is MODULE:
-            self._providers[node.name.value] = node
+            self._module_defs[node.name.value] = node
         self._dependency_roots.extend(_header_nodes(node))
         self._record_router_parameters(node)
 

@@ -10,7 +10,6 @@ everything here its result depends on.
 from __future__ import annotations
 
 import dataclasses
-import typing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 from fastapi_lint.config import Config
 from fastapi_lint.context.evidence import Evidence, scan_evidence
 from fastapi_lint.context.project import Placement, ProjectContext
-from fastapi_lint.context.roles import FileRole, RoleDetector
+from fastapi_lint.context.roles import FileRole, Role, RoleDetector
 from fastapi_lint.context.router_scan import scan_router_kinds
 from fastapi_lint.context.routers import RouterKinds
 from fastapi_lint.context.versions import PACKAGES, TargetVersions, resolve_target_versions
@@ -43,6 +42,10 @@ class VersionGate:
         return f"{self.package}{self.specifier}"
 
 
+# A role (None when unknown) and the rules chosen for a file.
+_RoleRules = tuple["Role | None", tuple["type[Rule]", ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectSetup:
     """One run's project context, the role detector, and the rules the targets allow."""
@@ -52,9 +55,10 @@ class ProjectSetup:
     rules: tuple[type[Rule], ...]
     """The selection without the rules switched off by version."""
     off: tuple[VersionGate, ...] = ()
-    # What ``cache_key`` and ``rules_for_role`` said per role and rules: most files share
+    # What ``rules_for_role`` and ``cache_key`` said per role and rules: most files share
     # both, and working them out costs a pass over every rule per file.
-    _known: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False)
+    _rules: dict[_RoleRules, tuple[type[Rule], ...]] = field(default_factory=dict, compare=False)
+    _keys: dict[_RoleRules, str] = field(default_factory=dict, compare=False)
 
     def role_of(self, file: Path) -> FileRole:
         """The role of a file on disk (an unreadable one is judged by its path alone)."""
@@ -70,20 +74,20 @@ class ProjectSetup:
         self, rules: tuple[type[Rule], ...], role: FileRole | None
     ) -> tuple[type[Rule], ...]:
         """``for_role``, worked out once per role and rules."""
-        key = ("rules", role.role if role is not None else None, rules)
-        known = self._known.get(key)
+        key = (role.role if role is not None else None, rules)
+        known = self._rules.get(key)
         if known is None:
-            known = self._known[key] = for_role(rules, role)
-        return typing.cast("tuple[type[Rule], ...]", known)
+            known = self._rules[key] = for_role(rules, role)
+        return known
 
     def cache_key(self, role: FileRole | None, rules: tuple[type[Rule], ...]) -> str:
         """What a file's result depends on here: its role, the targets its rules read, the
         project's router builders."""
-        key = ("key", role.role if role is not None else None, rules)
-        known = self._known.get(key)
+        key = (role.role if role is not None else None, rules)
+        known = self._keys.get(key)
         if known is None:
-            known = self._known[key] = self._cache_key(role, rules)
-        return typing.cast(str, known)
+            known = self._keys[key] = self._cache_key(role, rules)
+        return known
 
     def _cache_key(self, role: FileRole | None, rules: tuple[type[Rule], ...]) -> str:
         packages = {package for rule in rules for package in rule.target_packages()}

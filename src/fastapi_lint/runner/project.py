@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi_lint.cache import ResultCache, decode_summary, project_key, summary_text
+from fastapi_lint.cache import (
+    ResultCache,
+    decode_summary,
+    project_key,
+    rule_codes,
+    summary_text,
+)
 from fastapi_lint.context.project import ProjectContext
 from fastapi_lint.engine.lint import lint_file
 from fastapi_lint.models import Diagnostic, FileResult, InternalError
@@ -91,23 +97,9 @@ def _cache_key(
     codes = ",".join(sorted(rule.code for rule in project_rules(run.rules)))
     parts = [str(run.root), codes, _context_key(run.context), repr(run.options)]
     parts.append(repr(run.source_roots))
-    codes_of = _RuleCodes()
     for job, result, name in zip(jobs, results, names, strict=True):
-        parts += [result.path, name, codes_of(job.rules), _summary_text(result)]
+        parts += [result.path, name, rule_codes(job.rules), _summary_text(result)]
     return project_key(parts)
-
-
-class _RuleCodes:
-    """The codes of a file's rules, worked out once per set of rules (files share them)."""
-
-    def __init__(self) -> None:
-        self._known: dict[tuple[type[Rule], ...], str] = {}
-
-    def __call__(self, rules: tuple[type[Rule], ...]) -> str:
-        known = self._known.get(rules)
-        if known is None:
-            known = self._known[rules] = ",".join(sorted(rule.code for rule in rules))
-        return known
 
 
 def _summary_text(result: FileResult) -> str:
